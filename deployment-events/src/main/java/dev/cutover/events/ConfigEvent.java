@@ -1,0 +1,26 @@
+package dev.cutover.events;
+
+import java.util.Map;
+
+/** What the config-service publishes, on {@link Topics#CONFIG_EVENTS}. */
+public sealed interface ConfigEvent extends Event {
+
+    @Override
+    default String topic() {
+        return Topics.CONFIG_EVENTS;
+    }
+
+    /**
+     * The configuration this deployment runs with. Secrets appear only as references
+     * ({@code secret://name}), never as values.
+     */
+    @TypeName("dev.cutover.config.resolved.v1")
+    record ConfigResolved(Meta meta, Target target, String configHash, Map<String, Object> config)
+            implements ConfigEvent {
+    }
+
+    /** The configuration cannot be resolved (unknown environment, invalid file): nothing is provisioned. */
+    @TypeName("dev.cutover.config.rejected.v1")
+    record ConfigRejected(Meta meta, Target target, String reason) implements ConfigEvent {
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cutover.events;
+
+import java.util.Map;
+
+/** What CI publishes on {@link Topics#DEPLOYMENT_REQUESTS}: "please deploy this version here". */
+public sealed interface DeploymentRequestEvent extends Event {
+
+    @Override
+    default String topic() {
+        return Topics.DEPLOYMENT_REQUESTS;
+    }
+
+    /**
+     * A deployment request. {@code meta.deploymentId} may be null: the orchestrator then derives it
+     * from {@code meta.messageId}, so a redelivered request is the same deployment, not a second one.
+     */
+    @TypeName("dev.cutover.deployment.requested.v1")
+    record DeploymentRequested(Meta meta, Target target, String version, String artifact,
+                               @OptionalField String strategy, @OptionalField Map<String, Object> overrides) implements DeploymentRequestEvent {
+        public DeploymentRequested {
+            overrides = overrides == null ? Map.of() : overrides;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.cutover.events;
+
+/** Every command and event on Cutover's topics. */
+public sealed interface Message permits Command, Event {
+
+    Meta meta();
+
+    Target target();
+
+    /** The topic this message is published to (see {@link Topics}). */
+    String topic();
+}

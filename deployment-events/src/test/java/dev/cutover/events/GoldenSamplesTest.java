@@ -1,0 +1,180 @@
+package dev.cutover.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.events.ConfigCommand.ResolveConfig;
+import dev.cutover.events.ConfigEvent.ConfigRejected;
+import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
+import dev.cutover.events.DeploymentEvent.DeploymentRejected;
+import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
+import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.HealthMonitorEvent.ProbeResult;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.events.RollbackEvent.RollbackCompleted;
+import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.events.RollbackEvent.RollbackStarted;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The golden JSON files under {@code src/test/resources/golden} are the wire contract. A change to a
+ * record that would break a reader (renamed or removed field, changed type name) fails here.
+ * Regenerate deliberately with {@code -Dgolden.write=true} only for a new type or an additive change.
+ */
+class GoldenSamplesTest {
+
+    static final Meta META = new Meta("6f1c2a9e-0000-4000-8000-000000000001", "d-42",
+            "6f1c2a9e-0000-4000-8000-000000000000", "6f1c2a9e-0000-4000-8000-000000000000",
+            Instant.parse("2026-11-26T12:00:00Z"));
+    static final Target TARGET = new Target("shop", "staging");
+
+    static List<Message> samples() {
+        return List.of(
+                new DeploymentRequested(META, TARGET, "2.0.0", "file:/opt/apps/shop-2.0.0.jar", "blue-green",
+                        Map.of("health", Map.of("consecutive-successes", 3))),
+                new DeploymentAccepted(META, TARGET, "2.0.0", "blue-green"),
+                new DeploymentRejected(META, TARGET, "2.0.0", "target shop/staging already has active deployment d-41", "target"),
+                new DeploymentStatusChanged(META, TARGET, "2.0.0", DeploymentStatus.MONITORING, "monitor", "traffic on green"),
+                new ResolveConfig(META, TARGET, "2.0.0", Map.of("app", Map.of("env", Map.of("LOG_LEVEL", "debug")))),
+                new ConfigResolved(META, TARGET, "sha256:ab12", Map.of("router", Map.of("port", 18080))),
+                new ConfigRejected(META, TARGET, "unknown environment 'stagin'"),
+                new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/apps/shop-2.0.0.jar",
+                        Map.of("LOG_LEVEL", "debug"), 18080),
+                new ShiftTraffic(META, TARGET, Map.of("green", 100, "blue", 0), "switch"),
+                new ReleaseSlot(META, TARGET, "blue", "cleanup"),
+                new SlotProvisioned(META, TARGET, "green", "2.0.0", "http://127.0.0.1:40123", "pid-4242"),
+                new ProvisioningFailed(META, TARGET, "green", "provision", "process exited with 1"),
+                new TrafficShifted(META, TARGET, Map.of("green", 100, "blue", 0), "http://127.0.0.1:18080", "switch"),
+                new SlotReleased(META, TARGET, "blue", "cleanup"),
+                new RunHealthCheck(META, TARGET, "green", "http://127.0.0.1:40123", "pre-switch", CheckMode.UNTIL_HEALTHY,
+                        new HealthCheckSpec(List.of("/health", "/ready"), 1000, 250, 3, 30000, 0, 2)),
+                new HealthCheckCompleted(META, TARGET, "green", "pre-switch", false, "/health answered 503", 7,
+                        List.of(new ProbeResult("/health", 503, 4, "status 503"), new ProbeResult("/ready", 200, 3, null))),
+                new StartRollback(META, TARGET, "blue", "green", "immediate", "post-switch health check failed"),
+                new RollbackStarted(META, TARGET, "blue", "green", "immediate"),
+                new RollbackCompleted(META, TARGET, "blue", 120, 640),
+                new RollbackFailed(META, TARGET, "router did not accept weights"));
+    }
+
+    @Test
+    void everyRegisteredTypeHasASample() {
+        Map<String, Long> sampled = samples().stream()
+                .collect(Collectors.groupingBy(MessageCodec::typeName, Collectors.counting()));
+        assertEquals(MessageCodec.typeNames().stream().sorted().toList(), sampled.keySet().stream().sorted().toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sampleMatchesGoldenFileBothWays(Message sample) throws IOException {
+        String typeName = MessageCodec.typeName(sample);
+        String resource = "/golden/" + typeName + ".json";
+        if (Boolean.getBoolean("golden.write")) {
+            Path file = Path.of("src/test/resources/golden", typeName + ".json");
+            Files.writeString(file, MessageCodec.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(sample) + "\n");
+        }
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            assertNotNull(in, "no golden sample " + resource);
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(sample, MessageCodec.decode(typeName, golden), "golden file no longer reads as the sample");
+        JsonNode written = MessageCodec.mapper().readTree(MessageCodec.encode(sample));
+        assertEquals(MessageCodec.mapper().readTree(golden), written, "the sample no longer writes as the golden file");
+    }
+
+    @Test
+    void typeNamesAreStableDottedNamesNotJavaClassNames() {
+        for (String name : MessageCodec.typeNames()) {
+            assertTrue(name.matches("dev\\.cutover\\.[a-z]+(\\.[a-z-]+)+\\.v\\d+"), name);
+        }
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() throws IOException {
+        ObjectNode json = (ObjectNode) MessageCodec.mapper().readTree(MessageCodec.encode(samples().get(0)));
+        json.put("addedInAFutureVersion", "ignored");
+        json.with("meta").put("traceparent", "00-abc");
+        Message read = MessageCodec.decode("dev.cutover.deployment.requested.v1", json.toString());
+        assertEquals(samples().get(0), read);
+    }
+
+    @Test
+    void missingRequiredFieldsAreNamed() {
+        String json = "{\"meta\":{\"messageId\":\"m1\",\"occurredAt\":\"2026-11-26T12:00:00Z\"},"
+                + "\"target\":{\"application\":\"shop\"},\"version\":\" \"}";
+        InvalidMessageException e = assertThrows(InvalidMessageException.class,
+                () -> MessageCodec.decode("dev.cutover.deployment.requested.v1", json));
+        assertTrue(e.getMessage().contains("target.environment"), e.getMessage());
+        assertTrue(e.getMessage().contains("version"), e.getMessage());
+        assertTrue(e.getMessage().contains("artifact"), e.getMessage());
+    }
+
+    @Test
+    void malformedRecordsAreInvalidWithAReason() {
+        assertTrue(assertThrows(InvalidMessageException.class, () -> MessageCodec.decode(null, "{}"))
+                .getMessage().contains("ce_type"));
+        assertTrue(assertThrows(InvalidMessageException.class, () -> MessageCodec.decode("com.example.Foo", "{}"))
+                .getMessage().contains("unknown message type"));
+        assertTrue(assertThrows(InvalidMessageException.class,
+                () -> MessageCodec.decode("dev.cutover.traffic.shifted.v1", "{not json"))
+                .getMessage().startsWith("unreadable"));
+        assertTrue(assertThrows(InvalidMessageException.class,
+                () -> MessageCodec.decode("dev.cutover.traffic.shifted.v1", ""))
+                .getMessage().startsWith("empty body"));
+    }
+
+    @Test
+    void headersFollowCloudEventsBinaryMode() {
+        Map<String, String> headers = new LinkedHashMap<>(MessageCodec.headers(samples().get(12), "provisioner-service"));
+        assertEquals("dev.cutover.traffic.shifted.v1", headers.get("ce_type"));
+        assertEquals(META.messageId(), headers.get("ce_id"));
+        assertEquals("1.0", headers.get("ce_specversion"));
+        assertEquals("provisioner-service", headers.get("ce_source"));
+    }
+
+    @Test
+    void targetKeyRoundTrips() {
+        assertEquals(TARGET, Target.parse(TARGET.key()));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("no-slash"));
+    }
+
+    @Test
+    void kafkaRecordRoundTrip() {
+        Message sample = samples().get(8);
+        org.apache.kafka.common.header.Headers headers = KafkaMessages.headers(sample, "orchestrator-service");
+        assertEquals(sample, KafkaMessages.decode(headers, KafkaMessages.value(sample)));
+        assertEquals("shop/staging", KafkaMessages.key(sample));
+        assertThrows(InvalidMessageException.class,
+                () -> KafkaMessages.decode(new org.apache.kafka.common.header.internals.RecordHeaders(), KafkaMessages.value(sample)));
+    }
+}
