@@ -1,0 +1,86 @@
+package dev.cutover.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** The orchestrator's REST API, as CI or an operator would call it. */
+public final class CutoverClient {
+
+    public static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final URI base;
+
+    public CutoverClient(URI orchestrator) {
+        this.base = orchestrator;
+    }
+
+    public record Response(int status, String contentType, JsonNode body) {
+    }
+
+    /** POST /deployments; the request is a map so tests can send anything, invalid fields included. */
+    public Response deploy(Map<String, ?> request) {
+        try {
+            return post("/deployments", JSON.writeValueAsString(request));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public JsonNode deployment(String id) {
+        Response response = send(HttpRequest.newBuilder(base.resolve("/deployments/" + id)).GET());
+        return response.status() == 200 ? response.body() : null;
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    /** Polls until the deployment is terminal; returns its last view. */
+    public JsonNode awaitTerminal(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = deployment(id);
+            } catch (IllegalStateException e) {
+                last = null; // orchestrator restarting
+            }
+            if (last != null && TERMINAL.contains(last.path("status").asText())) {
+                return last;
+            }
+            ChildProcess.pause(200);
+        }
+        throw new IllegalStateException("deployment " + id + " not terminal after " + timeout.toSeconds() + " s: " + last);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            JsonNode json = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json);
+        } catch (IOException e) {
+            throw new IllegalStateException("orchestrator at " + base + " unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

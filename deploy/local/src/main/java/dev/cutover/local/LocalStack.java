@@ -1,0 +1,242 @@
+package dev.cutover.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default on one machine: a real Kafka broker (its own JVM) and the five services as
+ * separate processes. The provisioner then starts routers and application instances itself. Used by
+ * the local run and by the end-to-end tests, so both exercise the same thing.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Start order: the orchestrator last, so every agent is listening when it resumes deployments. */
+    public static final List<String> SERVICES = List.of(
+            "config-service", "provisioner-service", "health-monitor-service", "rollback-service", "orchestrator-service");
+
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /**
+     * @param root      the repository checkout (where the built jars are)
+     * @param workDir   logs, provisioner state, instance logs
+     * @param kafkaPort 0 for any free port
+     * @param ports     HTTP port per service; missing ones get a free port
+     */
+    public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
+    }
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    /** Data-plane processes (routers, instances) seen under the provisioner, so they are stopped at the end. */
+    private final Set<ProcessHandle> dataPlane = new LinkedHashSet<>();
+    private ChildProcess broker;
+    private String bootstrapServers;
+
+    private LocalStack(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public static LocalStack start(Settings settings, Consumer<String> progress) {
+        LocalStack stack = new LocalStack(settings, progress);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        requireBuilt();
+        startBroker();
+        for (String service : SERVICES) {
+            ports.put(service, settings.ports().getOrDefault(service, freePort()));
+        }
+        for (String service : SERVICES) {
+            startService(service);
+        }
+    }
+
+    private void requireBuilt() {
+        List<Path> needed = new ArrayList<>(List.of(brokerJar(), routerJar(), sampleAppJar()));
+        SERVICES.forEach(s -> needed.add(serviceJar(s)));
+        List<Path> missing = needed.stream().filter(p -> !Files.isRegularFile(p)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("not built yet: " + missing + " — run: mvn -B -DskipTests install");
+        }
+    }
+
+    private void startBroker() {
+        long t0 = System.nanoTime();
+        progress.accept("starting Kafka broker (KRaft, Apache Kafka's jars, own JVM) ...");
+        broker = new ChildProcess("kafka-broker", List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-jar",
+                brokerJar().toString(), "--port", String.valueOf(settings.kafkaPort())),
+                settings.root(), logs().resolve("kafka-broker.log")).start("KAFKA READY");
+        String line = broker.awaitReadyLine(Duration.ofSeconds(90));
+        bootstrapServers = line.substring("KAFKA READY".length()).trim();
+        progress.accept(String.format("  kafka-broker ready at %s in %.1f s (log %s)", bootstrapServers, secondsSince(t0),
+                broker.log()));
+    }
+
+    private void startService(String service) {
+        long t0 = System.nanoTime();
+        int port = ports.get(service);
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(SERVICE_JVM);
+        command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
+        command.add("-Dquarkus.http.port=" + port);
+        if (service.equals("provisioner-service")) {
+            command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
+            command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
+        }
+        command.add("-jar");
+        command.add(serviceJar(service).toString());
+        ChildProcess process = new ChildProcess(service, command, settings.root(), logs().resolve(service + ".log"))
+                .start(null);
+        services.put(service, process);
+        process.awaitHttpOk(serviceUrl(service).resolve("/q/health/ready"), Duration.ofSeconds(90));
+        progress.accept(String.format("  %-22s ready on http://127.0.0.1:%d in %.1f s (log %s)", service, port,
+                secondsSince(t0), process.log()));
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public URI serviceUrl(String service) {
+        Integer port = ports.get(service);
+        if (port == null) {
+            throw new IllegalArgumentException("unknown service " + service);
+        }
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public URI orchestratorUrl() {
+        return serviceUrl("orchestrator-service");
+    }
+
+    public Path sampleAppJar() {
+        return settings.root().resolve("deploy/sample-app/target/sample-app.jar");
+    }
+
+    public Path logs() {
+        return settings.workDir().resolve("logs");
+    }
+
+    /** SIGKILL a service, as a crash would. */
+    public void kill(String service) {
+        rememberDataPlane();
+        services.get(service).kill();
+        progress.accept("killed " + service + " (SIGKILL)");
+    }
+
+    /** Start a service again on the same port (after {@link #kill}). */
+    public void restart(String service) {
+        rememberDataPlane();
+        services.get(service).stop(Duration.ofSeconds(10));
+        startService(service);
+    }
+
+    /** Process ids of every process the stack runs, services and data plane, with their RSS summed. */
+    public long totalRssKib() {
+        rememberDataPlane();
+        Set<Long> pids = new LinkedHashSet<>();
+        if (broker != null && broker.isAlive()) {
+            pids.add(broker.pid());
+        }
+        services.values().stream().filter(ChildProcess::isAlive).forEach(p -> pids.add(p.pid()));
+        dataPlane.stream().filter(ProcessHandle::isAlive).forEach(p -> pids.add(p.pid()));
+        long total = 0;
+        for (long pid : pids) {
+            total += rssKib(pid);
+        }
+        return total;
+    }
+
+    static long rssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process just ended
+        }
+        return 0;
+    }
+
+    private void rememberDataPlane() {
+        services.values().forEach(p -> dataPlane.addAll(p.descendants()));
+    }
+
+    /** Stops everything it started, data plane included; safe to call twice. */
+    @Override
+    public void close() {
+        rememberDataPlane();
+        List<ChildProcess> reversed = new ArrayList<>(services.values());
+        java.util.Collections.reverse(reversed);
+        for (ChildProcess service : reversed) {
+            service.stop(Duration.ofSeconds(10));
+        }
+        for (ProcessHandle p : dataPlane) {
+            p.destroy();
+        }
+        for (ProcessHandle p : dataPlane) {
+            try {
+                p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+        if (broker != null) {
+            broker.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    private Path brokerJar() {
+        return settings.root().resolve("deploy/kafka-broker/target/kafka-broker.jar");
+    }
+
+    private Path routerJar() {
+        return settings.root().resolve("deploy/router/target/router.jar");
+    }
+
+    private Path serviceJar(String service) {
+        return settings.root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
