@@ -1,0 +1,119 @@
+package dev.cutover.config.resolve;
+
+import dev.cutover.config.environment.EnvironmentFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped defaults and an external directory, end to end without Quarkus. */
+class ConfigResolverTest {
+
+    private final ClassLoader loader = getClass().getClassLoader();
+    private final ConfigResolver defaults = new ConfigResolver(new EnvironmentFiles(Optional.empty(), loader));
+
+    @Test
+    void shippedEnvironmentsResolve() {
+        Map<String, Integer> ports = Map.of("development", 18080, "staging", 18180, "production", 18280);
+        ports.forEach((env, port) -> {
+            var resolved = assertInstanceOf(Resolution.Resolved.class, defaults.resolve(env, Map.of()));
+            assertEquals(Map.of("port", port), resolved.config().get("router"), env);
+            assertTrue(resolved.configHash().startsWith("sha256:"));
+        });
+        var production = (Resolution.Resolved) defaults.resolve("production", Map.of());
+        assertEquals(10000, ((Map<?, ?>) production.config().get("health")).get("monitor-window-ms"));
+        var staging = (Resolution.Resolved) defaults.resolve("staging", Map.of());
+        assertEquals(5000, ((Map<?, ?>) staging.config().get("health")).get("monitor-window-ms"));
+        assertEquals(List.of("/health", "/ready"), ((Map<?, ?>) staging.config().get("health")).get("paths"));
+    }
+
+    @Test
+    void overridesMergeOnTop() {
+        var resolved = assertInstanceOf(Resolution.Resolved.class, defaults.resolve("staging",
+                Map.of("app", Map.of("env", Map.of("LOG_LEVEL", "debug")), "health", Map.of("paths", List.of("/live")))));
+        assertEquals(Map.of("env", Map.of("LOG_LEVEL", "debug")), resolved.config().get("app"));
+        Map<?, ?> health = (Map<?, ?>) resolved.config().get("health");
+        assertEquals(List.of("/live"), health.get("paths"));
+        assertEquals(1000, health.get("timeout-ms"));
+    }
+
+    @Test
+    void sameInputsSameHash() {
+        var one = (Resolution.Resolved) defaults.resolve("staging", Map.of("app", Map.of("env", Map.of("A", "1", "B", "2"))));
+        var two = (Resolution.Resolved) defaults.resolve("staging", Map.of("app", Map.of("env", Map.of("B", "2", "A", "1"))));
+        assertEquals(one.configHash(), two.configHash());
+    }
+
+    @Test
+    void unknownEnvironmentListsTheKnownOnes() {
+        var rejected = assertInstanceOf(Resolution.Rejected.class, defaults.resolve("stagin", Map.of()));
+        assertEquals(Resolution.Kind.UNKNOWN_ENVIRONMENT, rejected.kind());
+        assertEquals("unknown environment 'stagin' (known: development, production, staging)", rejected.reason());
+    }
+
+    @Test
+    void pathLikeEnvironmentNamesAreUnknown() {
+        for (String name : List.of("../base", "environments/staging", ".hidden", "")) {
+            var rejected = assertInstanceOf(Resolution.Rejected.class, defaults.resolve(name, Map.of()), name);
+            assertEquals(Resolution.Kind.UNKNOWN_ENVIRONMENT, rejected.kind());
+        }
+    }
+
+    @Test
+    void invalidOverrideIsRejectedNamingTheKey() {
+        var rejected = assertInstanceOf(Resolution.Rejected.class,
+                defaults.resolve("development", Map.of("router", Map.of("port", 70000))));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, rejected.kind());
+        assertEquals("invalid configuration: router.port must be an integer in 1..65535 (got 70000)", rejected.reason());
+    }
+
+    @Test
+    void externalDirectoryWinsFileByFileAndAddsEnvironments(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("environments"));
+        Files.writeString(dir.resolve("environments/staging.yaml"), "router:\n  port: 28180\n");
+        Files.writeString(dir.resolve("environments/qa.yaml"), "# qa\nrouter:\n  port: 28380\napp:\n  env:\n    MODE: qa\n");
+        ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.of(dir), loader));
+
+        var staging = (Resolution.Resolved) resolver.resolve("staging", Map.of());
+        assertEquals(Map.of("port", 28180), staging.config().get("router"));
+        // base.yaml is not in the directory: the shipped one still applies
+        assertEquals(1000, ((Map<?, ?>) staging.config().get("health")).get("timeout-ms"));
+        var qa = (Resolution.Resolved) resolver.resolve("qa", Map.of());
+        assertEquals(Map.of("env", Map.of("MODE", "qa")), qa.config().get("app"));
+        assertEquals(18080, ((Map<?, ?>) ((Resolution.Resolved) resolver.resolve("development", Map.of()))
+                .config().get("router")).get("port"));
+        assertEquals("unknown environment 'x' (known: development, production, qa, staging)",
+                ((Resolution.Rejected) resolver.resolve("x", Map.of())).reason());
+    }
+
+    @Test
+    void externalBaseWinsAndBrokenFilesAreRejected(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("environments"));
+        Files.writeString(dir.resolve("base.yaml"), "router:\n  port: 0\nhealth:\n  paths: [/ping]\n");
+        Files.writeString(dir.resolve("environments/broken.yaml"), "router: [unclosed\n");
+        Files.writeString(dir.resolve("environments/listy.yaml"), "- a\n- b\n");
+        Files.writeString(dir.resolve("environments/empty.yaml"), "");
+        ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.of(dir), loader));
+
+        var dev = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development", Map.of()));
+        // the external base has no health numbers nor app: every missing key is named
+        assertTrue(dev.reason().contains("health.timeout-ms must be a positive integer (got nothing)"), dev.reason());
+        assertTrue(dev.reason().contains("app must be a map"), dev.reason());
+
+        var broken = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("broken", Map.of()));
+        assertEquals(Resolution.Kind.INVALID_FILE, broken.kind());
+        assertTrue(broken.reason().startsWith("environments/broken.yaml is not valid YAML"), broken.reason());
+        assertEquals("environments/listy.yaml must be a YAML mapping",
+                ((Resolution.Rejected) resolver.resolve("listy", Map.of())).reason());
+        var empty = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("empty", Map.of()));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, empty.kind()); // exists, but router.port stays 0
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cutover.config.resolve;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ConfigValidatorTest {
+
+    /** A valid merged configuration, with one key changed per case. */
+    static Map<String, Object> valid() {
+        return ConfigMerge.merge(List.of(Map.of(
+                "router", Map.of("port", 18080),
+                "health", Map.of("paths", List.of("/health", "/ready"), "timeout-ms", 1000, "interval-ms", 200,
+                        "consecutive-successes", 3, "max-wait-ms", 30000, "failure-threshold", 2,
+                        "monitor-window-ms", 5000),
+                "app", Map.of("env", Map.of("LOG_LEVEL", "debug", "WORKERS", 4, "DEBUG", true)))));
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("router.port 0", "router", "port", 0,
+                        "router.port must be an integer in 1..65535 (got 0)"),
+                Arguments.of("router.port too big", "router", "port", 65536,
+                        "router.port must be an integer in 1..65535 (got 65536)"),
+                Arguments.of("router.port a string", "router", "port", "18080",
+                        "router.port must be an integer in 1..65535 (got a string)"),
+                Arguments.of("router.port a fraction", "router", "port", 18080.5,
+                        "router.port must be an integer in 1..65535 (got 18080.5)"),
+                Arguments.of("router.port missing", "router", "port", null,
+                        "router.port must be an integer in 1..65535 (got nothing)"),
+                Arguments.of("timeout negative", "health", "timeout-ms", -1,
+                        "health.timeout-ms must be a positive integer (got -1)"),
+                Arguments.of("interval zero", "health", "interval-ms", 0,
+                        "health.interval-ms must be a positive integer (got 0)"),
+                Arguments.of("consecutive-successes a list", "health", "consecutive-successes", List.of(3),
+                        "health.consecutive-successes must be a positive integer (got a list)"),
+                Arguments.of("monitor window missing", "health", "monitor-window-ms", null,
+                        "health.monitor-window-ms must be a positive integer (got nothing)"),
+                Arguments.of("paths empty", "health", "paths", List.of(),
+                        "health.paths must be a non-empty list of paths starting with '/'"),
+                Arguments.of("paths not absolute", "health", "paths", List.of("health"),
+                        "health.paths must be a non-empty list of paths starting with '/'"),
+                Arguments.of("app.env not a map", "app", "env", List.of("A=1"),
+                        "app.env must be a map of scalars"),
+                Arguments.of("app.env value not a scalar", "app", "env", Map.of("NESTED", Map.of("x", 1)),
+                        "app.env.NESTED must be a scalar (string, number or boolean)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void namesTheKey(String name, String section, String key, Object value, String expected) {
+        Map<String, Object> config = valid();
+        Map<String, Object> sectionMap = (Map<String, Object>) config.get(section);
+        if (value == null) {
+            sectionMap.remove(key);
+        } else {
+            sectionMap.put(key, value);
+        }
+        assertEquals(List.of(expected), ConfigValidator.validate(config));
+    }
+
+    @Test
+    void validConfigHasNoErrors() {
+        assertEquals(List.of(), ConfigValidator.validate(valid()));
+    }
+
+    @Test
+    void missingSectionsAreEachNamed() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("router", "18080");
+        assertEquals(List.of("router must be a map", "health must be a map", "app must be a map"),
+                ConfigValidator.validate(config));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.cutover.healthmonitor.check;
+
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.ProbeResult;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives one check asynchronously: a round probes all paths in parallel, the next round starts
+ * {@code intervalMs} after the previous one started (at once if it took longer). No thread waits on I/O.
+ */
+public final class HealthCheckRun {
+
+    /** Told about every round and, once, about the verdict. */
+    public interface Listener {
+        void onRound(Round round);
+
+        void onDone(Verdict verdict, long durationMs);
+    }
+
+    private final RunHealthCheck command;
+    private final ProbeClient client;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier nanoTime;
+    private final Listener listener;
+    private final CheckProgress progress;
+    private final URI baseUrl;
+    private long startNanos;
+    private boolean finished;
+    private ScheduledFuture<?> next;
+
+    public HealthCheckRun(RunHealthCheck command, ProbeClient client, ScheduledExecutorService scheduler,
+                          LongSupplier nanoTime, Listener listener) {
+        this.command = command;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.nanoTime = nanoTime;
+        this.listener = listener;
+        this.progress = new CheckProgress(command.mode(), command.spec());
+        this.baseUrl = URI.create(command.baseUrl());
+    }
+
+    public RunHealthCheck command() {
+        return command;
+    }
+
+    public synchronized void start() {
+        startNanos = nanoTime.getAsLong();
+        next = scheduler.schedule(this::round, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the check; its verdict is never reported. */
+    public synchronized void cancel() {
+        finished = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    public synchronized boolean finished() {
+        return finished;
+    }
+
+    private void round() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+        }
+        long roundStart = nanoTime.getAsLong();
+        List<CompletableFuture<ProbeResult>> probes = command.spec().paths().stream()
+                .map(path -> client.probe(baseUrl, path, command.spec().timeoutMs()))
+                .toList();
+        CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, failure) -> afterRound(roundStart,
+                        probes.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private synchronized void afterRound(long roundStart, List<ProbeResult> results) {
+        if (finished) {
+            return;
+        }
+        Round round = new Round(results);
+        listener.onRound(round);
+        long now = nanoTime.getAsLong();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+        var verdict = progress.onRound(round, elapsedMs);
+        if (verdict.isPresent()) {
+            finished = true;
+            listener.onDone(verdict.get(), elapsedMs);
+            return;
+        }
+        long delay = Math.max(0, command.spec().intervalMs() - TimeUnit.NANOSECONDS.toMillis(now - roundStart));
+        try {
+            next = scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            finished = true; // shutting down: the check is abandoned, the command will be redelivered
+        }
+    }
+}

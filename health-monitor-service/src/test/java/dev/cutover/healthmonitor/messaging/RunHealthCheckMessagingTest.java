@@ -1,0 +1,124 @@
+package dev.cutover.healthmonitor.messaging;
+
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.Target;
+import dev.cutover.events.Topics;
+import dev.cutover.healthmonitor.check.TestHttpServer;
+import dev.cutover.testing.kafka.KafkaBrokerTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The service on a real broker, probing a real local HTTP server. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
+class RunHealthCheckMessagingTest {
+
+    static KafkaTestClient kafka;
+    static TestHttpServer app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new KafkaTestClient();
+        app = new TestHttpServer()
+                .answer("/health", 200, "{\"status\":\"UP\"}")
+                .answer("/ready", 200, "ready")
+                .answer("/broken", 503, "{\"status\":\"DOWN\"}");
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+        app.close();
+    }
+
+    @Test
+    void healthyInstancePasses() throws Exception {
+        RunHealthCheck command = command(List.of("/health", "/ready"));
+        kafka.send(command);
+
+        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
+                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId()));
+        assertTrue(done.passed(), done.reason());
+        assertEquals(command.meta().deploymentId(), done.meta().deploymentId());
+        assertEquals("green", done.slot());
+        assertEquals("pre-switch", done.phase());
+        assertEquals(2, done.rounds());
+        assertEquals(List.of(200, 200), done.lastProbes().stream().map(p -> p.status()).toList());
+    }
+
+    @Test
+    void failingInstanceFailsWithTheReason() throws Exception {
+        RunHealthCheck command = command(List.of("/health", "/broken"));
+        kafka.send(command);
+
+        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
+                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId()));
+        assertFalse(done.passed());
+        assertTrue(done.reason().startsWith("/broken answered 503: {\"status\":\"DOWN\"}"), done.reason());
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
+        String badJsonKey = "bad-json-" + UUID.randomUUID();
+        kafka.sendRaw(Topics.HEALTH_MONITOR_COMMANDS, badJsonKey,
+                Map.of("ce_type", "dev.cutover.healthmonitor.run-health-check.v1"), "[1,".getBytes(StandardCharsets.UTF_8));
+        String noTypeKey = "no-type-" + UUID.randomUUID();
+        kafka.sendRaw(Topics.HEALTH_MONITOR_COMMANDS, noTypeKey, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        RunHealthCheck valid = command(List.of("/health"));
+        kafka.send(valid);
+
+        assertTrue(deadLetterReason(badJsonKey).startsWith("unreadable dev.cutover.healthmonitor.run-health-check.v1"));
+        assertEquals("missing ce_type header", deadLetterReason(noTypeKey));
+        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
+                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, valid.meta().messageId()));
+        assertTrue(done.passed());
+    }
+
+    @Test
+    void healthAndMetricsAreServed() throws Exception {
+        RunHealthCheck command = command(List.of("/health"));
+        kafka.send(command);
+        kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId());
+
+        given().get("/q/health").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_healthmonitor_checks_total{outcome=\"passed\",phase=\"pre-switch\"}"))
+                .body(containsString("cutover_healthmonitor_probes_total{path=\"/health\",result=\"pass\"}"))
+                .body(containsString("cutover_healthmonitor_check_duration_seconds_count{outcome=\"passed\",phase=\"pre-switch\"}"));
+    }
+
+    private static String deadLetterReason(String key) {
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(Topics.HEALTH_MONITOR_COMMANDS),
+                r -> key.equals(r.key()));
+        var header = dead.headers().lastHeader("dead-letter-reason");
+        assertNotNull(header, "dead-letter-reason header");
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static RunHealthCheck command(List<String> paths) {
+        return new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "staging"), "green",
+                app.baseUrl(), "pre-switch", CheckMode.UNTIL_HEALTHY,
+                new HealthCheckSpec(paths, 1000, 50, 2, 1500, 0, 2));
+    }
+}
