@@ -1,0 +1,31 @@
+package dev.cutover.provisioner.provisioning;
+
+import dev.cutover.provisioner.slot.SlotRegistry;
+import dev.cutover.provisioner.slot.TargetProvider;
+import dev.cutover.provisioner.traffic.TrafficRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+public class ProvisioningBeans {
+
+    @Produces
+    @Singleton
+    ProvisionerMetrics metrics(MeterRegistry registry, SlotRegistry slots) {
+        return new ProvisionerMetrics(registry, slots);
+    }
+
+    @Produces
+    @Singleton
+    ProvisioningService service(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
+                                ProvisionerMetrics metrics) {
+        return new ProvisioningService(provider, router, registry, metrics);
+    }
+
+    /** Before the first command: know again what a previous run of the provisioner started. */
+    void load(@Observes StartupEvent startup, ProvisioningService service) {
+        service.load();
+    }
+}

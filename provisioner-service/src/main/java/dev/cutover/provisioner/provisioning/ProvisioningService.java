@@ -1,0 +1,198 @@
+package dev.cutover.provisioner.provisioning;
+
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.Target;
+import dev.cutover.provisioner.slot.ProvisioningException;
+import dev.cutover.provisioner.slot.SlotInstance;
+import dev.cutover.provisioner.slot.SlotRegistry;
+import dev.cutover.provisioner.slot.TargetProvider;
+import dev.cutover.provisioner.slot.TargetState;
+import dev.cutover.provisioner.traffic.BackendSets;
+import dev.cutover.provisioner.traffic.RouterHandle;
+import dev.cutover.provisioner.traffic.TrafficRouter;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Carries out provisioner commands with whatever TargetProvider/TrafficRouter the config chose, keeping
+ * the slot registry up to date. Commands of one target must be called one at a time (see TargetLanes).
+ * Never throws for an operation that fails: it answers ProvisioningFailed with the reason.
+ */
+public class ProvisioningService {
+
+    private static final Logger LOG = Logger.getLogger(ProvisioningService.class);
+
+    private final TargetProvider provider;
+    private final TrafficRouter router;
+    private final SlotRegistry registry;
+    private final ProvisionerMetrics metrics;
+
+    public ProvisioningService(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
+                               ProvisionerMetrics metrics) {
+        this.provider = provider;
+        this.router = router;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    /** Reloads the registry, forgetting instances that died while the provisioner was down. */
+    public void load() {
+        registry.load(provider::alive);
+    }
+
+    public ProvisionerEvent handle(ProvisionerCommand command) {
+        String operation = command instanceof ProvisionSlot ? "provision" : command instanceof ShiftTraffic ? "shift" : "release";
+        ProvisionerEvent event;
+        try {
+            if (command instanceof ProvisionSlot p) {
+                event = provision(p);
+            } else if (command instanceof ShiftTraffic s) {
+                event = shift(s);
+            } else {
+                event = release((ReleaseSlot) command);
+            }
+        } catch (ProvisioningException | RuntimeException e) {
+            String reason = e instanceof ProvisioningException ? e.getMessage() : e.toString();
+            LOG.warnf("%s of %s failed (deployment %s): %s", operation, command.target(), command.meta().deploymentId(), reason);
+            event = new ProvisioningFailed(Meta.causedBy(command.meta()), command.target(), slotOf(command), operation, reason);
+        }
+        metrics.operation(operation, event instanceof ProvisioningFailed ? "failure" : "success");
+        return event;
+    }
+
+    private SlotProvisioned provision(ProvisionSlot command) throws ProvisioningException {
+        Target target = command.target();
+        TargetState state = registry.state(target);
+        RouterHandle handle = router.ensure(target, command.routerPort(), state.routerPid());
+        registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
+
+        Optional<SlotInstance> current = registry.instance(target, command.slot());
+        if (current.isPresent() && provider.alive(current.get())) {
+            SlotInstance running = current.get();
+            if (running.version().equals(command.version())
+                    && Objects.equals(running.deploymentId(), command.meta().deploymentId())) {
+                provider.awaitReady(running);
+                router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
+                LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
+                        target, running.version(), running.instanceId(), command.meta().deploymentId());
+                return provisioned(command, running);
+            }
+            LOG.infof("Slot %s of %s runs %s (%s): replacing it with %s (deployment %s)", command.slot(), target,
+                    running.version(), running.instanceId(), command.version(), command.meta().deploymentId());
+            takeOut(target, handle, running);
+        } else if (current.isPresent()) {
+            registry.update(target, s -> s.withoutSlot(command.slot()));
+        }
+
+        long t0 = System.nanoTime();
+        SlotInstance started;
+        try {
+            started = provider.start(command, spawned -> registry.update(target, s -> s.withInstance(spawned)));
+        } catch (ProvisioningException e) {
+            registry.update(target, s -> s.withoutSlot(command.slot()));
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        metrics.started(took);
+        TargetState now = registry.update(target, s -> s.withInstance(started));
+        router.apply(target, handle, BackendSets.of(now)); // in the router at weight 0: ready for a shift
+        LOG.infof("Slot %s of %s runs %s at %s (%s), ready in %d ms (deployment %s)", command.slot(), target,
+                command.version(), started.url(), started.instanceId(), took.toMillis(), command.meta().deploymentId());
+        return provisioned(command, started);
+    }
+
+    private TrafficShifted shift(ShiftTraffic command) throws ProvisioningException {
+        Target target = command.target();
+        RouterHandle handle = knownRouter(target);
+        dropDead(target);
+        Map<String, Integer> weights;
+        try {
+            weights = BackendSets.shift(registry.state(target), command.weights());
+        } catch (IllegalArgumentException e) {
+            throw new ProvisioningException(e.getMessage());
+        }
+        TargetState desired = registry.state(target).withWeights(weights);
+        router.apply(target, handle, BackendSets.of(desired));
+        registry.update(target, s -> s.withWeights(weights));
+        LOG.infof("Traffic of %s shifted to %s (%s, deployment %s)", target, weights, command.reason(),
+                command.meta().deploymentId());
+        return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, handle.url(), command.reason());
+    }
+
+    private SlotReleased release(ReleaseSlot command) throws ProvisioningException {
+        Target target = command.target();
+        Optional<SlotInstance> current = registry.instance(target, command.slot());
+        if (current.isEmpty()) {
+            LOG.infof("Slot %s of %s runs nothing: released (deployment %s)", command.slot(), target,
+                    command.meta().deploymentId());
+            return new SlotReleased(Meta.causedBy(command.meta()), target, command.slot(), command.reason());
+        }
+        long t0 = System.nanoTime();
+        RouterHandle handle = knownRouter(target);
+        takeOut(target, handle, current.get());
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        metrics.released(took);
+        LOG.infof("Slot %s of %s released (%s stopped in %d ms, %s, deployment %s)", command.slot(), target,
+                current.get().instanceId(), took.toMillis(), command.reason(), command.meta().deploymentId());
+        return new SlotReleased(Meta.causedBy(command.meta()), target, command.slot(), command.reason());
+    }
+
+    /** Out of the router, let in-flight requests finish, stop, forget. */
+    private void takeOut(Target target, RouterHandle handle, SlotInstance instance) {
+        try {
+            router.apply(target, handle, BackendSets.of(registry.state(target).withoutSlot(instance.slot())));
+            router.awaitDrained(target, handle, instance.slot());
+        } catch (ProvisioningException e) {
+            // a router that cannot be reached is not sending it traffic either: stop it anyway
+            LOG.warnf("Could not take slot %s of %s out of its router (%s): stopping it anyway", instance.slot(),
+                    target, e.getMessage());
+        }
+        provider.stop(instance);
+        registry.update(target, s -> s.withoutSlot(instance.slot()));
+    }
+
+    /** The target's router, started again if it died (its backend set is then restored by the next apply). */
+    private RouterHandle knownRouter(Target target) throws ProvisioningException {
+        TargetState state = registry.state(target);
+        if (state.routerPort() == null) {
+            throw new ProvisioningException("no router known for " + target + ": provision a slot first");
+        }
+        RouterHandle handle = router.ensure(target, state.routerPort(), state.routerPid());
+        registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
+        return handle;
+    }
+
+    private void dropDead(Target target) {
+        for (SlotInstance instance : registry.state(target).slots().values()) {
+            if (!provider.alive(instance)) {
+                LOG.warnf("Slot %s of %s (%s) is no longer running: dropped", instance.slot(), target, instance.instanceId());
+                registry.update(target, s -> s.withoutSlot(instance.slot()));
+            }
+        }
+    }
+
+    private static SlotProvisioned provisioned(ProvisionSlot command, SlotInstance instance) {
+        return new SlotProvisioned(Meta.causedBy(command.meta()), command.target(), command.slot(), command.version(),
+                instance.url(), instance.instanceId());
+    }
+
+    private static String slotOf(ProvisionerCommand command) {
+        if (command instanceof ProvisionSlot p) {
+            return p.slot();
+        }
+        return command instanceof ReleaseSlot r ? r.slot() : null;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.cutover.provisioner.slot;
+
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+
+import java.util.function.Consumer;
+
+/** Starts and stops instances of a version in a slot. One implementation per provider (local now, azure later). */
+public interface TargetProvider {
+
+    /**
+     * Starts {@code command.version()} in {@code command.slot()} and returns once it accepts connections.
+     * {@code spawned} is told about the instance as soon as it exists, before it is ready, so that it is
+     * on record even if the provisioner stops while waiting.
+     *
+     * @throws ProvisioningException when it does not come up (the instance is stopped again)
+     */
+    SlotInstance start(ProvisionSlot command, Consumer<SlotInstance> spawned) throws ProvisioningException;
+
+    /** Still running (and the same instance, not a recycled id)? */
+    boolean alive(SlotInstance instance);
+
+    /** Waits until a running instance accepts connections (e.g. after a provisioner restart). */
+    void awaitReady(SlotInstance instance) throws ProvisioningException;
+
+    /** Stops the instance gracefully, forcibly if it does not exit in time. Idempotent. */
+    void stop(SlotInstance instance);
+}

@@ -1,0 +1,27 @@
+package dev.cutover.provisioner.traffic;
+
+import dev.cutover.events.Target;
+import dev.cutover.provisioner.slot.ProvisioningException;
+
+import java.util.List;
+
+/** Sets and verifies a target's traffic weights. One implementation per provider (local now, azure later). */
+public interface TrafficRouter {
+
+    /**
+     * Makes sure the target's router runs (reusing one that answers), starting it if needed.
+     *
+     * @param knownPid the pid recorded when this provisioner started it, if any
+     */
+    RouterHandle ensure(Target target, int routerPort, Long knownPid) throws ProvisioningException;
+
+    /** Replaces the router's backend set and reads it back to verify it took effect. */
+    void apply(Target target, RouterHandle router, List<Backend> backends) throws ProvisioningException;
+
+    /**
+     * Waits (bounded) until the router has no request in flight to a backend removed from its set.
+     *
+     * @return true when drained, false when the wait timed out
+     */
+    boolean awaitDrained(Target target, RouterHandle router, String backendId);
+}

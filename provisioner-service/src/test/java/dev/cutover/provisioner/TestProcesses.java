@@ -1,0 +1,117 @@
+package dev.cutover.provisioner;
+
+import dev.cutover.provisioner.config.ProvisionerConfig;
+import dev.cutover.provisioner.slot.SlotRegistry;
+import dev.cutover.provisioner.slot.TargetState;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real sample-app and router processes for tests, and the cleanup that kills every one of them. */
+public final class TestProcesses {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private TestProcesses() {
+    }
+
+    public record LocalSettings(Path workDir, Duration startTimeout, Path routerJar, String javaOptions,
+                                String routerJavaOptions, Optional<String> java, Duration drainTimeout,
+                                Duration stopTimeout, boolean detach) implements ProvisionerConfig.Local {
+    }
+
+    public static ProvisionerConfig.Local settings(Path workDir) {
+        return new LocalSettings(workDir, Duration.ofSeconds(30), routerJar(),
+                "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "-Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(10), true);
+    }
+
+    public static Path root() {
+        return Path.of(System.getProperty("cutover.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public static Path sampleAppJar() {
+        return built(root().resolve("deploy/sample-app/target/sample-app.jar"));
+    }
+
+    public static Path routerJar() {
+        return built(root().resolve("deploy/router/target/router.jar"));
+    }
+
+    private static Path built(Path jar) {
+        assertTrue(Files.isRegularFile(jar), jar + " missing: mvn -B -q -pl deploy/sample-app,deploy/router install");
+        return jar;
+    }
+
+    /** A port P with P + 1 (the router's admin port) free too. */
+    public static int freeRouterPort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int p;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                p = s.getLocalPort();
+            }
+            if (p < 65000) {
+                try (ServerSocket admin = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
+                    return p;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free port pair");
+    }
+
+    public static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static boolean gone(long pid) {
+        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+
+    /**
+     * Kills every process a test started: all pids in the registry under {@code workDir} (instances and
+     * routers) and any child of this JVM running the sample app, the router or something from the work dir.
+     */
+    public static void killAll(Path workDir) {
+        List<ProcessHandle> victims = new ArrayList<>();
+        SlotRegistry registry = new SlotRegistry(workDir.resolve("state"));
+        try {
+            registry.load(i -> true);
+        } catch (RuntimeException ignored) {
+            // a broken state file must not keep processes alive
+        }
+        for (TargetState state : registry.all()) {
+            Optional.ofNullable(state.routerPid()).flatMap(ProcessHandle::of).ifPresent(victims::add);
+            state.slots().values().forEach(i -> Optional.ofNullable(i.pid()).flatMap(ProcessHandle::of).ifPresent(victims::add));
+        }
+        String dir = workDir.toAbsolutePath().toString();
+        ProcessHandle.current().descendants()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("sample-app.jar") || c.contains("router.jar")
+                        || c.contains(dir)).orElse(false))
+                .forEach(victims::add);
+        victims.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : victims) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+}

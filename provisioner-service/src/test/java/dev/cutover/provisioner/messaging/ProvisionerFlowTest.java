@@ -1,0 +1,142 @@
+package dev.cutover.provisioner.messaging;
+
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.Target;
+import dev.cutover.events.Topics;
+import dev.cutover.provisioner.TestProcesses;
+import dev.cutover.testing.kafka.KafkaBroker;
+import dev.cutover.testing.kafka.KafkaBrokerTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The provisioner driven through Kafka commands on a real broker, starting real sample-app and router processes. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
+class ProvisionerFlowTest {
+
+    /** cutover.provisioner.local.work-dir in the %test profile. */
+    private static final Path WORK_DIR = Path.of("target/provisioner-test");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_EVENTS,
+                Topics.deadLetter(Topics.PROVISIONER_COMMANDS));
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        try {
+            kafka.close();
+        } finally {
+            TestProcesses.killAll(WORK_DIR);
+        }
+    }
+
+    private static <T extends dev.cutover.events.Message> T awaitReply(String deploymentId, Class<T> type,
+                                                                         dev.cutover.events.Message cause) {
+        return await().atMost(WAIT).until(() -> kafka.messages(Topics.PROVISIONER_EVENTS, deploymentId, type).stream()
+                .filter(m -> cause.meta().messageId().equals(m.meta().causationId())).toList(), l -> !l.isEmpty()).get(0);
+    }
+
+    @Test
+    void provisionShiftAndReleaseThroughKafka() throws Exception {
+        Target target = new Target("shop", "it-" + UUID.randomUUID().toString().substring(0, 8));
+        int routerPort = TestProcesses.freeRouterPort();
+        String id = "dep-" + UUID.randomUUID();
+        String jar = "file:" + TestProcesses.sampleAppJar();
+
+        ProvisionSlot blue = new ProvisionSlot(Meta.start(id), target, "blue", "v1", jar, Map.of(), routerPort);
+        kafka.send(blue);
+        SlotProvisioned blueUp = awaitReply(id, SlotProvisioned.class, blue);
+        assertEquals("version=v1 slot=blue", TestProcesses.get(blueUp.instanceUrl() + "/").body().strip());
+
+        ProvisionSlot green = new ProvisionSlot(Meta.causedBy(blue.meta()), target, "green", "v2", jar, Map.of(), routerPort);
+        ShiftTraffic shift = new ShiftTraffic(Meta.causedBy(green.meta()), target, Map.of("green", 100, "blue", 0), "switch");
+        ReleaseSlot release = new ReleaseSlot(Meta.causedBy(shift.meta()), target, "blue", "cleanup");
+        kafka.send(green); // the three are handled in order: same target, same lane
+        kafka.send(shift);
+        kafka.send(release);
+
+        SlotProvisioned greenUp = awaitReply(id, SlotProvisioned.class, green);
+        assertEquals("v2", greenUp.version());
+        TrafficShifted shifted = awaitReply(id, TrafficShifted.class, shift);
+        assertEquals(Map.of("green", 100, "blue", 0), shifted.weights());
+        assertEquals("switch", shifted.reason());
+        assertEquals("http://127.0.0.1:" + routerPort, shifted.routerUrl());
+        SlotReleased released = awaitReply(id, SlotReleased.class, release);
+        assertEquals("cleanup", released.reason());
+
+        long bluePid = Long.parseLong(blueUp.instanceId().substring("local:".length()));
+        assertTrue(TestProcesses.gone(bluePid), "blue still running");
+        for (int i = 0; i < 10; i++) {
+            assertEquals("version=v2 slot=green", TestProcesses.get(shifted.routerUrl() + "/").body().strip());
+        }
+
+        given().get("/slots").then().statusCode(200).body(containsString(greenUp.instanceId().substring(6)));
+        given().get("/q/health").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_provisioner_operations_total{operation=\"provision\",outcome=\"success\""))
+                .body(containsString("cutover_provisioner_instance_start_seconds_count"))
+                .body(containsString("cutover_provisioner_instances_running"));
+    }
+
+    @Test
+    void aFailingArtifactIsReportedAsProvisioningFailed() throws Exception {
+        Target target = new Target("shop", "it-" + UUID.randomUUID().toString().substring(0, 8));
+        String id = "dep-" + UUID.randomUUID();
+        ProvisionSlot command = new ProvisionSlot(Meta.start(id), target, "blue", "v1",
+                TestProcesses.sampleAppJar().toString(), Map.of("SAMPLE_ERROR_RATE", "2"), TestProcesses.freeRouterPort());
+        kafka.send(command);
+        ProvisioningFailed failed = awaitReply(id, ProvisioningFailed.class, command);
+        assertEquals("provision", failed.operation());
+        assertEquals("blue", failed.slot());
+        assertTrue(failed.reason().contains("exited with code 2"), failed.reason());
+        assertTrue(failed.reason().contains("SAMPLE_ERROR_RATE must be between 0.0 and 1.0, was 2.0"), failed.reason());
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() {
+        String marker = UUID.randomUUID().toString();
+        kafka.sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{broken " + marker,
+                Map.of("ce_type", "dev.cutover.provisioner.provision-slot.v1"));
+        kafka.sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{\"marker\":\"" + marker + "\"}", Map.of());
+
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(WAIT).until(() ->
+                kafka.records(Topics.deadLetter(Topics.PROVISIONER_COMMANDS)).stream()
+                        .filter(r -> new String(r.value()).contains(marker)).toList(), l -> l.size() == 2);
+        String badJson = KafkaTestClient.header(dead.get(0), "dead-letter-reason");
+        String noType = KafkaTestClient.header(dead.get(1), "dead-letter-reason");
+        assertTrue(badJson != null && badJson.contains("unreadable dev.cutover.provisioner.provision-slot.v1"), badJson);
+        assertTrue(noType != null && noType.contains("missing ce_type"), noType);
+
+        String id = "dep-" + UUID.randomUUID();
+        ReleaseSlot release = new ReleaseSlot(Meta.start(id), new Target("shop", "dlq"), "blue", "cleanup");
+        kafka.send(release);
+        awaitReply(id, SlotReleased.class, release);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.cutover.provisioner.provisioning;
+
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.Target;
+import dev.cutover.provisioner.TestProcesses;
+import dev.cutover.provisioner.config.ProvisionerConfig;
+import dev.cutover.provisioner.slot.LocalTargetProvider;
+import dev.cutover.provisioner.slot.SlotRegistry;
+import dev.cutover.provisioner.traffic.LocalTrafficRouter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The local provider and router with real processes: the sample app behind the router jar. */
+class LocalProvisioningTest {
+
+    private static final Target SHOP = new Target("shop", "test");
+
+    @TempDir
+    Path workDir;
+
+    private int routerPort;
+    private SlotRegistry registry;
+    private ProvisioningService service;
+    private SimpleMeterRegistry meters;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        routerPort = TestProcesses.freeRouterPort();
+        service = newService();
+    }
+
+    /** A provisioner as it would be after a (re)start on this work dir. */
+    private ProvisioningService newService() {
+        ProvisionerConfig.Local settings = TestProcesses.settings(workDir);
+        registry = new SlotRegistry(workDir.resolve("state"));
+        meters = new SimpleMeterRegistry();
+        ProvisioningService s = new ProvisioningService(new LocalTargetProvider(settings), new LocalTrafficRouter(settings),
+                registry, new ProvisionerMetrics(meters, registry));
+        s.load();
+        return s;
+    }
+
+    @AfterEach
+    void killEverything() {
+        TestProcesses.killAll(workDir);
+    }
+
+    private ProvisionSlot provision(String deploymentId, String slot, String version, String artifact, Map<String, String> env) {
+        return new ProvisionSlot(Meta.start(deploymentId), SHOP, slot, version, artifact, env, routerPort);
+    }
+
+    private SlotProvisioned provisioned(String deploymentId, String slot, String version) {
+        ProvisionSlot command = provision(deploymentId, slot, version, "file:" + TestProcesses.sampleAppJar(), Map.of());
+        long t0 = System.nanoTime();
+        ProvisionerEvent event = service.handle(command);
+        System.out.printf("provision %s %s took %d ms%n", slot, version, (System.nanoTime() - t0) / 1_000_000);
+        SlotProvisioned p = assertInstanceOf(SlotProvisioned.class, event, event::toString);
+        assertEquals(command.meta().messageId(), p.meta().causationId());
+        return p;
+    }
+
+    private TrafficShifted shift(Map<String, Integer> weights) {
+        ShiftTraffic command = new ShiftTraffic(Meta.start("d"), SHOP, weights, "switch");
+        return assertInstanceOf(TrafficShifted.class, service.handle(command), () -> "shift " + weights);
+    }
+
+    private Set<String> bodiesThroughRouter(int requests) throws Exception {
+        Set<String> bodies = new TreeSet<>();
+        for (int i = 0; i < requests; i++) {
+            HttpResponse<String> r = TestProcesses.get("http://127.0.0.1:" + routerPort + "/");
+            bodies.add(r.statusCode() + " " + r.body().strip());
+        }
+        return bodies;
+    }
+
+    private static long pid(SlotProvisioned p) {
+        return Long.parseLong(p.instanceId().substring("local:".length()));
+    }
+
+    @Test
+    void provisionedInstanceAnswersItsVersionAndIsOnRecord() throws Exception {
+        SlotProvisioned p = provisioned("d1", "blue", "v1");
+
+        assertTrue(p.instanceUrl().startsWith("http://127.0.0.1:"), p.instanceUrl());
+        assertEquals("version=v1 slot=blue", TestProcesses.get(p.instanceUrl() + "/").body().strip());
+        assertTrue(Files.readString(registry.file(SHOP)).contains(p.instanceId().substring(6)));
+        assertTrue(Files.isRegularFile(workDir.resolve("logs/shop-test-blue-v1.log")));
+        assertTrue(Files.isRegularFile(workDir.resolve("logs/router-shop-test.log")));
+        assertEquals(200, TestProcesses.get("http://127.0.0.1:" + (routerPort + 1) + "/health").statusCode());
+        assertEquals(1.0, meters.get("cutover.provisioner.instances.running").gauge().value());
+        assertEquals(1, meters.get("cutover.provisioner.instance.start").timer().count());
+        // on the router at weight 0: no traffic yet
+        assertEquals(Set.of("503 no active backend for shop/test: no backend has weight > 0"), bodiesThroughRouter(2));
+    }
+
+    @Test
+    void trafficMovesBackAndForthThroughTheRouter() throws Exception {
+        provisioned("d1", "blue", "v1");
+        TrafficShifted first = shift(Map.of("blue", 100));
+        assertEquals("http://127.0.0.1:" + routerPort, first.routerUrl());
+        assertEquals("switch", first.reason());
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(10));
+
+        provisioned("d2", "green", "v2");
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(10)); // new slot gets nothing yet
+        assertEquals(Map.of("green", 100, "blue", 0), shift(Map.of("green", 100, "blue", 0)).weights());
+        assertEquals(Set.of("200 version=v2 slot=green"), bodiesThroughRouter(20));
+        shift(Map.of("blue", 100, "green", 0));
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(20));
+        assertEquals(Map.of("green", 100, "blue", 0), shift(Map.of("green", 100)).weights());
+        assertEquals(Set.of("200 version=v2 slot=green"), bodiesThroughRouter(20));
+    }
+
+    @Test
+    void releaseStopsTheProcessAndTakesItOutOfTheRouter() throws Exception {
+        long bluePid = pid(provisioned("d1", "blue", "v1"));
+        provisioned("d2", "green", "v2");
+        shift(Map.of("green", 100, "blue", 0));
+
+        ReleaseSlot release = new ReleaseSlot(Meta.start("d2"), SHOP, "blue", "cleanup");
+        long t0 = System.nanoTime();
+        SlotReleased released = assertInstanceOf(SlotReleased.class, service.handle(release));
+        System.out.printf("release blue took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals("cleanup", released.reason());
+        assertEquals(release.meta().messageId(), released.meta().causationId());
+        assertTrue(TestProcesses.gone(bluePid), "blue process still running");
+        String table = TestProcesses.get("http://127.0.0.1:" + (routerPort + 1) + "/backends").body();
+        assertFalse(table.contains("\"blue\""), table);
+        assertEquals(Set.of("200 version=v2 slot=green"), bodiesThroughRouter(10));
+        assertEquals(Set.of("green"), registry.state(SHOP).slots().keySet());
+
+        // releasing again, or a slot that never ran, is a no-op that still answers
+        assertInstanceOf(SlotReleased.class, service.handle(release));
+        assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d3"), SHOP, "red", "cleanup")));
+        // and blue cannot get traffic any more
+        ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class,
+                service.handle(new ShiftTraffic(Meta.start("d4"), SHOP, Map.of("blue", 100), "rollback")));
+        assertEquals("shift", failed.operation());
+        assertTrue(failed.reason().contains("slot blue should get weight 100 but runs no instance"), failed.reason());
+    }
+
+    @Test
+    void anArtifactThatExitsAtOnceFailsWithItsOutput() throws Exception {
+        Path script = workDir.resolve("broken.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"cannot read config: DB_URL missing\"\nexit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ProvisionSlot command = provision("d1", "blue", "v9", "file:" + script, Map.of());
+        ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, service.handle(command));
+        assertEquals("provision", failed.operation());
+        assertEquals("blue", failed.slot());
+        assertEquals(command.meta().messageId(), failed.meta().causationId());
+        assertTrue(failed.reason().contains("exited with code 3"), failed.reason());
+        assertTrue(failed.reason().contains("cannot read config: DB_URL missing"), failed.reason());
+        assertEquals(Map.of(), registry.state(SHOP).slots());
+
+        ProvisioningFailed missing = assertInstanceOf(ProvisioningFailed.class,
+                service.handle(provision("d1", "blue", "v9", "/nowhere/app.jar", Map.of())));
+        assertTrue(missing.reason().contains("does not exist"), missing.reason());
+    }
+
+    @Test
+    void theSampleAppFailingOnBadSettingsIsReportedToo() {
+        ProvisionSlot command = provision("d1", "blue", "v1", TestProcesses.sampleAppJar().toString(),
+                Map.of("SAMPLE_ERROR_RATE", "7"));
+        ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, service.handle(command));
+        assertTrue(failed.reason().contains("exited with code 2"), failed.reason());
+        assertTrue(failed.reason().contains("SAMPLE_ERROR_RATE must be between 0.0 and 1.0"), failed.reason());
+    }
+
+    @Test
+    void reprovisioningIsIdempotentAndANewVersionReplacesTheOld() throws Exception {
+        SlotProvisioned first = provisioned("d1", "blue", "v1");
+        SlotProvisioned again = provisioned("d1", "blue", "v1");
+        assertEquals(first.instanceId(), again.instanceId());
+        assertEquals(first.instanceUrl(), again.instanceUrl());
+
+        SlotProvisioned replaced = provisioned("d2", "blue", "v2");
+        assertNotEquals(first.instanceId(), replaced.instanceId());
+        assertTrue(TestProcesses.gone(pid(first)), "v1 still running");
+        assertEquals("version=v2 slot=blue", TestProcesses.get(replaced.instanceUrl() + "/").body().strip());
+    }
+
+    @Test
+    void theEnvironmentOfTheCommandReachesTheInstance() throws Exception {
+        ProvisionSlot command = provision("d1", "blue", "v1", TestProcesses.sampleAppJar().toString(),
+                Map.of("SAMPLE_FAIL_HEALTH", "true"));
+        SlotProvisioned p = assertInstanceOf(SlotProvisioned.class, service.handle(command));
+        assertEquals(503, TestProcesses.get(p.instanceUrl() + "/health").statusCode());
+    }
+
+    @Test
+    void aRestartedProvisionerStillKnowsWhatRunsAndCanReleaseIt() throws Exception {
+        long bluePid = pid(provisioned("d1", "blue", "v1"));
+        shift(Map.of("blue", 100));
+
+        service = newService(); // same work dir, fresh registry read from disk
+        assertEquals(Set.of("blue"), registry.state(SHOP).slots().keySet());
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(5)); // data plane kept serving
+        assertInstanceOf(SlotProvisioned.class, service.handle(provision("d1", "blue", "v1",
+                "file:" + TestProcesses.sampleAppJar(), Map.of())));
+        assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "blue", "cleanup")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.gone(bluePid));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.cutover.rollback.strategy;
+
+import dev.cutover.events.RollbackCommand.StartRollback;
+
+import java.util.List;
+
+/**
+ * How traffic goes back to the stable slot: a plan of provisioner steps run one after the other.
+ * One file per strategy; {@link RollbackStrategies} picks one by {@link StartRollback#strategy()}.
+ */
+public interface RollbackStrategy {
+
+    /** The name used in {@link StartRollback#strategy()}. */
+    String name();
+
+    /** The steps, in order. Traffic counts as restored once a shift gives the stable slot 100. */
+    List<RollbackStep> plan(StartRollback command);
+}
