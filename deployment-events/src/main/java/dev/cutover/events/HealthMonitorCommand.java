@@ -21,6 +21,35 @@ public sealed interface HealthMonitorCommand extends Command {
                           HealthCheckSpec spec) implements HealthMonitorCommand {
     }
 
+    /**
+     * Canary-vs-baseline analysis of one canary step: compare the canary slot with the baseline slot
+     * (the stable version serving the rest of the traffic) over {@code spec.windowMs}, using the
+     * metrics at {@code metricsUrl} (the router's admin URL for the router provider). Absolute
+     * triggers (error rate, p95, failed health of {@code canaryUrl}) are checked every
+     * {@code spec.probeIntervalMs} and end the analysis early.
+     */
+    @TypeName("dev.cutover.healthmonitor.run-analysis.v1")
+    record RunAnalysis(Meta meta, Target target, String canarySlot, String baselineSlot, int step, int canaryWeight,
+                       String metricsUrl, @OptionalField String canaryUrl, AnalysisSpec spec)
+            implements HealthMonitorCommand {
+    }
+
+    /**
+     * Thresholds and sampling rules. Relative: canary error rate at most {@code maxErrorRateRatio} x
+     * baseline, p95 at most {@code maxLatencyRatio} x baseline, throughput per unit of traffic weight at
+     * least {@code minThroughputRatio} x baseline. Absolute: error rate above {@code maxErrorRate} or p95
+     * above {@code maxP95Ms} fails. Fewer than {@code minSamples} requests on either side extends the
+     * window by {@code extensionMs}, at most {@code maxExtensions} times; then
+     * {@code insufficientDataPolicy} decides.
+     */
+    record AnalysisSpec(long windowMs, long probeIntervalMs, long minSamples, int maxExtensions, long extensionMs,
+                        InsufficientDataPolicy insufficientDataPolicy, double maxErrorRateRatio,
+                        double maxLatencyRatio, double minThroughputRatio, double maxErrorRate, double maxP95Ms,
+                        @OptionalField List<String> healthPaths, int healthFailureThreshold) {
+    }
+
+    enum InsufficientDataPolicy { FAIL, PAUSE, PASS }
+
     enum CheckMode { UNTIL_HEALTHY, WATCH }
 
     record HealthCheckSpec(List<String> paths, long timeoutMs, long intervalMs, int consecutiveSuccesses,

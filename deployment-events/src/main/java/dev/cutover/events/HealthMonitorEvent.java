@@ -17,6 +17,38 @@ public sealed interface HealthMonitorEvent extends Event {
             implements HealthMonitorEvent {
     }
 
+    /** The verdict of one canary step, with the decision record that explains it. */
+    @TypeName("dev.cutover.healthmonitor.analysis-completed.v1")
+    record AnalysisCompleted(Meta meta, Target target, String canarySlot, int step, Verdict verdict,
+                             DecisionRecord decision) implements HealthMonitorEvent {
+    }
+
+    /**
+     * PASS and FAIL are judgements on the canary. INCONCLUSIVE: no fair judgement was possible (the
+     * baseline is failing itself, or the metrics could not be read) — kept apart from FAIL.
+     * INSUFFICIENT_DATA: too few requests even after extending the window.
+     */
+    enum Verdict { PASS, FAIL, INCONCLUSIVE, INSUFFICIENT_DATA }
+
+    /**
+     * Why the verdict is what it is: both sides' numbers and sample sizes, every rule with its limit and
+     * outcome, the rule that decided, how long the window ran, and the insufficient-data policy if applied.
+     */
+    record DecisionRecord(MetricSample canary, MetricSample baseline, List<RuleOutcome> rules,
+                          @OptionalField String firedRule, String summary, long windowMs, int extensions,
+                          @OptionalField String policyApplied) {
+    }
+
+    /** Numbers of one side over the window; rates are null when there were no requests. */
+    record MetricSample(long requests, long errors, @OptionalField Double errorRate, @OptionalField Double p95Ms,
+                        @OptionalField Double throughputPerWeight) {
+    }
+
+    /** One rule: PASS, FAIL or SKIPPED (not enough data, or not applicable), with the numbers compared. */
+    record RuleOutcome(String rule, String outcome, @OptionalField Double canaryValue,
+                       @OptionalField Double baselineValue, @OptionalField Double limit, String detail) {
+    }
+
     /** One probe: HTTP status (0 when none came back), latency, and what went wrong if anything. */
     record ProbeResult(String path, int status, long latencyMs, @OptionalField String error) {
     }

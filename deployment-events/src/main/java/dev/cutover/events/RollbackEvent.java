@@ -1,5 +1,7 @@
 package dev.cutover.events;
 
+import java.util.Map;
+
 /** Rollback progress, on {@link Topics#ROLLBACK_EVENTS}. */
 public sealed interface RollbackEvent extends Event {
 
@@ -10,6 +12,12 @@ public sealed interface RollbackEvent extends Event {
 
     @TypeName("dev.cutover.rollback.started.v1")
     record RollbackStarted(Meta meta, Target target, String stableSlot, String failedSlot, String strategy)
+            implements RollbackEvent {
+    }
+
+    /** A gradual rollback moved one step back; {@code weights} by slot. */
+    @TypeName("dev.cutover.rollback.step-completed.v1")
+    record RollbackStepCompleted(Meta meta, Target target, int step, Map<String, Integer> weights)
             implements RollbackEvent {
     }
 

@@ -14,6 +14,15 @@ import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.ProbeResult;
+import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
+import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
+import dev.cutover.events.HealthMonitorEvent.MetricSample;
+import dev.cutover.events.HealthMonitorEvent.RuleOutcome;
+import dev.cutover.events.HealthMonitorEvent.Verdict;
+import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
+import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
+import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -27,6 +36,7 @@ import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -80,6 +90,18 @@ class GoldenSamplesTest {
                 new HealthCheckCompleted(META, TARGET, "green", "pre-switch", false, "/health answered 503", 7,
                         List.of(new ProbeResult("/health", 503, 4, "status 503"), new ProbeResult("/ready", 200, 3, null))),
                 new StartRollback(META, TARGET, "blue", "green", "immediate", "post-switch health check failed"),
+                new StartRollback(META, TARGET, "stable", "canary", "gradual", "canary error rate 20% > 5%",
+                        List.of(25, 5, 0), 1000L, "http://127.0.0.1:40121"),
+                new RollbackStepCompleted(META, TARGET, 1, Map.of("stable", 75, "canary", 25)),
+                new RunAnalysis(META, TARGET, "canary", "stable", 2, 25, "http://127.0.0.1:18081", "http://127.0.0.1:40123",
+                        new AnalysisSpec(30000, 1000, 50, 3, 10000, InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000,
+                                List.of("/health"), 2)),
+                new AnalysisCompleted(META, TARGET, "canary", 2, Verdict.FAIL, new DecisionRecord(
+                        new MetricSample(412, 83, 0.2015, 38.0, 16.5), new MetricSample(1240, 2, 0.0016, 35.0, 16.6),
+                        List.of(new RuleOutcome("error-rate-absolute", "FAIL", 0.2015, null, 0.05, "20.1% > 5.0%"),
+                                new RuleOutcome("error-rate-relative", "FAIL", 0.2015, 0.0016, 1.5, "20.1% > 1.5 x 0.2%"),
+                                new RuleOutcome("latency-p95-relative", "PASS", 38.0, 35.0, 1.2, "38 ms <= 1.2 x 35 ms")),
+                        "error-rate-absolute", "canary error rate 20.1% above 5.0%", 4000, 0, null)),
                 new RollbackStarted(META, TARGET, "blue", "green", "immediate"),
                 new RollbackCompleted(META, TARGET, "blue", 120, 640),
                 new RollbackFailed(META, TARGET, "router did not accept weights"));
@@ -92,13 +114,23 @@ class GoldenSamplesTest {
         assertEquals(MessageCodec.typeNames().stream().sorted().toList(), sampled.keySet().stream().sorted().toList());
     }
 
+    /** One golden file per sample: the type name, and a counter for a second sample of a type. */
+    static List<Arguments> goldenCases() {
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        return samples().stream().map(sample -> {
+            String typeName = MessageCodec.typeName(sample);
+            int n = seen.merge(typeName, 1, Integer::sum);
+            return Arguments.of(typeName + (n == 1 ? "" : "." + n), sample);
+        }).toList();
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("samples")
-    void sampleMatchesGoldenFileBothWays(Message sample) throws IOException {
+    @MethodSource("goldenCases")
+    void sampleMatchesGoldenFileBothWays(String fileName, Message sample) throws IOException {
         String typeName = MessageCodec.typeName(sample);
-        String resource = "/golden/" + typeName + ".json";
+        String resource = "/golden/" + fileName + ".json";
         if (Boolean.getBoolean("golden.write")) {
-            Path file = Path.of("src/test/resources/golden", typeName + ".json");
+            Path file = Path.of("src/test/resources/golden", fileName + ".json");
             Files.writeString(file, MessageCodec.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(sample) + "\n");
         }
