@@ -1,0 +1,37 @@
+package dev.cutover.orchestrator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.cutover.orchestrator.deployment.Violation;
+
+import java.util.List;
+
+/** RFC 9457 problem details, with Cutover's extension members. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String instance,
+                      List<Violation> violations, String activeDeploymentId) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String BASE = "https://cutover.dev/problems/";
+
+    public static Problem invalid(List<Violation> violations) {
+        String detail = violations.size() == 1 ? "1 invalid field: " + violations.get(0).field()
+                : violations.size() + " invalid fields: "
+                + String.join(", ", violations.stream().map(Violation::field).toList());
+        return new Problem(BASE + "invalid-request", "Invalid deployment request", 400, detail, null, violations, null);
+    }
+
+    public static Problem conflict(String detail, String activeDeploymentId) {
+        return new Problem(BASE + "deployment-active", "Target has an active deployment", 409, detail, null, null,
+                activeDeploymentId);
+    }
+
+    public static Problem notFound(String id) {
+        return new Problem(BASE + "not-found", "Deployment not found", 404, "no deployment " + id,
+                "/deployments/" + id, null, null);
+    }
+
+    public static Problem notReady() {
+        return new Problem(BASE + "not-ready", "Orchestrator not ready", 503,
+                "deployment state is still being loaded from Kafka", null, null, null);
+    }
+}

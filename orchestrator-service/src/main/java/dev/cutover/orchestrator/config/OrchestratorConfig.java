@@ -1,0 +1,80 @@
+package dev.cutover.orchestrator.config;
+
+import dev.cutover.orchestrator.deployment.StageTimeouts;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "cutover.orchestrator")
+public interface OrchestratorConfig {
+
+    /** Compacted topic with the latest snapshot of every deployment (the system of record). */
+    @WithDefault("cutover.orchestrator.deployments")
+    String stateTopic();
+
+    @WithDefault("1")
+    int stateTopicPartitions();
+
+    @WithDefault("1")
+    short stateTopicReplicationFactor();
+
+    /** How long to wait for the broker to acknowledge a snapshot or a published message. */
+    @WithDefault("15s")
+    Duration kafkaTimeout();
+
+    /** How long a REST call waits for the state to be loaded at start-up before answering 503. */
+    @WithDefault("30s")
+    Duration readyTimeout();
+
+    /**
+     * After a (re)start, deadlines are enforced only after this long, so that agent events published while
+     * the orchestrator was down are consumed before a stage is declared timed out. Longer than the consumers'
+     * session timeout (10s), which is how long a killed instance keeps its partitions.
+     */
+    @WithDefault("15s")
+    Duration resumeGrace();
+
+    /** How often stage deadlines are checked (read by the @Scheduled tick). */
+    @WithDefault("1s")
+    Duration tickEvery();
+
+    Timeouts timeouts();
+
+    interface Timeouts {
+        @WithDefault("30s")
+        Duration config();
+
+        @WithDefault("60s")
+        Duration provision();
+
+        /** Default: the deployment's health max-wait-ms + verify-grace. */
+        Optional<Duration> verify();
+
+        @WithDefault("15s")
+        Duration verifyGrace();
+
+        @WithName("switch")
+        @WithDefault("30s")
+        Duration switchTraffic();
+
+        /** Default: the deployment's health monitor-window-ms + monitor-grace. */
+        Optional<Duration> monitor();
+
+        @WithDefault("30s")
+        Duration monitorGrace();
+
+        @WithDefault("60s")
+        Duration cleanup();
+
+        @WithDefault("60s")
+        Duration rollback();
+
+        default StageTimeouts toStageTimeouts() {
+            return new StageTimeouts(config(), provision(), verify().orElse(null), verifyGrace(), switchTraffic(),
+                    monitor().orElse(null), monitorGrace(), cleanup(), rollback());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cutover.orchestrator.deployment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The rules every deployment request obeys, whichever way it came in. */
+public final class DeploymentRequestValidator {
+
+    public static final String BLUE_GREEN = "blue-green";
+    /** Strategies the state machine implements. */
+    public static final List<String> KNOWN_STRATEGIES = List.of(BLUE_GREEN);
+
+    static final String NAME_REGEX = "[a-z0-9][a-z0-9-]{0,62}";
+    private static final Pattern NAME = Pattern.compile(NAME_REGEX);
+    static final int MAX_VERSION_LENGTH = 128;
+
+    private DeploymentRequestValidator() {
+    }
+
+    /** The request with defaults applied (strategy). */
+    public static DeploymentRequest normalize(DeploymentRequest r) {
+        String strategy = r.strategy() == null || r.strategy().isBlank() ? BLUE_GREEN : r.strategy();
+        return new DeploymentRequest(r.application(), r.environment(), r.version(), r.artifact(), strategy,
+                r.overrides());
+    }
+
+    public static List<Violation> validate(DeploymentRequest r) {
+        List<Violation> violations = new ArrayList<>();
+        name("application", r.application(), violations);
+        name("environment", r.environment(), violations);
+        if (blank(r.version())) {
+            violations.add(new Violation("version", "must not be blank"));
+        } else if (r.version().length() > MAX_VERSION_LENGTH) {
+            violations.add(new Violation("version", "must be at most " + MAX_VERSION_LENGTH + " characters"));
+        }
+        if (blank(r.artifact())) {
+            violations.add(new Violation("artifact", "must not be blank"));
+        }
+        if (r.strategy() != null && !r.strategy().isBlank() && !KNOWN_STRATEGIES.contains(r.strategy())) {
+            violations.add(new Violation("strategy", "unknown strategy '" + r.strategy() + "'; known: "
+                    + String.join(", ", KNOWN_STRATEGIES)));
+        }
+        return violations;
+    }
+
+    private static void name(String field, String value, List<Violation> violations) {
+        if (blank(value)) {
+            violations.add(new Violation(field, "must not be blank"));
+        } else if (!NAME.matcher(value).matches()) {
+            violations.add(new Violation(field, "must match " + NAME_REGEX));
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,279 @@
+package dev.cutover.orchestrator.deployment;
+
+import dev.cutover.events.DeploymentEvent.DeploymentRejected;
+import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.Event;
+import dev.cutover.events.Message;
+import dev.cutover.events.Meta;
+import dev.cutover.orchestrator.config.OrchestratorConfig;
+import dev.cutover.orchestrator.messaging.DeploymentPublisher;
+import dev.cutover.orchestrator.metrics.DeploymentMetrics;
+import dev.cutover.orchestrator.store.DeploymentStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the state machine against durable state: every change is saved to the snapshot topic (acked) before
+ * the messages it causes are published. One lock serialises REST, the message handlers and the timeout tick,
+ * so "one active deployment per target" holds and a deployment never sees two inputs at once.
+ */
+@ApplicationScoped
+public class DeploymentService {
+
+    private static final Logger LOG = Logger.getLogger(DeploymentService.class);
+
+    @Inject
+    DeploymentStore store;
+
+    @Inject
+    DeploymentPublisher publisher;
+
+    @Inject
+    DeploymentMetrics metrics;
+
+    @Inject
+    OrchestratorConfig config;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile DeploymentStateMachine machine;
+    private volatile Thread loader;
+
+    void onStart(@Observes StartupEvent event) {
+        machine = new DeploymentStateMachine(config.timeouts().toStageTimeouts());
+        // load in the background, retrying, so the service comes up (and reports not-ready) while Kafka is away
+        loader = new Thread(this::loadAndResume, "cutover-state-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Thread t = loader;
+        if (t != null && t.isAlive()) {
+            t.interrupt();
+        }
+    }
+
+    private void loadAndResume() {
+        while (!store.loaded() && !Thread.currentThread().isInterrupted()) {
+            try {
+                store.load();
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot load deployment state yet (%s); retrying", e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+        if (store.loaded()) {
+            resume();
+        }
+    }
+
+    /** After a restart: every unfinished deployment re-issues the command of its current stage. */
+    void resume() {
+        lock.lock();
+        try {
+            List<Deployment> active = store.repository().all().stream().filter(d -> !d.terminal())
+                    .sorted(Comparator.comparing(Deployment::createdAt)).toList();
+            for (Deployment d : active) {
+                try {
+                    if (d.status() == DeploymentStatus.PENDING) {
+                        apply(machine.start(d, Instant.now()), false);
+                    } else {
+                        List<Message> commands = machine.reissue(d, Instant.now());
+                        LOG.infof("deployment %s %s resumed in %s: re-issuing %s", d.id(), d.target().key(),
+                                d.status(), commands.stream().map(m -> m.getClass().getSimpleName()).toList());
+                        publisher.publishAll(commands, config.kafkaTimeout());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "deployment %s %s: cannot resume", d.id(), d.target().key());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- requests ------------------------------------------------------------------------------------------
+
+    /** REST: a new deployment with a fresh id. */
+    public SubmitResult submit(DeploymentRequest request) throws InterruptedException {
+        String id = UUID.randomUUID().toString();
+        return submit(request, id, id, null);
+    }
+
+    /** From the requests topic: same rules, plus DeploymentRejected for requests that will not run. */
+    public void request(DeploymentRequested r) throws InterruptedException {
+        Meta meta = r.meta();
+        String id = meta.deploymentId() != null ? meta.deploymentId()
+                : UUID.nameUUIDFromBytes(meta.messageId().getBytes(StandardCharsets.UTF_8)).toString();
+        String correlationId = meta.correlationId() != null ? meta.correlationId() : meta.messageId();
+        DeploymentRequest request = new DeploymentRequest(r.target().application(), r.target().environment(),
+                r.version(), r.artifact(), r.strategy(), r.overrides());
+        SubmitResult result = submit(request, id, correlationId, meta);
+        String reason = null;
+        String field = null;
+        if (result instanceof SubmitResult.Invalid invalid) {
+            reason = invalid.violations().stream().map(v -> v.field() + " " + v.message())
+                    .collect(Collectors.joining("; "));
+            field = invalid.violations().get(0).field();
+        } else if (result instanceof SubmitResult.Conflict conflict) {
+            reason = conflictMessage(conflict.active());
+            field = "target";
+        } else if (result instanceof SubmitResult.Duplicate) {
+            LOG.infof("deployment %s %s: request %s already known, ignored", id, r.target().key(), meta.messageId());
+        }
+        if (reason != null) {
+            LOG.infof("deployment %s %s rejected: %s", id, r.target().key(), reason);
+            Meta out = new Meta(UUID.randomUUID().toString(), id, correlationId, meta.messageId(), Instant.now());
+            publisher.publishAll(List.of(new DeploymentRejected(out, r.target(), r.version(), reason, field)),
+                    config.kafkaTimeout());
+        }
+    }
+
+    public static String conflictMessage(Deployment active) {
+        return "target " + active.target().key() + " already has active deployment " + active.id();
+    }
+
+    private SubmitResult submit(DeploymentRequest raw, String id, String correlationId, Meta cause)
+            throws InterruptedException {
+        List<Violation> violations = DeploymentRequestValidator.validate(raw);
+        if (!violations.isEmpty()) {
+            metrics.rejected("invalid");
+            return new SubmitResult.Invalid(violations);
+        }
+        DeploymentRequest request = DeploymentRequestValidator.normalize(raw);
+        store.awaitLoaded();
+        lock.lock();
+        try {
+            Optional<Deployment> existing = store.repository().find(id);
+            if (existing.isPresent()) {
+                return new SubmitResult.Duplicate(existing.get());
+            }
+            Optional<Deployment> active = store.repository().active(request.target());
+            if (active.isPresent()) {
+                metrics.rejected("conflict");
+                return new SubmitResult.Conflict(active.get());
+            }
+            SlotPlan plan = SlotPlan.after(store.repository().latestTerminal(request.target()).orElse(null));
+            Transition accepted = machine.accept(id, correlationId, request, plan, cause, Instant.now());
+            apply(accepted, false);
+            Transition started = machine.start(accepted.after(), Instant.now());
+            apply(started, false);
+            return new SubmitResult.Accepted(started.after());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- agent events and timeouts -------------------------------------------------------------------------
+
+    public void onEvent(Event event) throws InterruptedException {
+        String id = event.meta().deploymentId();
+        if (id == null) {
+            LOG.debugf("ignoring %s without deploymentId", event.getClass().getSimpleName());
+            return;
+        }
+        store.awaitLoaded();
+        lock.lock();
+        try {
+            Optional<Deployment> d = store.repository().find(id);
+            if (d.isEmpty()) {
+                LOG.debugf("ignoring %s for unknown deployment %s", event.getClass().getSimpleName(), id);
+                return;
+            }
+            Transition t = machine.on(d.get(), event, Instant.now());
+            if (!t.changed()) {
+                LOG.debugf("deployment %s in %s ignores %s", id, d.get().status(), event.getClass().getSimpleName());
+            }
+            apply(t, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Scheduled(every = "${cutover.orchestrator.tick-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "${cutover.orchestrator.tick-every:1s}")
+    void tick() {
+        Instant loadedAt = store.loadedAt();
+        Instant now = Instant.now();
+        if (loadedAt == null || now.isBefore(loadedAt.plus(config.resumeGrace()))) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (Deployment d : List.copyOf(store.repository().all())) {
+                if (d.terminal()) {
+                    continue;
+                }
+                try {
+                    apply(machine.tick(d, now), true);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "deployment %s %s: timeout handling failed", d.id(), d.target().key());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- queries -------------------------------------------------------------------------------------------
+
+    public boolean awaitReady() throws InterruptedException {
+        return store.awaitLoaded(config.readyTimeout());
+    }
+
+    public Optional<Deployment> find(String id) {
+        return store.repository().find(id);
+    }
+
+    public List<Deployment> list(String application, String environment) {
+        return store.repository().list(application, environment);
+    }
+
+    /**
+     * Save, then publish. A failed save throws (nothing changed, the caller's input can be retried); a failed
+     * publish is only logged: the state is saved and the stage deadline or a restart's re-issue recovers.
+     */
+    private void apply(Transition t, boolean timeout) {
+        if (!t.changed()) {
+            return;
+        }
+        Deployment after = t.after();
+        store.save(after);
+        if (t.statusChanged()) {
+            String from = t.before() == null ? "NEW" : t.before().status().name();
+            LOG.infof("deployment %s %s %s -> %s: %s", after.id(), after.target().key(), from, after.status(),
+                    t.reason());
+            if (timeout && t.before() != null) {
+                metrics.stageTimedOut(t.before().stage());
+            }
+            if (after.terminal()) {
+                metrics.finished(after);
+            }
+        }
+        try {
+            publisher.publishAll(t.messages(), config.kafkaTimeout());
+        } catch (RuntimeException e) {
+            LOG.errorf("deployment %s %s: publishing %d messages failed (%s); the stage deadline will recover",
+                    after.id(), after.target().key(), t.messages().size(), e.getMessage());
+        }
+    }
+}

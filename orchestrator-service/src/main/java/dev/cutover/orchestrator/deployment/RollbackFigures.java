@@ -1,0 +1,5 @@
+package dev.cutover.orchestrator.deployment;
+
+/** As reported by the rollback-service's RollbackCompleted. */
+public record RollbackFigures(long trafficRestoredMs, long durationMs) {
+}

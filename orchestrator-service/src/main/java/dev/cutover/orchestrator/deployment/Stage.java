@@ -1,0 +1,31 @@
+package dev.cutover.orchestrator.deployment;
+
+import java.time.Instant;
+
+/**
+ * One step of a deployment. {@code deadline} is absolute (not a duration) so that a restarted orchestrator
+ * enforces the same timeout the stage started with.
+ */
+public record Stage(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
+                    Instant deadline) {
+
+    public static final String CONFIG = "config";
+    public static final String PROVISION = "provision";
+    public static final String VERIFY = "verify";
+    public static final String SWITCH = "switch";
+    public static final String MONITOR = "monitor";
+    public static final String CLEANUP = "cleanup";
+    public static final String ROLLBACK = "rollback";
+
+    static Stage start(String name, Instant now, Instant deadline) {
+        return new Stage(name, StageStatus.RUNNING, now, null, null, deadline);
+    }
+
+    Stage end(StageStatus status, String reason, Instant now) {
+        return new Stage(name, status, startedAt, now, reason, deadline);
+    }
+
+    boolean running() {
+        return status == StageStatus.RUNNING;
+    }
+}

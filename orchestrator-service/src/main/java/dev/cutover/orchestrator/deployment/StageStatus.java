@@ -1,0 +1,5 @@
+package dev.cutover.orchestrator.deployment;
+
+public enum StageStatus {
+    RUNNING, SUCCEEDED, FAILED
+}

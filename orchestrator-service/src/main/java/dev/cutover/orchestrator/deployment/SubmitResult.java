@@ -1,0 +1,21 @@
+package dev.cutover.orchestrator.deployment;
+
+import java.util.List;
+
+/** What became of a deployment request. */
+public sealed interface SubmitResult {
+
+    record Accepted(Deployment deployment) implements SubmitResult {
+    }
+
+    record Invalid(List<Violation> violations) implements SubmitResult {
+    }
+
+    /** The target already has a deployment that is not finished. */
+    record Conflict(Deployment active) implements SubmitResult {
+    }
+
+    /** A redelivered request: the deployment with this id exists already. */
+    record Duplicate(Deployment existing) implements SubmitResult {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cutover.orchestrator.metrics;
+
+import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.store.DeploymentStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Deployment outcomes and durations. Labels are bounded: outcome, stage, rejection kind. */
+@Startup
+@ApplicationScoped
+public class DeploymentMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    DeploymentStore store;
+
+    @PostConstruct
+    void registerGauge() {
+        Gauge.builder("cutover.deployments.active", store, s -> s.loaded() ? s.activeCount() : 0)
+                .description("Deployments not yet in a terminal status")
+                .register(registry);
+    }
+
+    /** A deployment reached SUCCEEDED, FAILED or ROLLED_BACK. */
+    public void finished(Deployment d) {
+        String outcome = d.status().name().toLowerCase(Locale.ROOT);
+        registry.counter("cutover.deployments", "outcome", outcome).increment();
+        Timer.builder("cutover.deployment.duration")
+                .description("From request to terminal status")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram(false)
+                .register(registry)
+                .record(Duration.between(d.createdAt(), d.updatedAt()));
+    }
+
+    public void stageTimedOut(String stage) {
+        registry.counter("cutover.stage.timeouts", "stage", stage).increment();
+    }
+
+    /** kind: invalid or conflict. */
+    public void rejected(String kind) {
+        registry.counter("cutover.deployment.requests.rejected", "kind", kind).increment();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.cutover.orchestrator.store;
+
+import dev.cutover.orchestrator.deployment.Deployment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The orchestrator's system of record: a compacted topic holding the latest full snapshot of every deployment,
+ * keyed by deploymentId. Plain Kafka clients (no Quarkus) so it can be used and tested on its own.
+ * <p>
+ * Why this and not Kafka Streams: the state is small (one record per deployment), is only ever read whole at
+ * start-up, and must be durable <em>before</em> the commands it causes are published — a synchronous, acked
+ * write does that directly. Kafka Streams would add a changelog, RocksDB and its own threading for a
+ * key-value map that fits in memory. On start the topic is read from the beginning to its end offsets
+ * (assign + seekToBeginning, no consumer group), and every unfinished deployment re-issues the command of its
+ * current stage; the agents are idempotent, which covers a crash between saving a snapshot and publishing.
+ */
+public final class SnapshotLog implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotLog.class);
+
+    private final Map<String, Object> kafka;
+    private final String topic;
+    private final Duration timeout;
+    private final KafkaProducer<String, byte[]> producer;
+
+    /** @param kafka client properties (at least bootstrap.servers) */
+    public SnapshotLog(Map<String, Object> kafka, String topic, Duration timeout) {
+        this.kafka = Map.copyOf(kafka);
+        this.topic = topic;
+        this.timeout = timeout;
+        Map<String, Object> p = only(ProducerConfig.configNames());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "cutover-orchestrator-snapshots");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Creates the topic (compacted) if missing. */
+    public void ensureTopic(int partitions, short replicationFactor) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+                return;
+            }
+            NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.of(replicationFactor))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.infof("created compacted state topic %s", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create state topic " + topic, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating " + topic, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating state topic " + topic, e);
+        }
+    }
+
+    /** Writes the snapshot and waits for the broker's acknowledgement. */
+    public void write(Deployment d) {
+        try {
+            producer.send(new ProducerRecord<>(topic, d.id(), SnapshotCodec.encode(d)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted saving deployment " + d.id(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot save deployment " + d.id() + ": " + e, e);
+        }
+    }
+
+    /** Every deployment: the latest snapshot per id, read from the beginning to the current end. */
+    public Map<String, Deployment> readAll() {
+        Map<String, Object> c = only(ConsumerConfig.configNames());
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "cutover-orchestrator-snapshot-reader");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Deployment> deployments = new LinkedHashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reachedEnd(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("state topic " + topic + " not read to its end within " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        deployments.remove(r.key());
+                        continue;
+                    }
+                    try {
+                        Deployment d = SnapshotCodec.decode(r.value());
+                        deployments.put(d.id(), d);
+                    } catch (RuntimeException e) {
+                        LOG.errorf("skipping unreadable snapshot %s at %s-%d@%d: %s", r.key(), r.topic(),
+                                r.partition(), r.offset(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return deployments;
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    /** The client properties a given client understands (the rest would only log warnings). */
+    private Map<String, Object> only(Set<String> names) {
+        Map<String, Object> props = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (names.contains(k)) {
+                props.put(k, v);
+            }
+        });
+        return props;
+    }
+
+    private Map<String, Object> adminProperties() {
+        Map<String, Object> a = only(AdminClientConfig.configNames());
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "cutover-orchestrator-admin");
+        return a;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cutover.orchestrator.deployment;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class DeploymentRequestValidatorTest {
+
+    static Stream<Arguments> requests() {
+        String v129 = "1".repeat(129);
+        return Stream.of(
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", null), List.of()),
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "blue-green"), List.of()),
+                Arguments.of(req("a", "b", "1".repeat(128), "a.jar", null), List.of()),
+                Arguments.of(req("s".repeat(63), "prod-eu-1", "v", "a", null), List.of()),
+                Arguments.of(req(null, "staging", "2.0.0", "a.jar", null), List.of("application")),
+                Arguments.of(req("Shop", "staging", "2.0.0", "a.jar", null), List.of("application")),
+                Arguments.of(req("-shop", "staging", "2.0.0", "a.jar", null), List.of("application")),
+                Arguments.of(req("s".repeat(64), "staging", "2.0.0", "a.jar", null), List.of("application")),
+                Arguments.of(req("shop", "stag/ing", "2.0.0", "a.jar", null), List.of("environment")),
+                Arguments.of(req("shop", "staging", " ", "a.jar", null), List.of("version")),
+                Arguments.of(req("shop", "staging", v129, "a.jar", null), List.of("version")),
+                Arguments.of(req("shop", "staging", "2.0.0", "", null), List.of("artifact")),
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "canary"), List.of("strategy")),
+                Arguments.of(req(null, null, null, null, "x"),
+                        List.of("application", "environment", "version", "artifact", "strategy")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void namesEveryBadField(DeploymentRequest request, List<String> badFields) {
+        assertEquals(badFields, DeploymentRequestValidator.validate(request).stream().map(Violation::field).toList());
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownStrategyNamesTheKnownOnes() {
+        assertEquals("unknown strategy 'canary'; known: blue-green",
+                DeploymentRequestValidator.validate(req("a", "b", "1", "a", "canary")).get(0).message());
+        assertEquals("blue-green", DeploymentRequestValidator.normalize(req("a", "b", "1", "a", null)).strategy());
+    }
+
+    private static DeploymentRequest req(String app, String env, String version, String artifact, String strategy) {
+        return new DeploymentRequest(app, env, version, artifact, strategy, null);
+    }
+}

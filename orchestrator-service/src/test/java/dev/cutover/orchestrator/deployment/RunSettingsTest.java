@@ -1,0 +1,66 @@
+package dev.cutover.orchestrator.deployment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunSettingsTest {
+
+    @Test
+    void defaultsWhenHealthKeysAreMissing() {
+        RunSettings s = RunSettings.from(Map.of("router", Map.of("port", 18080)));
+        assertEquals(18080, s.routerPort());
+        assertEquals(Map.of(), s.environment());
+        assertEquals(HealthSettings.DEFAULTS, s.health());
+        assertEquals(new HealthSettings(List.of("/health", "/ready"), 1000, 200, 3, 30000, 2, 5000), s.health());
+    }
+
+    @Test
+    void readsNestedKeys() {
+        RunSettings s = RunSettings.from(Map.of(
+                "router", Map.of("port", "18081"),
+                "app", Map.of("env", Map.of("A", 1, "B", true, "DB_PASSWORD", "secret://db-password")),
+                "health", Map.of("paths", List.of("/live"), "timeout-ms", 500, "interval-ms", 50,
+                        "consecutive-successes", 2, "max-wait-ms", 4000, "failure-threshold", 1,
+                        "monitor-window-ms", 1500)));
+        assertEquals(18081, s.routerPort());
+        assertEquals(Map.of("A", "1", "B", "true", "DB_PASSWORD", "secret://db-password"), s.environment());
+        assertEquals(new HealthSettings(List.of("/live"), 500, 50, 2, 4000, 1, 1500), s.health());
+    }
+
+    @Test
+    void readsFlatDottedKeys() {
+        RunSettings s = RunSettings.from(Map.of("router.port", 18082, "health.max-wait-ms", 7000,
+                "health.paths", "/a, /b", "app.env", Map.of("X", "y")));
+        assertEquals(18082, s.routerPort());
+        assertEquals(7000, s.health().maxWaitMs());
+        assertEquals(List.of("/a", "/b"), s.health().paths());
+        assertEquals(Map.of("X", "y"), s.environment());
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of(Map.of(), "router.port"),
+                Arguments.of(Map.of("router", Map.of("port", "http")), "router.port"),
+                Arguments.of(Map.of("router", Map.of("port", 70000)), "router.port"),
+                Arguments.of(Map.of("router.port", 1, "health", Map.of("timeout-ms", -1)), "health.timeout-ms"),
+                Arguments.of(Map.of("router.port", 1, "health", Map.of("paths", 3)), "health.paths"),
+                Arguments.of(Map.of("router.port", 1, "app", Map.of("env", "A=1")), "app.env"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void rejectsBadValuesNamingTheKey(Map<String, Object> config, String key) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunSettings.from(config));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+}

@@ -1,0 +1,275 @@
+package dev.cutover.orchestrator.messaging;
+
+import dev.cutover.events.ConfigCommand.ResolveConfig;
+import dev.cutover.events.ConfigEvent.ConfigRejected;
+import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
+import dev.cutover.events.DeploymentEvent.DeploymentRejected;
+import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
+import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.events.RollbackEvent.RollbackCompleted;
+import dev.cutover.events.Target;
+import dev.cutover.orchestrator.testing.TestKafka;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The orchestrator on a real broker, with the test playing config-service, provisioner, health-monitor and
+ * rollback-service at the message level.
+ */
+@QuarkusTest
+class DeploymentFlowTest {
+
+    private static final String INSTANCE = "http://127.0.0.1:41001";
+    private static final String ROUTER = "http://127.0.0.1:18090";
+
+    private TestKafka kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new TestKafka();
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void restDeploymentRunsToSucceeded() {
+        String id = post("flow-rest", "1.0.0");
+        Target target = new Target("flow-rest", "test");
+        kafka.await(DeploymentAccepted.class, id);
+
+        playHappyPath(id, target, "blue", null);
+
+        awaitStatus(id, DeploymentStatus.SUCCEEDED);
+        given().when().get("/deployments/" + id).then()
+                .body("slot", equalTo("blue"))
+                .body("stableSlot", nullValue())
+                .body("configHash", equalTo("sha256:test"))
+                .body("routerUrl", equalTo(ROUTER))
+                .body("stages.name", contains("config", "provision", "verify", "switch", "monitor"))
+                .body("stages.status", everyItem(equalTo("SUCCEEDED")));
+        assertEquals(List.of(DeploymentStatus.CONFIGURING, DeploymentStatus.PROVISIONING, DeploymentStatus.VERIFYING,
+                DeploymentStatus.SWITCHING, DeploymentStatus.MONITORING, DeploymentStatus.SUCCEEDED), statuses(id));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_deployments_total{outcome=\"succeeded\"}"))
+                .body(containsString("cutover_deployment_duration_seconds_count{outcome=\"succeeded\"}"))
+                .body(containsString("cutover_deployments_active"));
+    }
+
+    @Test
+    void requestFromTheTopicRunsToSucceededOverTheStableSlot() {
+        Target target = new Target("flow-topic", "test");
+        // a first deployment makes blue the stable slot
+        String first = post("flow-topic", "1.0.0");
+        playHappyPath(first, target, "blue", null);
+        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+
+        String messageId = UUID.randomUUID().toString();
+        String id = UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)).toString();
+        DeploymentRequested request = new DeploymentRequested(new Meta(messageId, null, null, null, Instant.now()),
+                target, "2.0.0", "file:/apps/flow-2.jar", null, Map.of("health", Map.of("max-wait-ms", 1000)));
+        kafka.send(request);
+        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        assertEquals(Map.of("health", Map.of("max-wait-ms", 1000)), resolve.overrides());
+        assertEquals(messageId, resolve.meta().correlationId());
+
+        // CI redelivers the same request: no second deployment
+        kafka.send(request);
+
+        playHappyPath(id, target, "green", "blue");
+        awaitStatus(id, DeploymentStatus.SUCCEEDED);
+        given().when().get("/deployments/" + id).then()
+                .body("stableSlot", equalTo("blue"))
+                .body("stableVersion", equalTo("1.0.0"))
+                .body("stages.name", contains("config", "provision", "verify", "switch", "monitor", "cleanup"));
+        given().queryParam("application", "flow-topic").when().get("/deployments").then()
+                .body("id", contains(id, first));
+        assertEquals(1, kafka.messages(id).stream().filter(ResolveConfig.class::isInstance).count());
+    }
+
+    @Test
+    void invalidOrConflictingTopicRequestsAreRejected() {
+        Target target = new Target("flow-reject", "test");
+        String active = post("flow-reject", "1.0.0");
+
+        String conflictId = UUID.randomUUID().toString();
+        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), conflictId, null, null,
+                Instant.now()), target, "2.0.0", "a.jar", null, null));
+        DeploymentRejected conflict = kafka.await(DeploymentRejected.class, conflictId);
+        assertEquals("target", conflict.field());
+        assertTrue(conflict.reason().contains(active), conflict.reason());
+
+        String invalidId = UUID.randomUUID().toString();
+        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), invalidId, null, null,
+                Instant.now()), new Target("flow-reject", "test"), "2.0.0", "a.jar", "canary", null));
+        DeploymentRejected invalid = kafka.await(DeploymentRejected.class, invalidId);
+        assertEquals("strategy", invalid.field());
+        assertTrue(invalid.reason().contains("unknown strategy 'canary'"), invalid.reason());
+        given().when().get("/deployments/" + invalidId).then().statusCode(404);
+    }
+
+    @Test
+    void postSwitchFailureRollsBack() {
+        Target target = new Target("flow-rollback", "test");
+        String first = post("flow-rollback", "1.0.0");
+        playHappyPath(first, target, "blue", null);
+        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+
+        String id = post("flow-rollback", "2.0.0");
+        playUntilMonitoring(id, target, "green", "blue");
+        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "green", "post-switch", false,
+                "/health answered 500 twice", 2, List.of()));
+
+        StartRollback start = kafka.await(StartRollback.class, id);
+        assertEquals("blue", start.stableSlot());
+        assertEquals("green", start.failedSlot());
+        assertEquals("immediate", start.strategy());
+        awaitStatus(id, DeploymentStatus.ROLLING_BACK);
+        // what the rollback-service makes the provisioner do is not for the orchestrator to act on
+        kafka.send(new TrafficShifted(Meta.causedBy(start.meta()), target, Map.of("blue", 100, "green", 0), ROUTER,
+                "rollback"));
+        kafka.send(new SlotReleased(Meta.causedBy(start.meta()), target, "green", "rollback"));
+        kafka.send(new RollbackCompleted(Meta.causedBy(start.meta()), target, "blue", 35, 180));
+
+        awaitStatus(id, DeploymentStatus.ROLLED_BACK);
+        given().when().get("/deployments/" + id).then()
+                .body("rollback.trafficRestoredMs", equalTo(35))
+                .body("rollback.durationMs", equalTo(180))
+                .body("reason", containsString("post-switch health check failed"))
+                .body("stages[-1].name", equalTo("rollback"));
+        // the next deployment goes to green again, over blue (the slot the rollback returned to)
+        String next = post("flow-rollback", "2.0.1");
+        given().when().get("/deployments/" + next).then()
+                .body("slot", equalTo("green"))
+                .body("stableSlot", equalTo("blue"))
+                .body("stableVersion", equalTo("1.0.0"));
+    }
+
+    @Test
+    void configRejectedFailsWithoutProvisioning() {
+        Target target = new Target("flow-config-rejected", "test");
+        String id = post("flow-config-rejected", "1.0.0");
+        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        kafka.send(new ConfigRejected(Meta.causedBy(resolve.meta()), target, "no environment test"));
+
+        DeploymentStatusChanged failed = kafka.await(DeploymentStatusChanged.class, id,
+                e -> e.status() == DeploymentStatus.FAILED);
+        assertTrue(failed.reason().contains("no environment test"));
+        given().when().get("/deployments/" + id).then()
+                .body("status", equalTo("FAILED"))
+                .body("reason", containsString("no environment test"));
+        assertTrue(kafka.messages(id).stream().noneMatch(ProvisionSlot.class::isInstance));
+    }
+
+    @Test
+    void unansweredStageTimesOut() {
+        String id = post("flow-timeout", "1.0.0");
+        kafka.await(ResolveConfig.class, id);
+        awaitStatus(id, DeploymentStatus.FAILED);
+        given().when().get("/deployments/" + id).then()
+                .body("reason", equalTo("stage config timed out after 6s"))
+                .body("stages[0].status", equalTo("FAILED"));
+    }
+
+    // ---- the agents ----------------------------------------------------------------------------------------
+
+    private void playHappyPath(String id, Target target, String slot, String stableSlot) {
+        playUntilMonitoring(id, target, slot, stableSlot);
+        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        assertEquals(CheckMode.WATCH, watch.mode());
+        assertEquals(300, watch.spec().windowMs());
+        assertEquals(INSTANCE, watch.baseUrl());
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, slot, "post-switch", true, null, 3,
+                List.of()));
+        if (stableSlot != null) {
+            ReleaseSlot release = kafka.await(ReleaseSlot.class, id);
+            assertEquals(stableSlot, release.slot());
+            assertEquals("cleanup", release.reason());
+            kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target, stableSlot, "cleanup"));
+        }
+    }
+
+    private void playUntilMonitoring(String id, Target target, String slot, String stableSlot) {
+        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:test", Map.of(
+                "router", Map.of("port", 18090),
+                "app", Map.of("env", Map.of("MODE", "test")),
+                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300))));
+
+        ProvisionSlot provision = kafka.await(ProvisionSlot.class, id);
+        assertEquals(slot, provision.slot());
+        assertEquals(18090, provision.routerPort());
+        assertEquals(Map.of("MODE", "test"), provision.environment());
+        kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), target, slot, provision.version(), INSTANCE,
+                "i-" + id));
+
+        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        assertEquals(CheckMode.UNTIL_HEALTHY, pre.mode());
+        assertEquals(INSTANCE, pre.baseUrl());
+        assertEquals(2000, pre.spec().maxWaitMs());
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, slot, "pre-switch", true, null, 3,
+                List.of()));
+
+        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id);
+        assertEquals(stableSlot == null ? Map.of(slot, 100) : Map.of(slot, 100, stableSlot, 0), shift.weights());
+        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), ROUTER, "switch"));
+    }
+
+    // ---- REST ----------------------------------------------------------------------------------------------
+
+    static String post(String application, String version) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("application", application, "environment", "test", "version", version,
+                        "artifact", "file:/apps/" + application + "-" + version + ".jar"))
+                .when().post("/deployments").then().statusCode(202).extract().path("id");
+    }
+
+    static void awaitStatus(String id, DeploymentStatus status) {
+        await().atMost(TestKafka.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                given().when().get("/deployments/" + id).then().statusCode(200)
+                        .body("status", equalTo(status.name())));
+    }
+
+    private List<DeploymentStatus> statuses(String id) {
+        await().atMost(TestKafka.WAIT).until(() -> kafka.messages(id).stream()
+                .anyMatch(m -> m instanceof DeploymentStatusChanged c && c.status().terminal()));
+        return kafka.messages(id).stream().filter(DeploymentStatusChanged.class::isInstance)
+                .map(m -> ((DeploymentStatusChanged) m).status()).toList();
+    }
+}
