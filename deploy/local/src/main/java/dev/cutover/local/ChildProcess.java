@@ -127,11 +127,6 @@ public final class ChildProcess {
         return process.pid();
     }
 
-    /** Everything this process started that still runs (routers and app instances, for the provisioner). */
-    public List<ProcessHandle> descendants() {
-        return process == null ? List.of() : process.descendants().toList();
-    }
-
     /** SIGKILL, as a crash would. */
     public void kill() {
         if (process != null) {

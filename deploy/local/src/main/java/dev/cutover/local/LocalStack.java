@@ -1,5 +1,8 @@
 package dev.cutover.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -37,12 +40,12 @@ public final class LocalStack implements AutoCloseable {
     public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Settings settings;
     private final Consumer<String> progress;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
-    /** Data-plane processes (routers, instances) seen under the provisioner, so they are stopped at the end. */
-    private final Set<ProcessHandle> dataPlane = new LinkedHashSet<>();
     private ChildProcess broker;
     private String bootstrapServers;
 
@@ -64,12 +67,41 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() {
         requireBuilt();
+        forgetPreviousRun();
         startBroker();
         for (String service : SERVICES) {
             ports.put(service, settings.ports().getOrDefault(service, freePort()));
         }
         for (String service : SERVICES) {
             startService(service);
+        }
+    }
+
+    /**
+     * A run that was killed outright (no shutdown hook) leaves its data plane running and its
+     * provisioner state pointing at a broker that is gone: stop those processes, start clean.
+     */
+    private void forgetPreviousRun() {
+        for (ProcessHandle p : dataPlane()) {
+            String command = p.info().commandLine().orElse("");
+            if (command.contains("router.jar") || command.contains("sample-app.jar")) {
+                progress.accept("stopping a leftover process of an earlier run: pid " + p.pid());
+                p.destroy();
+            }
+        }
+        deleteTree(settings.workDir().resolve("provisioner").resolve("state"));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
         }
     }
 
@@ -142,27 +174,24 @@ public final class LocalStack implements AutoCloseable {
 
     /** SIGKILL a service, as a crash would. */
     public void kill(String service) {
-        rememberDataPlane();
         services.get(service).kill();
         progress.accept("killed " + service + " (SIGKILL)");
     }
 
     /** Start a service again on the same port (after {@link #kill}). */
     public void restart(String service) {
-        rememberDataPlane();
         services.get(service).stop(Duration.ofSeconds(10));
         startService(service);
     }
 
     /** Process ids of every process the stack runs, services and data plane, with their RSS summed. */
     public long totalRssKib() {
-        rememberDataPlane();
         Set<Long> pids = new LinkedHashSet<>();
         if (broker != null && broker.isAlive()) {
             pids.add(broker.pid());
         }
         services.values().stream().filter(ChildProcess::isAlive).forEach(p -> pids.add(p.pid()));
-        dataPlane.stream().filter(ProcessHandle::isAlive).forEach(p -> pids.add(p.pid()));
+        dataPlane().forEach(p -> pids.add(p.pid()));
         long total = 0;
         for (long pid : pids) {
             total += rssKib(pid);
@@ -183,19 +212,41 @@ public final class LocalStack implements AutoCloseable {
         return 0;
     }
 
-    private void rememberDataPlane() {
-        services.values().forEach(p -> dataPlane.addAll(p.descendants()));
+    /**
+     * Routers and application instances. The provisioner starts them in their own session (so a
+     * restart of the provisioner never cuts traffic) and records their pids in its state files.
+     */
+    public List<ProcessHandle> dataPlane() {
+        List<ProcessHandle> found = new ArrayList<>();
+        Path stateDir = settings.workDir().resolve("provisioner").resolve("state");
+        if (!Files.isDirectory(stateDir)) {
+            return found;
+        }
+        try (var files = Files.list(stateDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                JsonNode state = JSON.readTree(file.toFile());
+                List<JsonNode> pids = new ArrayList<>();
+                pids.add(state.path("routerPid"));
+                state.path("slots").forEach(slot -> pids.add(slot.path("pid")));
+                pids.stream().filter(JsonNode::canConvertToLong).map(JsonNode::asLong)
+                        .map(ProcessHandle::of).flatMap(java.util.Optional::stream)
+                        .filter(ProcessHandle::isAlive).forEach(found::add);
+            }
+        } catch (IOException e) {
+            progress.accept("cannot read provisioner state in " + stateDir + ": " + e.getMessage());
+        }
+        return found;
     }
 
     /** Stops everything it started, data plane included; safe to call twice. */
     @Override
     public void close() {
-        rememberDataPlane();
         List<ChildProcess> reversed = new ArrayList<>(services.values());
         java.util.Collections.reverse(reversed);
         for (ChildProcess service : reversed) {
             service.stop(Duration.ofSeconds(10));
         }
+        List<ProcessHandle> dataPlane = dataPlane();
         for (ProcessHandle p : dataPlane) {
             p.destroy();
         }

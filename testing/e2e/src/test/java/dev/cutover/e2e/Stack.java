@@ -1,0 +1,61 @@
+package dev.cutover.e2e;
+
+import dev.cutover.local.LocalStack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One local stack for the whole end-to-end suite (it takes seconds to start), closed at JVM exit. */
+final class Stack {
+
+    private static LocalStack stack;
+
+    private Stack() {
+    }
+
+    static synchronized LocalStack get() {
+        if (stack == null) {
+            Path root = Path.of(System.getProperty("cutover.root", "../..")).toAbsolutePath().normalize();
+            Path work = Path.of("target", "e2e-work").toAbsolutePath();
+            long t0 = System.nanoTime();
+            stack = LocalStack.start(new LocalStack.Settings(root, work, 0, java.util.Map.of()),
+                    line -> System.out.println("[stack] " + line));
+            System.out.printf("[stack] whole stack ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    /**
+     * Application instances the provisioner runs now, as (pid, CUTOVER_VERSION) read from
+     * /proc/&lt;pid&gt;/environ — the OS's word, not the provisioner's, on whether a process is gone.
+     */
+    static List<String> runningVersions(String application) {
+        List<String> versions = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> {
+            try {
+                String env = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"), StandardCharsets.ISO_8859_1);
+                String version = null;
+                String slotApp = null;
+                for (String var : env.split("\0")) {
+                    if (var.startsWith("CUTOVER_VERSION=")) {
+                        version = var.substring("CUTOVER_VERSION=".length());
+                    }
+                    if (var.startsWith("E2E_APP=")) {
+                        slotApp = var.substring("E2E_APP=".length());
+                    }
+                }
+                if (version != null && application.equals(slotApp)) {
+                    versions.add(version);
+                }
+            } catch (IOException | RuntimeException e) {
+                // not ours, or gone meanwhile
+            }
+        });
+        return versions;
+    }
+}
