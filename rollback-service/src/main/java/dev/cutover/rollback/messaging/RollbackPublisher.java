@@ -1,10 +1,6 @@
 package dev.cutover.rollback.messaging;
 
 import dev.cutover.events.KafkaMessages;
-import dev.cutover.events.RollbackEvent.RollbackCompleted;
-import dev.cutover.events.RollbackEvent.RollbackFailed;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-/** Publishes rollback events and provisioner commands, and counts rollback outcomes as they go out. */
+/** Publishes rollback events and provisioner commands (outcomes are counted by the saga, which knows the strategy). */
 @ApplicationScoped
 public class RollbackPublisher {
 
@@ -29,9 +25,6 @@ public class RollbackPublisher {
     @Inject
     @Channel("out")
     Emitter<byte[]> emitter;
-
-    @Inject
-    MeterRegistry registry;
 
     public CompletionStage<Void> publish(dev.cutover.events.Message m) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
@@ -49,7 +42,7 @@ public class RollbackPublisher {
                     acked.completeExceptionally(e);
                     return CompletableFuture.completedFuture(null);
                 }));
-        return acked.thenRun(() -> measure(m));
+        return acked;
     }
 
     /** Publishes in order, each after the previous one was acknowledged by the broker. */
@@ -61,19 +54,6 @@ public class RollbackPublisher {
                 throw new IllegalStateException("cannot publish " + m.getClass().getSimpleName() + " for "
                         + m.target() + ": " + e.getMessage(), e);
             }
-        }
-    }
-
-    private void measure(dev.cutover.events.Message m) {
-        if (m instanceof RollbackCompleted completed) {
-            registry.counter("cutover.rollbacks", "outcome", "completed").increment();
-            Timer.builder("cutover.rollback.duration").description("From StartRollback to the failed slot stopped")
-                    .register(registry).record(completed.durationMs(), TimeUnit.MILLISECONDS);
-            Timer.builder("cutover.rollback.traffic.restored")
-                    .description("From StartRollback to all traffic on the stable slot")
-                    .register(registry).record(completed.trafficRestoredMs(), TimeUnit.MILLISECONDS);
-        } else if (m instanceof RollbackFailed) {
-            registry.counter("cutover.rollbacks", "outcome", "failed").increment();
         }
     }
 }

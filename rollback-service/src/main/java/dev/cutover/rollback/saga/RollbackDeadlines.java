@@ -1,9 +1,12 @@
 package dev.cutover.rollback.saga;
 
+import dev.cutover.events.Message;
 import dev.cutover.rollback.messaging.RollbackPublisher;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.List;
 
 /** Fails rollbacks whose provisioner never answered. */
 @ApplicationScoped
@@ -17,6 +20,9 @@ public class RollbackDeadlines {
 
     @Scheduled(every = "${cutover.rollback.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        publisher.publishAll(saga.expire());
+        List<Message> expired = saga.expire();
+        if (!expired.isEmpty()) { // touching the publisher before the channels are wired at boot fails
+            publisher.publishAll(expired);
+        }
     }
 }

@@ -1,18 +1,34 @@
 package dev.cutover.rollback.strategy;
 
+import java.time.Duration;
 import java.util.Map;
 
-/** One provisioner command of a rollback plan; the saga sends it and waits for its reply. */
+/** One step of a rollback plan; the saga runs it and waits for its outcome before the next. */
 public sealed interface RollbackStep {
 
-    /** Set the router weights (answered by TrafficShifted). */
-    record Shift(Map<String, Integer> weights) implements RollbackStep {
+    /**
+     * Set the router weights (answered by TrafficShifted). {@code step} &gt; 0 numbers a gradual step:
+     * its TrafficShifted is reported as RollbackStepCompleted; 0 reports nothing.
+     */
+    record Shift(Map<String, Integer> weights, int step) implements RollbackStep {
         public Shift {
             weights = Map.copyOf(weights);
+        }
+
+        public Shift(Map<String, Integer> weights) {
+            this(weights, 0);
         }
     }
 
     /** Take a slot out of the router and stop it (answered by SlotReleased). */
     record Release(String slot) implements RollbackStep {
+    }
+
+    /**
+     * Hold the weights of gradual step {@code afterStep} for {@code interval} (answered by a timer, not the
+     * provisioner). With a {@code healthUrl} the stable slot is probed meanwhile and the rollback halts if
+     * it turns unhealthy; null means no watch.
+     */
+    record Pause(int afterStep, Duration interval, String healthUrl) implements RollbackStep {
     }
 }

@@ -5,7 +5,7 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import java.util.List;
 
 /**
- * How traffic goes back to the stable slot: a plan of provisioner steps run one after the other.
+ * How traffic goes back to the stable slot: a plan of steps run one after the other.
  * One file per strategy; {@link RollbackStrategies} picks one by {@link StartRollback#strategy()}.
  */
 public interface RollbackStrategy {
@@ -13,6 +13,11 @@ public interface RollbackStrategy {
     /** The name used in {@link StartRollback#strategy()}. */
     String name();
 
-    /** The steps, in order. Traffic counts as restored once a shift gives the stable slot 100. */
+    /**
+     * The steps, in order. Traffic counts as restored once a shift gives the stable slot 100.
+     *
+     * @throws IllegalArgumentException if the command's parameters allow no plan; its message becomes the
+     *                                  RollbackFailed reason
+     */
     List<RollbackStep> plan(StartRollback command);
 }

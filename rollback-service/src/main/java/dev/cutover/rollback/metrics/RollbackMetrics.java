@@ -1,0 +1,48 @@
+package dev.cutover.rollback.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rollback outcomes, tagged by strategy. Tags stay low-cardinality: a known strategy name or "unknown",
+ * never a deployment, target or reason.
+ */
+@Singleton
+public class RollbackMetrics {
+
+    public static final String UNKNOWN = "unknown";
+
+    private final MeterRegistry registry;
+
+    @Inject
+    public RollbackMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void completed(String strategy, long trafficRestoredMs, long durationMs) {
+        registry.counter("cutover.rollbacks", "outcome", "completed", "strategy", strategy).increment();
+        Timer.builder("cutover.rollback.duration").description("From StartRollback to the failed slot stopped")
+                .tag("strategy", strategy).register(registry).record(durationMs, TimeUnit.MILLISECONDS);
+        Timer.builder("cutover.rollback.traffic.restored")
+                .description("From StartRollback to all traffic on the stable slot")
+                .tag("strategy", strategy).register(registry).record(trafficRestoredMs, TimeUnit.MILLISECONDS);
+    }
+
+    public void failed(String strategy) {
+        registry.counter("cutover.rollbacks", "outcome", "failed", "strategy", strategy).increment();
+    }
+
+    /** A gradual step's weights were confirmed by the provisioner. */
+    public void stepCompleted(String strategy) {
+        registry.counter("cutover.rollback.steps", "strategy", strategy).increment();
+    }
+
+    /** A gradual rollback stopped moving traffic because the stable slot turned unhealthy. */
+    public void halted(String strategy) {
+        registry.counter("cutover.rollback.halts", "strategy", strategy).increment();
+    }
+}

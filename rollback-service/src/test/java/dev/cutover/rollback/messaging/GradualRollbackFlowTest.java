@@ -1,0 +1,145 @@
+package dev.cutover.rollback.messaging;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.events.RollbackEvent.RollbackCompleted;
+import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.events.RollbackEvent.RollbackStarted;
+import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
+import dev.cutover.events.Target;
+import dev.cutover.events.Topics;
+import dev.cutover.testing.kafka.KafkaBroker;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A gradual rollback on the real broker (shared with {@link RollbackFlowTest}); the test plays the
+ * provisioner, and a JDK HttpServer plays the stable slot's /health.
+ */
+@QuarkusTest
+class GradualRollbackFlowTest {
+
+    private static final Target SHOP = new Target("shop", "staging");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long INTERVAL_MS = 300;
+    private static KafkaTestClient kafka;
+    private static HttpServer stable;
+    private static final AtomicInteger status = new AtomicInteger(200);
+    private static final AtomicInteger probes = new AtomicInteger();
+
+    @BeforeAll
+    static void connect() throws IOException {
+        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_COMMANDS,
+                Topics.ROLLBACK_EVENTS);
+        stable = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stable.createContext("/health", exchange -> {
+            probes.incrementAndGet();
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        stable.start();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+        stable.stop(0);
+    }
+
+    private static StartRollback gradual(String deploymentId, List<Integer> steps, long intervalMs) {
+        return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", "gradual", "post-switch failed",
+                steps, intervalMs, "http://127.0.0.1:" + stable.getAddress().getPort());
+    }
+
+    private static <T extends dev.cutover.events.Message> List<T> awaitCount(String topic, String id, Class<T> type, int n) {
+        return await().atMost(WAIT).until(() -> kafka.messages(topic, id, type), l -> l.size() >= n);
+    }
+
+    private static TrafficShifted answer(ShiftTraffic shift) {
+        TrafficShifted shifted = new TrafficShifted(Meta.causedBy(shift.meta()), SHOP, shift.weights(),
+                "http://127.0.0.1:9000", "rollback");
+        kafka.send(shifted);
+        return shifted;
+    }
+
+    @Test
+    void gradualRollbackMovesTrafficBackStepByStep() {
+        status.set(200);
+        int probesBefore = probes.get();
+        String id = "rb-gradual-" + UUID.randomUUID();
+        kafka.send(gradual(id, List.of(50, 25, 0), INTERVAL_MS));
+        assertEquals("gradual", awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackStarted.class, 1).get(0).strategy());
+
+        TrafficShifted previous = null;
+        for (int step = 1; step <= 3; step++) {
+            ShiftTraffic shift = awaitCount(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class, step).get(step - 1);
+            assertEquals("rollback", shift.reason());
+            if (previous != null) {
+                assertEquals(previous.meta().messageId(), shift.meta().causationId(), "step " + step + " follows the last shift");
+            }
+            previous = answer(shift);
+            awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackStepCompleted.class, step);
+        }
+        ReleaseSlot release = awaitCount(Topics.PROVISIONER_COMMANDS, id, ReleaseSlot.class, 1).get(0);
+        assertEquals("green", release.slot());
+        assertEquals("rollback", release.reason());
+        kafka.send(new SlotReleased(Meta.causedBy(release.meta()), SHOP, "green", "rollback"));
+        RollbackCompleted completed = awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackCompleted.class, 1).get(0);
+
+        assertEquals(List.of(Map.of("blue", 50, "green", 50), Map.of("blue", 75, "green", 25), Map.of("blue", 100, "green", 0)),
+                kafka.messages(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class).stream().map(ShiftTraffic::weights).toList());
+        List<RollbackStepCompleted> steps = kafka.messages(Topics.ROLLBACK_EVENTS, id, RollbackStepCompleted.class);
+        assertEquals(List.of(1, 2, 3), steps.stream().map(RollbackStepCompleted::step).toList());
+        assertEquals(Map.of("blue", 75, "green", 25), steps.get(1).weights());
+        assertEquals("blue", completed.stableSlot());
+        assertTrue(completed.trafficRestoredMs() >= 2 * INTERVAL_MS, "two intervals before the 0 step: " + completed);
+        assertTrue(completed.durationMs() >= completed.trafficRestoredMs(), completed.toString());
+        assertTrue(probes.get() > probesBefore, "the stable slot was watched");
+        assertEquals(List.of(), kafka.messages(Topics.ROLLBACK_EVENTS, id, RollbackFailed.class));
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_rollbacks_total{outcome=\"completed\",strategy=\"gradual\""))
+                .body(containsString("cutover_rollback_steps_total{strategy=\"gradual\""))
+                .body(containsString("cutover_rollback_traffic_restored_seconds_count{strategy=\"gradual\""));
+    }
+
+    @Test
+    void unhealthyStableHaltsTheRollbackWithTrafficHeld() {
+        status.set(503);
+        String id = "rb-gradual-" + UUID.randomUUID();
+        kafka.send(gradual(id, List.of(50, 0), 10_000)); // the halt must come from the probes, not the interval
+        answer(awaitCount(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class, 1).get(0));
+
+        RollbackFailed failed = awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackFailed.class, 1).get(0);
+        assertTrue(failed.reason().startsWith("stable slot unhealthy at step 1: "), failed.reason());
+        assertTrue(failed.reason().contains("HTTP 503"), failed.reason());
+        assertTrue(failed.reason().endsWith("; traffic held at blue=50, green=50"), failed.reason());
+        assertEquals(1, kafka.messages(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class).size());
+        assertEquals(List.of(), kafka.messages(Topics.PROVISIONER_COMMANDS, id, ReleaseSlot.class));
+        assertEquals(1, kafka.messages(Topics.ROLLBACK_EVENTS, id, RollbackStepCompleted.class).size());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_rollback_halts_total{strategy=\"gradual\""));
+    }
+}

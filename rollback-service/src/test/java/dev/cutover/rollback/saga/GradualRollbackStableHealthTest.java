@@ -1,0 +1,120 @@
+package dev.cutover.rollback.saga;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cutover.events.Message;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
+import dev.cutover.events.Target;
+import dev.cutover.rollback.metrics.RollbackMetrics;
+import dev.cutover.rollback.strategy.GradualRollbackStrategy;
+import dev.cutover.rollback.strategy.RollbackStrategies;
+import dev.cutover.rollback.watch.ScheduledStableWatch;
+import dev.cutover.rollback.watch.StableHealthProbe;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The saga with the real watch: a JDK HttpServer plays the stable slot's /health, healthy through step 1's
+ * interval, then broken during step 2's. The test plays the provisioner from what the watch publishes.
+ */
+class GradualRollbackStableHealthTest {
+
+    private static final Target SHOP = new Target("shop", "staging");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<Message> published = new CopyOnWriteArrayList<>();
+    private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicInteger probes = new AtomicInteger();
+    private HttpServer stable;
+    private ScheduledStableWatch watch;
+    private RollbackSaga saga;
+
+    @BeforeEach
+    void start() throws IOException {
+        stable = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stable.createContext("/health", exchange -> {
+            probes.incrementAndGet();
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        stable.start();
+        watch = new ScheduledStableWatch(published::addAll, new StableHealthProbe(Duration.ofSeconds(2)),
+                Duration.ofMillis(50), 2);
+        saga = new RollbackSaga(new RollbackStrategies(List.of(new GradualRollbackStrategy(List.of(50, 25, 0),
+                Duration.ofSeconds(2)))), Duration.ofSeconds(60), () -> System.nanoTime() / 1_000_000, watch,
+                new RollbackMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterEach
+    void stop() {
+        watch.close();
+        stable.stop(0);
+    }
+
+    private List<Message> shifted(ShiftTraffic shift) {
+        return saga.onProvisionerEvent(new TrafficShifted(Meta.causedBy(shift.meta()), SHOP, shift.weights(), null,
+                "rollback"));
+    }
+
+    private <T extends Message> List<T> published(Class<T> type) {
+        return published.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @ParameterizedTest(name = "stable turns unhealthy by {0}")
+    @CsvSource({
+            "answering 503,        'HTTP 503 from http://127.0.0.1:'",
+            "stopping to listen,   'connection refused'",
+    })
+    void stableTurningUnhealthyMidRollbackHaltsAtStepTwo(String how, String expected) {
+        String url = "http://127.0.0.1:" + stable.getAddress().getPort();
+        StartRollback command = new StartRollback(Meta.start("d-http"), SHOP, "blue", "green", "gradual",
+                "post-switch check failed", List.of(50, 25, 0), 1000L, url);
+        ShiftTraffic first = (ShiftTraffic) saga.start(command).get(1);
+        assertEquals(RollbackStepCompleted.class, shifted(first).get(0).getClass());
+
+        // step 1's interval passes with a healthy stable: the watch itself sends step 2's shift
+        ShiftTraffic second = await().atMost(WAIT).until(() -> published(ShiftTraffic.class), l -> !l.isEmpty()).get(0);
+        assertEquals(Map.of("blue", 75, "green", 25), second.weights());
+        assertTrue(probes.get() >= 2, "probed during step 1: " + probes.get());
+        assertEquals(List.of(), published(RollbackFailed.class));
+
+        if (how.startsWith("answering")) {
+            status.set(503);
+        } else {
+            stable.stop(0);
+        }
+        shifted(second);
+
+        RollbackFailed failed = await().atMost(WAIT).until(() -> published(RollbackFailed.class), l -> !l.isEmpty()).get(0);
+        assertTrue(failed.reason().startsWith("stable slot unhealthy at step 2: 2 probes in a row failed, last: "),
+                failed.reason());
+        assertTrue(failed.reason().contains(expected), failed.reason());
+        assertTrue(failed.reason().endsWith("; traffic held at blue=75, green=25"), failed.reason());
+        assertEquals(0, saga.inProgress());
+        assertEquals(0, watch.active());
+        // the halt came well within step 2's 1000 ms interval, and nothing moved after it
+        assertEquals(1, published(ShiftTraffic.class).size(), published.toString());
+        assertEquals(List.of(), published(ReleaseSlot.class));
+    }
+}
