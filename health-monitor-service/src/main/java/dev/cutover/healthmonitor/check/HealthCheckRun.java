@@ -83,20 +83,29 @@ public final class HealthCheckRun {
                         probes.stream().map(CompletableFuture::join).toList()));
     }
 
-    private synchronized void afterRound(long roundStart, List<ProbeResult> results) {
-        if (finished) {
-            return;
-        }
-        Round round = new Round(results);
-        listener.onRound(round);
-        long now = nanoTime.getAsLong();
-        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
-        var verdict = progress.onRound(round, elapsedMs);
-        if (verdict.isPresent()) {
+    private void afterRound(long roundStart, List<ProbeResult> results) {
+        Verdict done;
+        long elapsedMs;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            Round round = new Round(results);
+            listener.onRound(round);
+            long now = nanoTime.getAsLong();
+            elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+            done = progress.onRound(round, elapsedMs).orElse(null);
+            if (done == null) {
+                scheduleNext(now, roundStart);
+                return;
+            }
             finished = true;
-            listener.onDone(verdict.get(), elapsedMs);
-            return;
         }
+        // outside the lock: the listener takes the registry's lock, and the registry takes ours to cancel
+        listener.onDone(done, elapsedMs);
+    }
+
+    private void scheduleNext(long now, long roundStart) {
         long delay = Math.max(0, command.spec().intervalMs() - TimeUnit.NANOSECONDS.toMillis(now - roundStart));
         try {
             next = scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);

@@ -1,6 +1,6 @@
 package dev.cutover.healthmonitor.check;
 
-import dev.cutover.healthmonitor.messaging.HealthCheckEventPublisher;
+import dev.cutover.healthmonitor.messaging.HealthMonitorEventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ public class HealthChecksProducer {
 
     @Produces
     @Singleton
-    HealthChecks healthChecks(HealthCheckConfig config, MeterRegistry registry, HealthCheckEventPublisher publisher) {
+    HealthChecks healthChecks(HealthCheckConfig config, MeterRegistry registry, HealthMonitorEventPublisher publisher) {
         scheduler = Executors.newScheduledThreadPool(config.threads(), daemonThreads());
         checks = new HealthChecks(new HttpProbeClient(scheduler, config.bodyExcerptChars()), scheduler, registry,
                 event -> publisher.publish(event).exceptionally(failure -> {

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 
 /** Publishes contract messages through the one outgoing channel; the stage completes on the broker's ack. */
 @ApplicationScoped
-public class HealthCheckEventPublisher {
+public class HealthMonitorEventPublisher {
 
     static final String SOURCE = "health-monitor-service";
 

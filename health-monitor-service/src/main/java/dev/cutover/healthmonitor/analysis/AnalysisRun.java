@@ -1,0 +1,229 @@
+package dev.cutover.healthmonitor.analysis;
+
+import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
+import dev.cutover.events.HealthMonitorEvent.ProbeResult;
+import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
+import dev.cutover.healthmonitor.analysis.AnalysisJudge.Health;
+import dev.cutover.healthmonitor.analysis.AnalysisJudge.Observation;
+import dev.cutover.healthmonitor.check.ProbeClient;
+import dev.cutover.healthmonitor.check.Round;
+import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
+import dev.cutover.healthmonitor.metrics.provider.MetricWindow;
+import dev.cutover.healthmonitor.metrics.provider.MetricsUnavailableException;
+import dev.cutover.healthmonitor.metrics.provider.SlotMetrics;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives one analysis asynchronously: opens the metric window on both slots, then every {@code probeIntervalMs}
+ * probes the canary's health paths and reads the window so far, both in parallel; absolute triggers end it early,
+ * the window's end decides (extended while either side lacks {@code minSamples}). No thread waits on I/O; a tick
+ * lands exactly on the window's end rather than up to one interval after it.
+ */
+public final class AnalysisRun {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisRun.class);
+
+    /** Told once, when the verdict is decided (never after {@link #cancel()}). */
+    public interface Listener {
+        void onDone(Decision decision, long durationMs);
+    }
+
+    private final RunAnalysis command;
+    private final AnalysisSpec spec;
+    private final MetricProvider provider;
+    private final ProbeClient probes;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier nanoTime;
+    private final AnalysisJudge judge;
+    private final long probeTimeoutMs;
+    private final Listener listener;
+    private final boolean probed;
+
+    private long startNanos;
+    private boolean finished;
+    private ScheduledFuture<?> next;
+    private MetricWindow window;
+    private Map<String, SlotMetrics> lastMetrics = Map.of();
+    private String lastReadError;
+    private int failedInARow;
+    private String lastFailure;
+    private int extensions;
+
+    public AnalysisRun(RunAnalysis command, MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler,
+                       LongSupplier nanoTime, double latencyMinDifferenceMs, long probeTimeoutMs, Listener listener) {
+        this.command = command;
+        this.spec = command.spec();
+        this.provider = provider;
+        this.probes = probes;
+        this.scheduler = scheduler;
+        this.nanoTime = nanoTime;
+        this.judge = new AnalysisJudge(spec, command.canaryWeight(), latencyMinDifferenceMs);
+        this.probeTimeoutMs = Math.min(probeTimeoutMs, Math.max(100, spec.probeIntervalMs()));
+        this.listener = listener;
+        this.probed = command.canaryUrl() != null && spec.healthPaths() != null && !spec.healthPaths().isEmpty();
+    }
+
+    public RunAnalysis command() {
+        return command;
+    }
+
+    public synchronized void start() {
+        startNanos = nanoTime.getAsLong();
+        provider.open(command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
+                .whenComplete(this::opened);
+    }
+
+    /** Stops the analysis; its verdict is never reported. */
+    public synchronized void cancel() {
+        finished = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    public synchronized boolean finished() {
+        return finished;
+    }
+
+    private void opened(MetricWindow opened, Throwable failure) {
+        Decision done = null;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            if (failure != null) {
+                done = finish(judge.unreadable(message(failure), observation()));
+            } else {
+                window = opened;
+                schedule(0);
+            }
+        }
+        report(done);
+    }
+
+    private void tick() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+        }
+        long tickStart = nanoTime.getAsLong();
+        CompletableFuture<Round> health = probed ? probeAll() : CompletableFuture.completedFuture(null);
+        CompletableFuture<Object> read = window.read().handle((metrics, failure) -> failure == null ? metrics : failure);
+        CompletableFuture.allOf(health, read).whenComplete((ignored, failure) -> {
+            Decision done;
+            synchronized (this) {
+                done = afterTick(tickStart, health.join(), read.join());
+            }
+            report(done);
+        });
+    }
+
+    private CompletableFuture<Round> probeAll() {
+        URI base = URI.create(command.canaryUrl());
+        List<CompletableFuture<ProbeResult>> results = spec.healthPaths().stream()
+                .map(path -> probes.probe(base, path, probeTimeoutMs)).toList();
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new Round(results.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** One step of the analysis, under the lock; returns the decision when it ends, else null. */
+    @SuppressWarnings("unchecked")
+    private Decision afterTick(long tickStart, Round round, Object read) {
+        if (finished) {
+            return null;
+        }
+        if (round != null) {
+            if (round.passed()) {
+                failedInARow = 0;
+            } else {
+                failedInARow++;
+                lastFailure = round.failure();
+            }
+        }
+        if (read instanceof Map<?, ?> metrics) {
+            lastMetrics = (Map<String, SlotMetrics>) metrics;
+            lastReadError = null;
+        } else {
+            lastReadError = message((Throwable) read);
+            LOG.debugf("Analysis of deployment %s: metrics read failed (%s)", command.meta().deploymentId(), lastReadError);
+        }
+        Observation now = observation();
+        var early = judge.early(now);
+        if (early.isPresent()) {
+            return finish(early.get());
+        }
+        if (now.elapsedMs() >= deadlineMs()) {
+            if (lastReadError != null) {
+                return finish(judge.unreadable(lastReadError, now));
+            }
+            if (judge.enoughData(now) || extensions >= spec.maxExtensions()) {
+                return finish(judge.complete(now));
+            }
+            extensions++;
+            LOG.infof("Extending analysis of deployment %s target %s step %d by %d ms (%d of %d): canary %d, baseline %d"
+                            + " requests, %d needed", command.meta().deploymentId(), command.target(), command.step(),
+                    spec.extensionMs(), extensions, spec.maxExtensions(), now.canary().requests(),
+                    now.baseline().requests(), spec.minSamples());
+        }
+        long elapsedInTick = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - tickStart);
+        long untilDeadline = deadlineMs() - elapsedMs();
+        schedule(Math.max(0, Math.min(spec.probeIntervalMs() - elapsedInTick, untilDeadline)));
+        return null;
+    }
+
+    private long deadlineMs() {
+        return spec.windowMs() + extensions * spec.extensionMs();
+    }
+
+    private long elapsedMs() {
+        return TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - startNanos);
+    }
+
+    private Observation observation() {
+        return new Observation(lastMetrics.getOrDefault(command.canarySlot(), SlotMetrics.EMPTY),
+                lastMetrics.getOrDefault(command.baselineSlot(), SlotMetrics.EMPTY),
+                probed ? new Health(true, failedInARow, lastFailure) : Health.NOT_PROBED, elapsedMs(), extensions);
+    }
+
+    private void schedule(long delayMs) {
+        try {
+            next = scheduler.schedule(this::tick, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            finished = true; // shutting down: the analysis is abandoned, the command will be redelivered
+        }
+    }
+
+    private Decision finish(Decision decision) {
+        finished = true;
+        return decision;
+    }
+
+    /** Outside the lock: the listener takes the registry's lock, and the registry takes ours to cancel. */
+    private void report(Decision done) {
+        if (done != null) {
+            listener.onDone(done, done.record().windowMs());
+        }
+    }
+
+    private static String message(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof MetricsUnavailableException ? t.getMessage()
+                : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

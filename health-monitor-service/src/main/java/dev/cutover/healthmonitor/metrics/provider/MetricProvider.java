@@ -1,0 +1,19 @@
+package dev.cutover.healthmonitor.metrics.provider;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where canary analysis gets its numbers: per slot (a router backend id), requests, 5xx errors and p95 latency
+ * over a window that starts when {@link #open} is called. Implementations never block the caller: both steps
+ * return futures that fail with {@link MetricsUnavailableException} when the source cannot be read.
+ * Chosen once, from {@code cutover.analysis.metric-provider}, by {@link MetricProviderProducer}.
+ */
+public interface MetricProvider {
+
+    /** Starts a window on {@code slots}, reading from {@code metricsUrl} (for the router: its admin base URL). */
+    CompletableFuture<MetricWindow> open(String metricsUrl, List<String> slots);
+
+    /** The name used in config and in decision records ("router", "prometheus"). */
+    String name();
+}
