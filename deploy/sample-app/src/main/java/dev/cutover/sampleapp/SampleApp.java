@@ -41,10 +41,16 @@ public final class SampleApp implements AutoCloseable {
         }
     }
 
-    private static final List<String> PATHS = List.of("/", "/health", "/ready", "/metrics");
+    private static final List<String> PATHS = List.of("/", "/health", "/ready", "/metrics", "/fault");
+    /** Query parameters of {@code POST /fault} and the settings they change. */
+    private static final Map<String, String> FAULT_PARAMETERS = Map.of(
+            "error-rate", SampleConfig.ERROR_RATE,
+            "latency-ms", SampleConfig.LATENCY_MS,
+            "fail-health", SampleConfig.FAIL_HEALTH);
     private static final int STOP_GRACE_SECONDS = 2;
 
-    private final SampleConfig config;
+    /** Swapped whole by {@code POST /fault}; everything else reads it once per request. */
+    private volatile SampleConfig config;
     private final HttpServer server;
     private final ExecutorService executor;
     private final long startedNanos = System.nanoTime();
@@ -139,6 +145,7 @@ public final class SampleApp implements AutoCloseable {
                 case "/health" -> health(exchange);
                 case "/ready" -> ready(exchange);
                 case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics());
+                case "/fault" -> fault(exchange);
                 default -> send(exchange, 404, "text/plain; charset=utf-8", "not found: " + path + "\n");
             };
         } catch (RuntimeException | IOException e) {
@@ -170,6 +177,37 @@ public final class SampleApp implements AutoCloseable {
         }
         String body = "version=" + config.version() + config.slot().map(s -> " slot=" + s).orElse("") + "\n";
         return send(exchange, 200, "text/plain; charset=utf-8", body);
+    }
+
+    /**
+     * Changes faults while running ({@code POST /fault?error-rate=0.2&latency-ms=500&fail-health=true}), so a
+     * benchmark or test knows the exact moment a version starts failing. Loopback-only, like the whole app.
+     */
+    private int fault(HttpExchange exchange) throws IOException {
+        if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+            return send(exchange, 405, "text/plain; charset=utf-8", "POST /fault?error-rate=&latency-ms=&fail-health=\n");
+        }
+        Map<String, String> settings = new java.util.HashMap<>(config.asSettings());
+        String query = exchange.getRequestURI().getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String setting = FAULT_PARAMETERS.get(name);
+            if (setting == null) {
+                return send(exchange, 400, "text/plain; charset=utf-8",
+                        "unknown fault '" + name + "'; known: " + FAULT_PARAMETERS.keySet() + "\n");
+            }
+            settings.put(setting, value);
+        }
+        try {
+            config = SampleConfig.from(settings);
+        } catch (IllegalArgumentException e) {
+            return send(exchange, 400, "text/plain; charset=utf-8", e.getMessage() + "\n");
+        }
+        System.out.println("SAMPLE-APP FAULT " + settings);
+        return send(exchange, 200, "text/plain; charset=utf-8", "faults now: error-rate=" + config.errorRate()
+                + " latency-ms=" + config.latencyMs() + " fail-health=" + config.failHealth() + "\n");
     }
 
     private int health(HttpExchange exchange) throws IOException {

@@ -75,6 +75,21 @@ public record SampleConfig(
                 (int) parseLong(settings, THREADS, 16, 1, 1024));
     }
 
+    /** The settings this config was made from, keyed by environment-variable name. */
+    public Map<String, String> asSettings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(PORT, String.valueOf(port));
+        settings.put(VERSION, version);
+        slot.ifPresent(s -> settings.put(SLOT, s));
+        settings.put(ERROR_RATE, String.valueOf(errorRate));
+        settings.put(LATENCY_MS, String.valueOf(latencyMs));
+        settings.put(FAIL_HEALTH, String.valueOf(failHealth));
+        settings.put(FAIL_HEALTH_AFTER_REQUESTS, String.valueOf(failHealthAfterRequests));
+        settings.put(START_DELAY_MS, String.valueOf(startDelayMs));
+        settings.put(THREADS, String.valueOf(threads));
+        return settings;
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }

@@ -152,6 +152,28 @@ class SampleAppTest {
         assertEquals(200, inFlight.get().statusCode());
     }
 
+    private HttpResponse<String> post(SampleApp app, String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void faultsCanBeSwitchedOnAndOffWhileRunning() throws Exception {
+        SampleApp app = app("CUTOVER_VERSION", "2.0.0");
+        assertEquals(200, get(app, "/health").statusCode());
+        assertEquals(200, post(app, "/fault?fail-health=true&error-rate=1").statusCode());
+        assertEquals(503, get(app, "/health").statusCode());
+        assertEquals(500, get(app, "/").statusCode());
+        assertEquals(200, post(app, "/fault?fail-health=false&error-rate=0").statusCode());
+        assertEquals(200, get(app, "/health").statusCode());
+        assertEquals(200, get(app, "/").statusCode());
+        assertEquals("2.0.0", app.version());
+        assertEquals(400, post(app, "/fault?error-rate=2").statusCode());
+        assertEquals(400, post(app, "/fault?memory-leak=true").statusCode());
+        assertEquals(405, get(app, "/fault").statusCode());
+    }
+
     @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> SampleConfig.from(Map.of()));
