@@ -25,9 +25,13 @@ public final class TrafficLoop implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong injected = new AtomicLong();
     private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private volatile String lastVersion = "";
+
+    /** How the sample app starts a 500 it injects on purpose. */
+    static final String INJECTED = "injected error";
 
     private TrafficLoop(URI url) {
         this.url = url;
@@ -47,6 +51,9 @@ public final class TrafficLoop implements AutoCloseable {
                 .whenComplete((response, error) -> {
                     if (error != null) {
                         fail("no answer: " + error);
+                    } else if (response.statusCode() == 500 && response.body().startsWith(INJECTED)) {
+                        // the sample app's own fault injection: the broken version's doing, not the router's
+                        injected.incrementAndGet();
                     } else if (response.statusCode() / 100 != 2) {
                         fail("status " + response.statusCode() + ": " + response.body());
                     } else {
@@ -87,6 +94,11 @@ public final class TrafficLoop implements AutoCloseable {
         return failed.get();
     }
 
+    /** 500s the sample app injected on purpose (a broken canary), counted apart from {@link #failed()}. */
+    public long injected() {
+        return injected.get();
+    }
+
     public String lastVersion() {
         return lastVersion;
     }
@@ -117,6 +129,7 @@ public final class TrafficLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format("sent %d, ok %d, failed %d, by version %s", sent(), ok(), failed(), byVersion());
+        return String.format("sent %d, ok %d, failed %d, injected by the app %d, by version %s", sent(), ok(), failed(),
+                injected(), byVersion());
     }
 }
