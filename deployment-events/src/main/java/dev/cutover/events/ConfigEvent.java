@@ -15,8 +15,13 @@ public sealed interface ConfigEvent extends Event {
      * ({@code secret://name}), never as values.
      */
     @TypeName("dev.cutover.config.resolved.v1")
-    record ConfigResolved(Meta meta, Target target, String configHash, Map<String, Object> config)
-            implements ConfigEvent {
+    record ConfigResolved(Meta meta, Target target, String configHash, Map<String, Object> config,
+                          @OptionalField Map<String, String> provenance) implements ConfigEvent {
+
+        /** Without provenance (dotted key → the layer that set it: base, environment:&lt;name&gt;, overrides). */
+        public ConfigResolved(Meta meta, Target target, String configHash, Map<String, Object> config) {
+            this(meta, target, configHash, config, null);
+        }
     }
 
     /** The configuration cannot be resolved (unknown environment, invalid file): nothing is provisioned. */

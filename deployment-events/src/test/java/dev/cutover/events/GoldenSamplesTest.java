@@ -76,6 +76,9 @@ class GoldenSamplesTest {
                 new DeploymentStatusChanged(META, TARGET, "2.0.0", DeploymentStatus.MONITORING, "monitor", "traffic on green"),
                 new ResolveConfig(META, TARGET, "2.0.0", Map.of("app", Map.of("env", Map.of("LOG_LEVEL", "debug")))),
                 new ConfigResolved(META, TARGET, "sha256:ab12", Map.of("router", Map.of("port", 18080))),
+                new ConfigResolved(META, TARGET, "sha256:cd34", Map.of("router", Map.of("port", 18080),
+                        "health", Map.of("timeout-ms", 500)), Map.of("router.port", "environment:staging",
+                        "health.timeout-ms", "overrides")),
                 new ConfigRejected(META, TARGET, "unknown environment 'stagin'"),
                 new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/apps/shop-2.0.0.jar",
                         Map.of("LOG_LEVEL", "debug"), 18080),
@@ -105,6 +108,10 @@ class GoldenSamplesTest {
                 new RollbackStarted(META, TARGET, "blue", "green", "immediate"),
                 new RollbackCompleted(META, TARGET, "blue", 120, 640),
                 new RollbackFailed(META, TARGET, "router did not accept weights"));
+    }
+
+    static Message sample(Class<? extends Message> type) {
+        return samples().stream().filter(type::isInstance).findFirst().orElseThrow();
     }
 
     @Test
@@ -187,7 +194,7 @@ class GoldenSamplesTest {
 
     @Test
     void headersFollowCloudEventsBinaryMode() {
-        Map<String, String> headers = new LinkedHashMap<>(MessageCodec.headers(samples().get(12), "provisioner-service"));
+        Map<String, String> headers = new LinkedHashMap<>(MessageCodec.headers(sample(TrafficShifted.class), "provisioner-service"));
         assertEquals("dev.cutover.traffic.shifted.v1", headers.get("ce_type"));
         assertEquals(META.messageId(), headers.get("ce_id"));
         assertEquals("1.0", headers.get("ce_specversion"));
@@ -202,7 +209,7 @@ class GoldenSamplesTest {
 
     @Test
     void kafkaRecordRoundTrip() {
-        Message sample = samples().get(8);
+        Message sample = sample(ShiftTraffic.class);
         org.apache.kafka.common.header.Headers headers = KafkaMessages.headers(sample, "orchestrator-service");
         assertEquals(sample, KafkaMessages.decode(headers, KafkaMessages.value(sample)));
         assertEquals("shop/staging", KafkaMessages.key(sample));

@@ -47,7 +47,8 @@ public class ResolveConfigHandler {
         ConfigEvent answer;
         String outcome;
         if (resolution instanceof Resolution.Resolved resolved) {
-            answer = new ConfigEvent.ConfigResolved(meta, command.target(), resolved.configHash(), resolved.config());
+            answer = new ConfigEvent.ConfigResolved(meta, command.target(), resolved.configHash(), resolved.config(),
+                    resolved.provenance());
             outcome = "resolved";
             LOG.infof("Resolved config for deployment %s target %s: %s", command.meta().deploymentId(),
                     command.target(), resolved.configHash());

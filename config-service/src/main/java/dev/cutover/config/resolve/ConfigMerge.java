@@ -25,6 +25,47 @@ public final class ConfigMerge {
         return result;
     }
 
+    /** The merged configuration and, for every leaf (dotted path), the name of the layer that set it. */
+    public record Merged(Map<String, Object> config, Map<String, String> provenance) {
+    }
+
+    /** Like {@link #merge} and records which layer set each leaf; a removed key loses its provenance. */
+    public static Merged mergeWithProvenance(List<Layer> layers) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        Map<String, String> provenance = new java.util.TreeMap<>();
+        for (Layer layer : layers) {
+            if (layer.values() != null) {
+                mergeInto(result, layer.values());
+                record(layer.values(), "", layer.name(), provenance);
+            }
+        }
+        return new Merged(result, provenance);
+    }
+
+    private static void record(Map<?, ?> layer, String prefix, String name, Map<String, String> provenance) {
+        for (Map.Entry<?, ?> entry : layer.entrySet()) {
+            String path = prefix + entry.getKey();
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> map) {
+                // maps merge: only what this layer names below the path changes hands; an empty map adds nothing
+                if (map.isEmpty()) {
+                    if (provenance.keySet().stream().noneMatch(p -> p.equals(path) || p.startsWith(path + "."))) {
+                        provenance.put(path, name);
+                    }
+                } else {
+                    provenance.remove(path);
+                    record(map, path + ".", name, provenance);
+                }
+            } else {
+                // a scalar, list, empty map or null replaces everything earlier layers set at or below the path
+                provenance.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "."));
+                if (value != null) {
+                    provenance.put(path, name);
+                }
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void mergeInto(Map<String, Object> target, Map<?, ?> layer) {
         for (Map.Entry<?, ?> entry : layer.entrySet()) {

@@ -5,7 +5,13 @@ import java.util.Map;
 /** The answer to "what configuration does this deployment run with?". */
 public sealed interface Resolution {
 
-    record Resolved(String configHash, Map<String, Object> config) implements Resolution {
+    /** {@code provenance}: dotted key → the layer that set it (base, environment:&lt;name&gt;, overrides). */
+    record Resolved(String configHash, Map<String, Object> config, Map<String, String> provenance)
+            implements Resolution {
+
+        public Resolved(String configHash, Map<String, Object> config) {
+            this(configHash, config, Map.of());
+        }
     }
 
     record Rejected(Kind kind, String reason) implements Resolution {

@@ -72,7 +72,8 @@ class ConfigResolverTest {
         var rejected = assertInstanceOf(Resolution.Rejected.class,
                 defaults.resolve("development", Map.of("router", Map.of("port", 70000))));
         assertEquals(Resolution.Kind.INVALID_CONFIG, rejected.kind());
-        assertEquals("invalid configuration: router.port must be an integer in 1..65535 (got 70000)", rejected.reason());
+        assertEquals("invalid configuration: router.port must be an integer in 1..65535 (got 70000)"
+                + " (set by layer 'overrides')", rejected.reason());
     }
 
     @Test

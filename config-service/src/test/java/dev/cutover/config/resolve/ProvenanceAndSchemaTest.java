@@ -1,0 +1,101 @@
+package dev.cutover.config.resolve;
+
+import dev.cutover.config.environment.EnvironmentFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which layer set each key, and errors that name the key and the layer. */
+class ProvenanceAndSchemaTest {
+
+    static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    static Map<String, Object> withNull(String key) {
+        Map<String, Object> m = new HashMap<>();
+        m.put(key, null);
+        return m;
+    }
+
+    static Stream<Arguments> provenanceCases() {
+        Map<String, Object> base = map("router", map("port", 1), "health", map("paths", List.of("/health"), "timeout-ms", 1000),
+                "app", map("env", map()));
+        return Stream.of(
+                Arguments.of("base only", base, null, null,
+                        Map.of("router.port", "base", "health.paths", "base", "health.timeout-ms", "base", "app.env", "base")),
+                Arguments.of("environment wins a leaf, keeps the rest", base, map("router", map("port", 2)), null,
+                        Map.of("router.port", "env", "health.paths", "base", "health.timeout-ms", "base", "app.env", "base")),
+                Arguments.of("override adds below an empty map", base, null, map("app", map("env", map("A", "1"))),
+                        Map.of("router.port", "base", "health.paths", "base", "health.timeout-ms", "base", "app.env.A", "overrides")),
+                Arguments.of("a list replaces as a whole", base, map("health", map("paths", List.of("/ready"))), null,
+                        Map.of("router.port", "base", "health.paths", "env", "health.timeout-ms", "base", "app.env", "base")),
+                Arguments.of("null removes the key and its provenance", base, null, map("health", withNull("timeout-ms")),
+                        Map.of("router.port", "base", "health.paths", "base", "app.env", "base")),
+                Arguments.of("a scalar replaces a whole section", base, null, map("health", "off"),
+                        Map.of("router.port", "base", "health", "overrides", "app.env", "base")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("provenanceCases")
+    void provenanceNamesTheLayerThatSetEachLeaf(String name, Map<String, Object> base, Map<String, Object> env,
+                                                Map<String, Object> overrides, Map<String, String> expected) {
+        ConfigMerge.Merged merged = ConfigMerge.mergeWithProvenance(List.of(
+                new Layer("base", base), new Layer("env", env), new Layer("overrides", overrides)));
+        assertEquals(expected, merged.provenance());
+        assertEquals(ConfigMerge.merge(java.util.Arrays.asList(base, env, overrides)), merged.config(),
+                "provenance must not change the merge itself");
+    }
+
+    private final ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.empty(), getClass().getClassLoader()));
+
+    static Stream<Arguments> invalidOverrides() {
+        return Stream.of(
+                Arguments.of("unknown top-level key", map("routr", map("port", 1)),
+                        "unknown key 'routr' (set by layer 'overrides')"),
+                Arguments.of("unknown key in a known section", map("health", map("timeout", 5)),
+                        "unknown key 'health.timeout' (set by layer 'overrides')"),
+                Arguments.of("wrong type", map("health", map("timeout-ms", "fast")),
+                        "health.timeout-ms must be an integer (set by layer 'overrides')"),
+                Arguments.of("wrong type for a list", map("health", map("paths", "/health")),
+                        "health.paths must be a list (set by layer 'overrides')"),
+                Arguments.of("required key removed", map("router", withNull("port")),
+                        "router.port must be an integer in 1..65535 (got nothing) (no layer sets it)"),
+                Arguments.of("value out of range", map("router", map("port", 70000)),
+                        "router.port must be an integer in 1..65535 (got 70000) (set by layer 'overrides')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidOverrides")
+    void validationErrorsNameTheKeyAndTheLayer(String name, Map<String, Object> overrides, String expected) {
+        var rejected = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development", overrides));
+        assertTrue(rejected.reason().contains(expected), () -> rejected.reason() + "\n  should contain\n" + expected);
+    }
+
+    @Test
+    void resolvedConfigurationCarriesProvenance() {
+        var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production",
+                map("health", map("timeout-ms", 700), "app", map("env", map("LOG_LEVEL", "debug")))));
+        assertEquals("environment:production", resolved.provenance().get("router.port"));
+        assertEquals("environment:production", resolved.provenance().get("health.monitor-window-ms"));
+        assertEquals("overrides", resolved.provenance().get("health.timeout-ms"));
+        assertEquals("overrides", resolved.provenance().get("app.env.LOG_LEVEL"));
+        assertEquals("base", resolved.provenance().get("health.interval-ms"));
+    }
+}
