@@ -30,6 +30,8 @@ class ConfigResolverTest {
         });
         var production = (Resolution.Resolved) defaults.resolve("production", Map.of());
         assertEquals(10000, ((Map<?, ?>) production.config().get("health")).get("monitor-window-ms"));
+        assertEquals(true, ((Map<?, ?>) production.config().get("pipeline")).get("approval-before-promote"));
+        assertEquals("immediate", ((Map<?, ?>) production.config().get("rollback")).get("strategy"));
         var staging = (Resolution.Resolved) defaults.resolve("staging", Map.of());
         assertEquals(5000, ((Map<?, ?>) staging.config().get("health")).get("monitor-window-ms"));
         assertEquals(List.of("/health", "/ready"), ((Map<?, ?>) staging.config().get("health")).get("paths"));

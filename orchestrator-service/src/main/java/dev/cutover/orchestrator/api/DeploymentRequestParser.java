@@ -54,6 +54,7 @@ final class DeploymentRequestParser {
         String version = text(json, "version", violations);
         String artifact = text(json, "artifact", violations);
         String strategy = text(json, "strategy", violations);
+        String onConflict = text(json, "onConflict", violations);
         Map<String, Object> overrides = null;
         JsonNode o = json.get("overrides");
         if (o != null && !o.isNull()) {
@@ -65,13 +66,42 @@ final class DeploymentRequestParser {
             }
         }
         DeploymentRequest request = new DeploymentRequest(application, environment, version, artifact, strategy,
-                overrides);
+                overrides, onConflict);
         // a field with the wrong type is reported once, as a type error
         Set<String> typeErrors = new HashSet<>();
         violations.forEach(v -> typeErrors.add(v.field()));
         DeploymentRequestValidator.validate(request).stream().filter(v -> !typeErrors.contains(v.field()))
                 .forEach(violations::add);
         return violations.isEmpty() ? new Parsed(request, List.of()) : new Parsed(null, List.copyOf(violations));
+    }
+
+    /** An operator action's optional body: {"reason": "...", "by": "..."}; anything unreadable is a 400. */
+    record ActionBody(String by, String reason, String onConflict, List<Violation> violations) {
+    }
+
+    static ActionBody action(String body) {
+        if (body == null || body.isBlank()) {
+            return new ActionBody(null, null, null, List.of());
+        }
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(body);
+        } catch (Exception e) {
+            return new ActionBody(null, null, null, List.of(new Violation("body", "malformed JSON: "
+                    + firstLine(e.getMessage()))));
+        }
+        if (json == null || !json.isObject()) {
+            return new ActionBody(null, null, null, List.of(new Violation("body", "must be a JSON object")));
+        }
+        List<Violation> violations = new ArrayList<>();
+        String by = text(json, "by", violations);
+        String reason = text(json, "reason", violations);
+        String onConflict = text(json, "onConflict", violations);
+        if (onConflict != null && !DeploymentRequestValidator.CONFLICT_POLICIES.contains(onConflict)) {
+            violations.add(new Violation("onConflict", "unknown policy '" + onConflict + "'; known: "
+                    + String.join(", ", DeploymentRequestValidator.CONFLICT_POLICIES)));
+        }
+        return new ActionBody(by, reason, onConflict, List.copyOf(violations));
     }
 
     private static String text(JsonNode json, String field, List<Violation> violations) {

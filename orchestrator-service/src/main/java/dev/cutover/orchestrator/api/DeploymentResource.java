@@ -2,7 +2,9 @@ package dev.cutover.orchestrator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.orchestrator.deployment.ActionNotAllowedException;
 import dev.cutover.orchestrator.deployment.DeploymentService;
+import dev.cutover.orchestrator.deployment.OperatorAction;
 import dev.cutover.orchestrator.deployment.SubmitResult;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -37,7 +39,10 @@ public class DeploymentResource {
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        SubmitResult result = service.submit(parsed.request());
+        return submitted(service.submit(parsed.request()));
+    }
+
+    private Response submitted(SubmitResult result) {
         if (result instanceof SubmitResult.Accepted accepted) {
             return Response.accepted(DeploymentView.of(accepted.deployment()))
                     .location(UriBuilder.fromPath("/deployments/{id}").build(accepted.deployment().id()))
@@ -52,6 +57,82 @@ public class DeploymentResource {
             return problem(Problem.invalid(invalid.violations()));
         }
         throw new IllegalStateException("unexpected " + result);
+    }
+
+    /** Skip the remaining steps: 100 % now, then finish (also passes an approval gate). */
+    @POST
+    @Path("/{id}/promote")
+    public Response promote(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.PROMOTE, body);
+    }
+
+    /** Hold at the current step; an analysis verdict that arrives meanwhile is recorded, not acted on. */
+    @POST
+    @Path("/{id}/pause")
+    public Response pause(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.PAUSE, body);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    public Response resume(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.RESUME, body);
+    }
+
+    /** Roll back by the immediate strategy → ROLLED_BACK, "aborted by operator". */
+    @POST
+    @Path("/{id}/abort")
+    public Response abort(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.ABORT, body);
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    public Response approve(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.APPROVE, body);
+    }
+
+    /** Roll back now by the environment's rollback strategy (manual: immediately). */
+    @POST
+    @Path("/{id}/rollback")
+    public Response rollback(@PathParam("id") String id, String body) throws InterruptedException {
+        return act(id, OperatorAction.Kind.ROLLBACK, body);
+    }
+
+    /** A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides. */
+    @POST
+    @Path("/{id}/redeploy")
+    public Response redeploy(@PathParam("id") String id, String body) throws InterruptedException {
+        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
+        if (!parsed.violations().isEmpty()) {
+            return problem(Problem.invalid(parsed.violations()));
+        }
+        if (!service.awaitReady()) {
+            return problem(Problem.notReady());
+        }
+        try {
+            return service.redeploy(id, parsed.onConflict()).map(this::submitted)
+                    .orElseGet(() -> problem(Problem.notFound(id)));
+        } catch (ActionNotAllowedException e) {
+            return problem(Problem.notAllowed(e.getMessage(), id));
+        }
+    }
+
+    private Response act(String id, OperatorAction.Kind kind, String body) throws InterruptedException {
+        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
+        if (!parsed.violations().isEmpty()) {
+            return problem(Problem.invalid(parsed.violations()));
+        }
+        if (!service.awaitReady()) {
+            return problem(Problem.notReady());
+        }
+        try {
+            return service.act(id, kind, parsed.by(), parsed.reason())
+                    .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
+                    .orElseGet(() -> problem(Problem.notFound(id)));
+        } catch (ActionNotAllowedException e) {
+            return problem(Problem.notAllowed(e.getMessage(), id));
+        }
     }
 
     @GET

@@ -1,36 +1,106 @@
 package dev.cutover.orchestrator.api;
 
 import dev.cutover.events.DeploymentStatus;
+import dev.cutover.orchestrator.deployment.AnalysisEntry;
 import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.deployment.OperatorAction;
+import dev.cutover.orchestrator.deployment.Pipeline;
 import dev.cutover.orchestrator.deployment.Stage;
 import dev.cutover.orchestrator.deployment.StageStatus;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** A deployment as the REST API shows it. */
+/**
+ * A deployment as the REST API shows it. {@code stages} are the fine-grained steps (blue-green: config, provision,
+ * verify, switch, monitor, cleanup; canary adds analysis per step, approval, pause); {@code pipeline} groups them
+ * into provision → deploy → test → promote (+ rollback), each with its status, timeout (if configured) and whether
+ * it is a rollback point. Canary: {@code steps} (weights), {@code currentStep} (0-based) and every analysis with its
+ * decision record. {@code onConflict}: the concurrency policy (reject, queue, supersede).
+ */
 public record DeploymentView(String id, String application, String environment, String version, String artifact,
                              String strategy, DeploymentStatus status, String stage, String reason, String slot,
                              String stableSlot, String stableVersion, String routerUrl, String configHash,
-                             Instant createdAt, Instant updatedAt, List<StageView> stages, RollbackView rollback) {
+                             Instant createdAt, Instant updatedAt, List<StageView> stages, RollbackView rollback,
+                             List<PipelineStageView> pipeline, String onConflict, List<Integer> steps,
+                             Integer currentStep, Map<String, Integer> weights, List<AnalysisEntry> analyses,
+                             HoldView hold, List<OperatorAction> actions, RollingView rolling,
+                             RollbackPlanView rollbackPlan) {
 
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                            Instant deadline) {
+                            Instant deadline, String pipeline) {
+    }
+
+    /** {@code status} NOT_STARTED or SKIPPED when none of its steps ran. */
+    public record PipelineStageView(String name, String status, Instant startedAt, Instant endedAt, Long timeoutMs,
+                                    boolean rollbackPoint, List<String> steps) {
     }
 
     public record RollbackView(long trafficRestoredMs, long durationMs) {
+    }
+
+    public record HoldView(String kind, String reason) {
+    }
+
+    public record RollingView(int instances, int maxSurge, int maxUnavailable, List<String> oldInstances,
+                              List<String> newInstances, String pending, String draining) {
+    }
+
+    public record RollbackPlanView(String strategy, List<Integer> steps, Long stepIntervalMs, String endAs) {
     }
 
     public static DeploymentView of(Deployment d) {
         List<StageView> stages = d.stages().stream().map(DeploymentView::stage).toList();
         RollbackView rollback = d.rollback() == null ? null
                 : new RollbackView(d.rollback().trafficRestoredMs(), d.rollback().durationMs());
+        HoldView hold = d.hold() == null ? null : new HoldView(d.hold().kind(), d.hold().reason());
+        RollingView rolling = d.rolling() == null ? null : new RollingView(d.rolling().total(),
+                d.rolling().maxSurge(), d.rolling().maxUnavailable(), d.rolling().oldSlots(), d.rolling().newSlots(),
+                d.rolling().pending(), d.rolling().victim());
+        RollbackPlanView plan = d.rollbackPlan() == null ? null : new RollbackPlanView(d.rollbackPlan().strategy(),
+                d.rollbackPlan().steps(), d.rollbackPlan().stepIntervalMs(),
+                d.rollbackPlan().endAs() == null ? null : d.rollbackPlan().endAs().name());
         return new DeploymentView(d.id(), d.target().application(), d.target().environment(), d.version(),
                 d.artifact(), d.strategy(), d.status(), d.stage(), d.reason(), d.slot(), d.stableSlot(),
-                d.stableVersion(), d.routerUrl(), d.configHash(), d.createdAt(), d.updatedAt(), stages, rollback);
+                d.stableVersion(), d.routerUrl(), d.configHash(), d.createdAt(), d.updatedAt(), stages, rollback,
+                pipeline(d), d.onConflict() == null ? "reject" : d.onConflict(),
+                d.rollout() == null ? null : d.rollout().steps(),
+                d.rollout() == null ? null : d.rollout().step(), d.weights(), d.analyses(), hold, d.actions(),
+                rolling, plan);
+    }
+
+    private static List<PipelineStageView> pipeline(Deployment d) {
+        List<String> names = new ArrayList<>(Pipeline.STAGES);
+        if (d.stages().stream().anyMatch(s -> Pipeline.ROLLBACK.equals(s.pipeline()))) {
+            names.add(Pipeline.ROLLBACK);
+        }
+        Map<String, Long> timeouts = d.settings() == null ? Map.of() : d.settings().rollout().pipelineTimeoutsMs();
+        List<PipelineStageView> out = new ArrayList<>();
+        for (String name : names) {
+            List<Stage> steps = d.stages().stream().filter(s -> name.equals(s.pipeline())).toList();
+            String status;
+            Instant started = null;
+            Instant ended = null;
+            if (steps.isEmpty()) {
+                status = d.terminal() ? "SKIPPED" : "NOT_STARTED";
+            } else {
+                started = steps.get(0).startedAt();
+                Stage last = steps.get(steps.size() - 1);
+                boolean running = steps.stream().anyMatch(s -> s.status() == StageStatus.RUNNING);
+                boolean failed = steps.stream().anyMatch(s -> s.status() == StageStatus.FAILED);
+                status = running ? "RUNNING" : failed ? "FAILED"
+                        : last.status() == StageStatus.INTERRUPTED ? "INTERRUPTED" : "SUCCEEDED";
+                ended = running ? null : last.endedAt();
+            }
+            out.add(new PipelineStageView(name, status, started, ended, timeouts.get(name),
+                    Pipeline.rollbackPoint(name), steps.stream().map(Stage::name).distinct().toList()));
+        }
+        return out;
     }
 
     private static StageView stage(Stage s) {
-        return new StageView(s.name(), s.status(), s.startedAt(), s.endedAt(), s.reason(), s.deadline());
+        return new StageView(s.name(), s.status(), s.startedAt(), s.endedAt(), s.reason(), s.deadline(), s.pipeline());
     }
 }

@@ -25,6 +25,11 @@ public record Problem(String type, String title, int status, String detail, Stri
                 activeDeploymentId);
     }
 
+    public static Problem notAllowed(String detail, String id) {
+        return new Problem(BASE + "action-not-allowed", "Action not allowed in the current status", 409, detail,
+                "/deployments/" + id, null, null);
+    }
+
     public static Problem notFound(String id) {
         return new Problem(BASE + "not-found", "Deployment not found", 404, "no deployment " + id,
                 "/deployments/" + id, null, null);

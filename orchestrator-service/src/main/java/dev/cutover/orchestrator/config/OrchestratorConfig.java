@@ -72,9 +72,13 @@ public interface OrchestratorConfig {
         @WithDefault("60s")
         Duration rollback();
 
+        /** Added to an analysis' longest possible window (window + every extension) for its stage timeout. */
+        @WithDefault("30s")
+        Duration analysisGrace();
+
         default StageTimeouts toStageTimeouts() {
             return new StageTimeouts(config(), provision(), verify().orElse(null), verifyGrace(), switchTraffic(),
-                    monitor().orElse(null), monitorGrace(), cleanup(), rollback());
+                    monitor().orElse(null), monitorGrace(), cleanup(), rollback(), analysisGrace());
         }
     }
 }

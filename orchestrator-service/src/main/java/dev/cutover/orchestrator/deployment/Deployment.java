@@ -10,31 +10,76 @@ import java.util.Map;
 
 /**
  * The full state of one deployment: what the REST API shows and what the snapshot topic stores. Immutable;
- * the state machine derives the next one with {@link #edit()}.
+ * the state machine derives the next one with {@link #edit()}. Everything a restart needs to carry on (steps,
+ * weights, holds, the rollback being executed, the queue position via status QUEUED + createdAt, deadlines in
+ * {@link #stages}) lives here.
  *
  * @param correlationId carried by every message of this deployment
- * @param slot          the slot the new version runs in
+ * @param slot          the slot the new version runs in (blue-green, canary); null for rolling and while QUEUED
  * @param stableSlot    the slot serving the target before this deployment (null on its first deployment)
+ * @param stableUrl     the stable slot's instance url, when known (watched by a gradual rollback)
  * @param settings      from ConfigResolved; null before
  * @param cleanup       while CLEANING_UP: the slot being released and the outcome afterwards
+ * @param onConflict    the concurrency policy it was requested with (reject, queue, supersede)
+ * @param weights       the traffic weights last confirmed by the provisioner
+ * @param rollout       canary steps and the current step
+ * @param rolling       rolling progress
+ * @param hold          while PAUSED or AWAITING_APPROVAL: why, and where it continues
+ * @param rollbackPlan  while ROLLING_BACK: the StartRollback being executed and the final status
+ * @param approved      the approval gate was passed
+ * @param analyses      every AnalysisCompleted received, with what was done with it
+ * @param actions       operator actions
+ * @param stableSlots   every slot serving the target before this deployment (rolling: several instances)
  */
-public record Deployment(String id, Target target, String version, String artifact, String strategy,
-                         Map<String, Object> overrides, String correlationId, DeploymentStatus status,
-                         String stage, String reason, String slot, String stableSlot, String stableVersion,
-                         String instanceUrl, String routerUrl, String configHash, RunSettings settings,
-                         CleanupPlan cleanup, RollbackFigures rollback, List<Stage> stages, Instant createdAt,
-                         Instant updatedAt) {
+public record Deployment(String id,
+                         Target target,
+                         String version,
+                         String artifact,
+                         String strategy,
+                         Map<String, Object> overrides,
+                         String correlationId,
+                         DeploymentStatus status,
+                         String stage,
+                         String reason,
+                         String slot,
+                         String stableSlot,
+                         String stableVersion,
+                         String instanceUrl,
+                         String routerUrl,
+                         String configHash,
+                         RunSettings settings,
+                         CleanupPlan cleanup,
+                         RollbackFigures rollback,
+                         List<Stage> stages,
+                         Instant createdAt,
+                         Instant updatedAt,
+                         String stableUrl,
+                         String onConflict,
+                         Map<String, Integer> weights,
+                         Rollout rollout,
+                         RollingPlan rolling,
+                         Hold hold,
+                         RollbackPlan rollbackPlan,
+                         boolean approved,
+                         List<AnalysisEntry> analyses,
+                         List<OperatorAction> actions,
+                         List<String> stableSlots) {
 
     public Deployment {
         overrides = overrides == null ? Map.of() : overrides;
         stages = stages == null ? List.of() : List.copyOf(stages);
+        weights = weights == null ? Map.of() : Map.copyOf(weights);
+        analyses = analyses == null ? List.of() : List.copyOf(analyses);
+        actions = actions == null ? List.of() : List.copyOf(actions);
+        stableSlots = stableSlots == null ? (stableSlot == null ? List.of() : List.of(stableSlot))
+                : List.copyOf(stableSlots);
     }
 
     public boolean terminal() {
         return status.terminal();
     }
 
-    /** The running stage, or null (PENDING, terminal). */
+    /** The running stage, or null (PENDING, QUEUED, terminal). */
     public Stage currentStage() {
         if (stages.isEmpty()) {
             return null;
@@ -43,11 +88,25 @@ public record Deployment(String id, Target target, String version, String artifa
         return last.running() ? last : null;
     }
 
+    /** The slots that serve the target once this (terminal) deployment ended. */
+    public List<String> servingSlots() {
+        if (status == DeploymentStatus.SUCCEEDED) {
+            if (rolling != null) {
+                return rolling.newSlots();
+            }
+            return slot == null ? List.of() : List.of(slot);
+        }
+        if (rolling != null) {
+            return rolling.oldSlots();
+        }
+        return stableSlots;
+    }
+
     public Builder edit() {
         return new Builder(this);
     }
 
-    /** Copy-with for a 22-field record. */
+    /** Copy-with for a record this size. */
     public static final class Builder {
         private String id;
         private Target target;
@@ -71,6 +130,17 @@ public record Deployment(String id, Target target, String version, String artifa
         private List<Stage> stages;
         private Instant createdAt;
         private Instant updatedAt;
+        private String stableUrl;
+        private String onConflict;
+        private Map<String, Integer> weights;
+        private Rollout rollout;
+        private RollingPlan rolling;
+        private Hold hold;
+        private RollbackPlan rollbackPlan;
+        private boolean approved;
+        private List<AnalysisEntry> analyses;
+        private List<OperatorAction> actions;
+        private List<String> stableSlots;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -96,9 +166,21 @@ public record Deployment(String id, Target target, String version, String artifa
             settings = d.settings;
             cleanup = d.cleanup;
             rollback = d.rollback;
-            stages = new ArrayList<>(d.stages);
+            stages = d.stages;
             createdAt = d.createdAt;
             updatedAt = d.updatedAt;
+            stableUrl = d.stableUrl;
+            onConflict = d.onConflict;
+            weights = d.weights;
+            rollout = d.rollout;
+            rolling = d.rolling;
+            hold = d.hold;
+            rollbackPlan = d.rollbackPlan;
+            approved = d.approved;
+            analyses = d.analyses;
+            actions = d.actions;
+            stableSlots = d.stableSlots;
+            stages = new ArrayList<>(d.stages);
         }
 
         public Builder id(String v) { id = v; return this; }
@@ -122,6 +204,17 @@ public record Deployment(String id, Target target, String version, String artifa
         public Builder rollback(RollbackFigures v) { rollback = v; return this; }
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
+        public Builder stableUrl(String v) { stableUrl = v; return this; }
+        public Builder onConflict(String v) { onConflict = v; return this; }
+        public Builder weights(Map<String, Integer> v) { weights = v; return this; }
+        public Builder rollout(Rollout v) { rollout = v; return this; }
+        public Builder rolling(RollingPlan v) { rolling = v; return this; }
+        public Builder hold(Hold v) { hold = v; return this; }
+        public Builder rollbackPlan(RollbackPlan v) { rollbackPlan = v; return this; }
+        public Builder approved(boolean v) { approved = v; return this; }
+        public Builder analyses(List<AnalysisEntry> v) { analyses = v; return this; }
+        public Builder actions(List<OperatorAction> v) { actions = v; return this; }
+        public Builder stableSlots(List<String> v) { stableSlots = v; return this; }
 
         /** Ends the running stage (if any) with {@code outcome}. */
         public Builder endStage(StageStatus outcome, String why, Instant now) {
@@ -133,15 +226,31 @@ public record Deployment(String id, Target target, String version, String artifa
         }
 
         public Builder startStage(String name, Instant now, Instant deadline) {
-            stages.add(Stage.start(name, now, deadline));
+            return startStage(name, now, deadline, null);
+        }
+
+        public Builder startStage(String name, Instant now, Instant deadline, String pipeline) {
+            stages.add(Stage.start(name, now, deadline, pipeline));
             stage = name;
             return this;
         }
 
+        public Builder addAnalysis(AnalysisEntry entry) {
+            List<AnalysisEntry> all = new ArrayList<>(analyses == null ? List.of() : analyses);
+            all.add(entry);
+            analyses = all;
+            return this;
+        }
+
+        public Builder addAction(OperatorAction action) {
+            List<OperatorAction> all = new ArrayList<>(actions == null ? List.of() : actions);
+            all.add(action);
+            actions = all;
+            return this;
+        }
+
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage,
-                    reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup,
-                    rollback, stages, createdAt, updatedAt);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.deployment;
 
+import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;
 
 import java.util.Collection;
@@ -32,9 +33,16 @@ public final class DeploymentRepository {
         return byId.values();
     }
 
-    /** The non-terminal deployment of the target, if any (there is at most one). */
+    /** The running (non-terminal, not queued) deployment of the target, if any (there is at most one). */
     public Optional<Deployment> active(Target target) {
-        return byId.values().stream().filter(d -> !d.terminal() && d.target().equals(target)).findFirst();
+        return byId.values().stream().filter(d -> !d.terminal() && d.status() != DeploymentStatus.QUEUED
+                && d.target().equals(target)).findFirst();
+    }
+
+    /** The target's QUEUED deployments, oldest first (the order they start in). */
+    public List<Deployment> queued(Target target) {
+        return byId.values().stream().filter(d -> d.status() == DeploymentStatus.QUEUED && d.target().equals(target))
+                .sorted(Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::id)).toList();
     }
 
     /** The most recent finished deployment of the target: it says which slot serves now. */

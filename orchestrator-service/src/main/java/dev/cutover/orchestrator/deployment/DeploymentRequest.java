@@ -4,12 +4,25 @@ import dev.cutover.events.Target;
 
 import java.util.Map;
 
-/** A request to deploy, from REST or the requests topic, before validation. */
+/**
+ * A request to deploy, from REST or the requests topic, before validation.
+ *
+ * @param onConflict what to do when the target has an active deployment: reject (default), queue or supersede
+ */
 public record DeploymentRequest(String application, String environment, String version, String artifact,
-                                String strategy, Map<String, Object> overrides) {
+                                String strategy, Map<String, Object> overrides, String onConflict) {
+
+    public static final String REJECT = "reject";
+    public static final String QUEUE = "queue";
+    public static final String SUPERSEDE = "supersede";
 
     public DeploymentRequest {
         overrides = overrides == null ? Map.of() : overrides;
+    }
+
+    public DeploymentRequest(String application, String environment, String version, String artifact,
+                             String strategy, Map<String, Object> overrides) {
+        this(application, environment, version, artifact, strategy, overrides, null);
     }
 
     public Target target() {

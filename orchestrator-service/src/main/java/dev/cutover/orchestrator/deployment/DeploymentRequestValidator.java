@@ -9,7 +9,9 @@ public final class DeploymentRequestValidator {
 
     public static final String BLUE_GREEN = "blue-green";
     /** Strategies the state machine implements. */
-    public static final List<String> KNOWN_STRATEGIES = List.of(BLUE_GREEN);
+    public static final List<String> KNOWN_STRATEGIES = Strategies.NAMES;
+    public static final List<String> CONFLICT_POLICIES = List.of(DeploymentRequest.REJECT, DeploymentRequest.QUEUE,
+            DeploymentRequest.SUPERSEDE);
 
     static final String NAME_REGEX = "[a-z0-9][a-z0-9-]{0,62}";
     private static final Pattern NAME = Pattern.compile(NAME_REGEX);
@@ -18,11 +20,12 @@ public final class DeploymentRequestValidator {
     private DeploymentRequestValidator() {
     }
 
-    /** The request with defaults applied (strategy). */
+    /** The request with defaults applied (strategy blue-green, onConflict reject). */
     public static DeploymentRequest normalize(DeploymentRequest r) {
         String strategy = r.strategy() == null || r.strategy().isBlank() ? BLUE_GREEN : r.strategy();
+        String onConflict = blank(r.onConflict()) ? DeploymentRequest.REJECT : r.onConflict();
         return new DeploymentRequest(r.application(), r.environment(), r.version(), r.artifact(), strategy,
-                r.overrides());
+                r.overrides(), onConflict);
     }
 
     public static List<Violation> validate(DeploymentRequest r) {
@@ -40,6 +43,10 @@ public final class DeploymentRequestValidator {
         if (r.strategy() != null && !r.strategy().isBlank() && !KNOWN_STRATEGIES.contains(r.strategy())) {
             violations.add(new Violation("strategy", "unknown strategy '" + r.strategy() + "'; known: "
                     + String.join(", ", KNOWN_STRATEGIES)));
+        }
+        if (!blank(r.onConflict()) && !CONFLICT_POLICIES.contains(r.onConflict())) {
+            violations.add(new Violation("onConflict", "unknown policy '" + r.onConflict() + "'; known: "
+                    + String.join(", ", CONFLICT_POLICIES)));
         }
         return violations;
     }

@@ -6,6 +6,7 @@ import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Event;
 import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Target;
 import dev.cutover.orchestrator.config.OrchestratorConfig;
 import dev.cutover.orchestrator.messaging.DeploymentPublisher;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,6 +109,9 @@ public class DeploymentService {
                     LOG.errorf(e, "deployment %s %s: cannot resume", d.id(), d.target().key());
                 }
             }
+            // a target whose deployment ended while we were down starts its queue now
+            active.stream().filter(d -> d.status() == DeploymentStatus.QUEUED).map(Deployment::target).distinct()
+                    .forEach(this::startNextQueued);
         } finally {
             lock.unlock();
         }
@@ -125,8 +131,11 @@ public class DeploymentService {
         String id = meta.deploymentId() != null ? meta.deploymentId()
                 : UUID.nameUUIDFromBytes(meta.messageId().getBytes(StandardCharsets.UTF_8)).toString();
         String correlationId = meta.correlationId() != null ? meta.correlationId() : meta.messageId();
+        // the contract record has no onConflict field: CI passes it as the overrides key "onConflict"
+        Map<String, Object> overrides = new LinkedHashMap<>(r.overrides());
+        Object onConflict = overrides.remove("onConflict");
         DeploymentRequest request = new DeploymentRequest(r.target().application(), r.target().environment(),
-                r.version(), r.artifact(), r.strategy(), r.overrides());
+                r.version(), r.artifact(), r.strategy(), overrides, onConflict == null ? null : onConflict.toString());
         SubmitResult result = submit(request, id, correlationId, meta);
         String reason = null;
         String field = null;
@@ -168,9 +177,24 @@ public class DeploymentService {
                 return new SubmitResult.Duplicate(existing.get());
             }
             Optional<Deployment> active = store.repository().active(request.target());
-            if (active.isPresent()) {
-                metrics.rejected("conflict");
-                return new SubmitResult.Conflict(active.get());
+            List<Deployment> queued = store.repository().queued(request.target());
+            if (active.isPresent() || !queued.isEmpty()) {
+                Deployment running = active.orElseGet(() -> queued.get(0));
+                if (DeploymentRequest.REJECT.equals(request.onConflict())) {
+                    metrics.rejected("conflict");
+                    return new SubmitResult.Conflict(running);
+                }
+                Transition waiting = machine.queue(id, correlationId, request, running.id(), cause, Instant.now());
+                apply(waiting, false);
+                if (DeploymentRequest.SUPERSEDE.equals(request.onConflict())) {
+                    // newest wins: earlier queued requests end too, and the running one is rolled back
+                    for (Deployment q : queued) {
+                        apply(machine.supersede(q, id, Instant.now()), false);
+                    }
+                    active.ifPresent(a -> apply(machine.supersede(a, id, Instant.now()), false));
+                }
+                Deployment now = store.repository().find(id).orElse(waiting.after());
+                return new SubmitResult.Accepted(now);
             }
             SlotPlan plan = SlotPlan.after(store.repository().latestTerminal(request.target()).orElse(null));
             Transition accepted = machine.accept(id, correlationId, request, plan, cause, Instant.now());
@@ -275,5 +299,69 @@ public class DeploymentService {
             LOG.errorf("deployment %s %s: publishing %d messages failed (%s); the stage deadline will recover",
                     after.id(), after.target().key(), t.messages().size(), e.getMessage());
         }
+        if (after.terminal() && t.statusChanged()) {
+            startNextQueued(after.target());
+        }
+    }
+
+    /** The target is free: its oldest QUEUED deployment starts, on the slots that serve now. */
+    private void startNextQueued(Target target) {
+        if (store.repository().active(target).isPresent()) {
+            return;
+        }
+        List<Deployment> queued = store.repository().queued(target);
+        if (queued.isEmpty()) {
+            return;
+        }
+        SlotPlan plan = SlotPlan.after(store.repository().latestTerminal(target).orElse(null));
+        apply(machine.dequeue(queued.get(0), plan, Instant.now()), false);
+    }
+
+    // ---- operator actions ----------------------------------------------------------------------------------
+
+    /**
+     * An operator action on a deployment.
+     *
+     * @return the deployment afterwards, or empty when unknown
+     * @throws ActionNotAllowedException when its status does not allow the action
+     */
+    public Optional<Deployment> act(String id, OperatorAction.Kind kind, String by, String reason)
+            throws InterruptedException {
+        store.awaitLoaded();
+        lock.lock();
+        try {
+            Optional<Deployment> d = store.repository().find(id);
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
+            Transition t = machine.act(d.get(), kind, by, reason, Instant.now());
+            metrics.operatorAction(kind.path());
+            apply(t, false);
+            return store.repository().find(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A new deployment of an earlier SUCCEEDED deployment's version, artifact, strategy and overrides, for the same
+     * target ("roll back to an earlier revision").
+     *
+     * @return empty when the deployment is unknown
+     * @throws ActionNotAllowedException when it did not succeed
+     */
+    public Optional<SubmitResult> redeploy(String id, String onConflict) throws InterruptedException {
+        store.awaitLoaded();
+        Optional<Deployment> earlier = store.repository().find(id);
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        Deployment e = earlier.get();
+        if (e.status() != DeploymentStatus.SUCCEEDED) {
+            throw new ActionNotAllowedException("deployment " + id + " is " + e.status()
+                    + ": only a SUCCEEDED deployment can be deployed again");
+        }
+        return Optional.of(submit(new DeploymentRequest(e.target().application(), e.target().environment(),
+                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict)));
     }
 }

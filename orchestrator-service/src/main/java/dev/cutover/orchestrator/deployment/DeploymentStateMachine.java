@@ -8,62 +8,77 @@ import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Event;
-import dev.cutover.events.HealthMonitorCommand.CheckMode;
-import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
-import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
-import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
-import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
-import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
-import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
 import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
 import static dev.cutover.events.DeploymentStatus.CONFIGURING;
 import static dev.cutover.events.DeploymentStatus.FAILED;
 import static dev.cutover.events.DeploymentStatus.MONITORING;
+import static dev.cutover.events.DeploymentStatus.PAUSED;
 import static dev.cutover.events.DeploymentStatus.PENDING;
+import static dev.cutover.events.DeploymentStatus.PROGRESSING;
 import static dev.cutover.events.DeploymentStatus.PROVISIONING;
+import static dev.cutover.events.DeploymentStatus.QUEUED;
 import static dev.cutover.events.DeploymentStatus.ROLLED_BACK;
 import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
+import static dev.cutover.events.DeploymentStatus.SUPERSEDED;
 import static dev.cutover.events.DeploymentStatus.SWITCHING;
 import static dev.cutover.events.DeploymentStatus.VERIFYING;
 
 /**
- * Blue-green as a pure function: (deployment, input) → (next deployment, messages to publish). No Quarkus, no
- * Kafka, no clock: callers pass {@code now}.
+ * Deployments as a pure function: (deployment, input) → (next deployment, messages to publish). No Quarkus, no
+ * Kafka, no clock: callers pass {@code now}. The strategy-specific steps live in one {@link DeploymentStrategy}
+ * per strategy; this class keeps what they share: config, cleanup, rollback, holds (PAUSED,
+ * AWAITING_APPROVAL), operator actions, the queue and deadlines.
  * <p>
- * The command of each non-terminal status is derived from the deployment alone ({@link #commandFor}), so
- * entering a status and re-issuing it after a restart send the same command. Inputs not expected in the
+ * The command of each non-terminal status (and stage) is derived from the deployment alone ({@link #commandFor}),
+ * so entering a status and re-issuing it after a restart send the same command. Inputs not expected in the
  * current status are ignored: that makes redelivered events, duplicate agent replies and the provisioner
  * traffic caused by the rollback-service harmless.
  * <p>
  * Failure rules: before traffic moved (provision, verify) the new slot is released, then FAILED; config
- * failures are FAILED at once (nothing provisioned). From the switch on, traffic may be on the new slot, so a
- * failure rolls back to the stable slot; on a target's first deployment (no stable slot) the new slot is
- * released instead, then FAILED.
+ * failures are FAILED at once (nothing provisioned). Once traffic may be on the new version, a failure rolls
+ * back to the stable slot by the environment's {@code rollback.strategy} (immediate, gradual, or manual: PAUSED
+ * for an operator); on a target's first deployment (no stable slot) the new slot is released instead, then
+ * FAILED. Rollback never re-runs analysis.
  */
 public final class DeploymentStateMachine {
 
     public static final String PRE_SWITCH = "pre-switch";
     public static final String POST_SWITCH = "post-switch";
-    public static final String ROLLBACK_STRATEGY = "immediate";
+    public static final String ROLLBACK_STRATEGY = RolloutSettings.IMMEDIATE;
+    public static final String ABORTED = "aborted by operator";
+
+    /** Why a rollback starts: it decides the rollback strategy and the final status. */
+    enum Trigger {
+        /** A check, an analysis or a stage failed: the configured strategy; manual pauses. */
+        FAILURE,
+        /** POST /rollback: the configured strategy (manual means "now, immediately"). */
+        OPERATOR,
+        /** POST /abort: immediate. */
+        ABORT,
+        /** A newer deployment replaces this one: immediate, ends SUPERSEDED. */
+        SUPERSEDE
+    }
 
     private final StageTimeouts timeouts;
 
@@ -71,17 +86,46 @@ public final class DeploymentStateMachine {
         this.timeouts = timeouts;
     }
 
+    // ---- accept, queue, start ------------------------------------------------------------------------------
+
     /** A new deployment, PENDING: saved and announced before anything is commanded. */
     public Transition accept(String id, String correlationId, DeploymentRequest request, SlotPlan plan, Meta cause,
                              Instant now) {
-        Deployment d = new Deployment.Builder().id(id).target(request.target()).version(request.version())
-                .artifact(request.artifact()).strategy(request.strategy()).overrides(request.overrides())
-                .correlationId(correlationId).status(PENDING).reason("accepted").slot(plan.slot())
-                .stableSlot(plan.stableSlot()).stableVersion(plan.stableVersion()).createdAt(now).updatedAt(now)
-                .build();
+        Deployment d = newDeployment(id, correlationId, request, now).status(PENDING).reason("accepted").build();
+        d = planned(d, plan);
         DeploymentAccepted accepted = new DeploymentAccepted(meta(d, cause, now), d.target(), d.version(),
                 d.strategy());
         return new Transition(null, d, List.of(accepted), "accepted");
+    }
+
+    /** A new deployment that waits for the target's active one to end (onConflict queue or supersede). */
+    public Transition queue(String id, String correlationId, DeploymentRequest request, String behind, Meta cause,
+                            Instant now) {
+        String reason = "queued behind deployment " + behind
+                + (DeploymentRequest.SUPERSEDE.equals(request.onConflict()) ? " (superseding it)" : "");
+        Deployment d = newDeployment(id, correlationId, request, now).status(QUEUED).reason(reason).stage("queue")
+                .build();
+        List<Message> out = List.of(
+                new DeploymentAccepted(meta(d, cause, now), d.target(), d.version(), d.strategy()),
+                new DeploymentStatusChanged(meta(d, cause, now), d.target(), d.version(), QUEUED, "queue", reason));
+        return new Transition(null, d, out, reason);
+    }
+
+    private static Deployment.Builder newDeployment(String id, String correlationId, DeploymentRequest request,
+                                                    Instant now) {
+        return new Deployment.Builder().id(id).target(request.target()).version(request.version())
+                .artifact(request.artifact()).strategy(request.strategy()).overrides(request.overrides())
+                .onConflict(request.onConflict()).correlationId(correlationId).createdAt(now).updatedAt(now);
+    }
+
+    private static Deployment planned(Deployment d, SlotPlan plan) {
+        if (plan == null) {
+            return d;
+        }
+        boolean rolling = Strategies.ROLLING.equals(d.strategy());
+        return d.edit().slot(rolling ? null : plan.slot()).stableSlot(plan.stableSlot())
+                .stableVersion(plan.stableVersion()).stableUrl(plan.stableUrl()).stableSlots(plan.stableSlots())
+                .build();
     }
 
     /** PENDING → CONFIGURING. */
@@ -93,8 +137,21 @@ public final class DeploymentStateMachine {
         return advance(d, null, now, StageStatus.SUCCEEDED, CONFIGURING, reason, b -> b);
     }
 
+    /** QUEUED → CONFIGURING, on the slots that serve the target now. */
+    public Transition dequeue(Deployment d, SlotPlan plan, Instant now) {
+        if (d.status() != QUEUED) {
+            return Transition.ignored(d);
+        }
+        Deployment planned = planned(d, plan);
+        String reason = "target free: resolving configuration for " + d.version();
+        return advance(planned, null, now, StageStatus.SUCCEEDED, CONFIGURING, reason, b -> b);
+    }
+
+    // ---- agent events --------------------------------------------------------------------------------------
+
     public Transition on(Deployment d, Event event, Instant now) {
         Meta cause = event.meta();
+        DeploymentStrategy strategy = strategy(d);
         switch (d.status()) {
             case CONFIGURING -> {
                 if (event instanceof ConfigResolved resolved) {
@@ -105,60 +162,20 @@ public final class DeploymentStateMachine {
                         return advance(d, cause, now, StageStatus.FAILED, FAILED,
                                 "invalid configuration: " + e.getMessage(), b -> b.configHash(resolved.configHash()));
                     }
-                    return advance(d, cause, now, StageStatus.SUCCEEDED, PROVISIONING,
-                            "configuration resolved (" + resolved.configHash() + ")",
-                            b -> b.settings(settings).configHash(resolved.configHash()));
+                    Deployment configured = d.edit().settings(settings).configHash(resolved.configHash()).build();
+                    return strategy.begin(this, configured, cause, now,
+                            "configuration resolved (" + resolved.configHash() + ")");
                 }
                 if (event instanceof ConfigRejected rejected) {
                     return advance(d, cause, now, StageStatus.FAILED, FAILED,
                             "configuration rejected: " + rejected.reason(), b -> b);
                 }
             }
-            case PROVISIONING -> {
-                if (event instanceof SlotProvisioned p && d.slot().equals(p.slot())) {
-                    return advance(d, cause, now, StageStatus.SUCCEEDED, VERIFYING,
-                            "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
-                            b -> b.instanceUrl(p.instanceUrl()));
-                }
-                if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
-                        && sameSlot(f.slot(), d.slot())) {
-                    return releaseNewSlot(d, cause, now, "provisioning slot " + d.slot() + " failed: " + f.reason());
-                }
-            }
-            case VERIFYING -> {
-                if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
-                    return h.passed()
-                            ? advance(d, cause, now, StageStatus.SUCCEEDED, SWITCHING,
-                                    "pre-switch health check passed after " + h.rounds() + " rounds", b -> b)
-                            : releaseNewSlot(d, cause, now, "pre-switch health check failed: " + h.reason());
-                }
-            }
-            case SWITCHING -> {
-                if (event instanceof TrafficShifted t && Integer.valueOf(100).equals(t.weights().get(d.slot()))) {
-                    return advance(d, cause, now, StageStatus.SUCCEEDED, MONITORING, "traffic on " + d.slot(),
-                            b -> b.routerUrl(t.routerUrl()));
-                }
-                if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
-                    return failAfterSwitch(d, cause, now, "shifting traffic to " + d.slot() + " failed: " + f.reason());
-                }
-            }
-            case MONITORING -> {
-                if (event instanceof HealthCheckCompleted h && POST_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
-                    if (!h.passed()) {
-                        return failAfterSwitch(d, cause, now, "post-switch health check failed: " + h.reason());
-                    }
-                    String done = d.slot() + " serves " + d.version();
-                    if (d.stableSlot() == null) {
-                        return advance(d, cause, now, StageStatus.SUCCEEDED, SUCCEEDED,
-                                "post-switch health check passed; " + done, b -> b);
-                    }
-                    return advance(d, cause, now, StageStatus.SUCCEEDED, CLEANING_UP,
-                            "post-switch health check passed; releasing " + d.stableSlot(),
-                            b -> b.cleanup(new CleanupPlan(d.stableSlot(), SUCCEEDED,
-                                    done + "; " + d.stableSlot() + " released")));
-                }
-            }
             case CLEANING_UP -> {
+                Transition t = strategy.on(this, d, event, now);
+                if (t != null) {
+                    return t;
+                }
                 CleanupPlan plan = d.cleanup();
                 if (event instanceof SlotReleased r && plan.slot().equals(r.slot())) {
                     return endCleanup(d, cause, now, null);
@@ -169,39 +186,164 @@ public final class DeploymentStateMachine {
                 }
             }
             case ROLLING_BACK -> {
+                Transition t = strategy.on(this, d, event, now);
+                if (t != null) {
+                    return t;
+                }
+                DeploymentStatus endAs = d.rollbackPlan() == null || d.rollbackPlan().endAs() == null ? ROLLED_BACK
+                        : d.rollbackPlan().endAs();
                 if (event instanceof RollbackCompleted r) {
-                    return advance(d, cause, now, StageStatus.SUCCEEDED, ROLLED_BACK,
+                    return go(d, cause, now, StageStatus.SUCCEEDED, endAs, null,
                             "rolled back to " + d.stableSlot() + " (" + d.stableVersion() + ") after: " + d.reason(),
-                            b -> b.rollback(new RollbackFigures(r.trafficRestoredMs(), r.durationMs())));
+                            b -> b.rollback(new RollbackFigures(r.trafficRestoredMs(), r.durationMs()))
+                                    .weights(Map.of(d.stableSlot(), 100)));
+                }
+                if (event instanceof RollbackStepCompleted s) {
+                    return new Transition(d, d.edit().weights(s.weights()).updatedAt(now).build(), List.of(), null);
                 }
                 if (event instanceof RollbackFailed f) {
                     return advance(d, cause, now, StageStatus.FAILED, FAILED,
                             "rollback failed: " + f.reason() + " (after: " + d.reason() + ")", b -> b);
                 }
             }
+            case PAUSED -> {
+                // an analysis that was running when an operator paused: recorded, not acted on
+                if (event instanceof AnalysisCompleted a && d.rollout() != null && a.canarySlot().equals(d.slot())
+                        && a.step() == d.rollout().step()) {
+                    Deployment after = d.edit().addAnalysis(new AnalysisEntry(a.step(), d.rollout().weight(),
+                            a.verdict(), a.decision(), now, "recorded while paused; not acted on")).updatedAt(now)
+                            .build();
+                    return new Transition(d, after, List.of(), null);
+                }
+            }
+            case QUEUED, PENDING, AWAITING_APPROVAL -> {
+                // nothing commanded: nothing to hear
+            }
             default -> {
-                // PENDING and terminal deployments take no events
+                if (!d.terminal()) {
+                    Transition t = strategy.on(this, d, event, now);
+                    if (t != null) {
+                        return t;
+                    }
+                }
             }
         }
         return Transition.ignored(d);
     }
 
-    /** Fails the running stage if its deadline has passed. */
-    public Transition tick(Deployment d, Instant now) {
-        Stage stage = d.currentStage();
-        if (d.terminal() || stage == null || stage.deadline() == null || now.isBefore(stage.deadline())) {
+    // ---- operator actions ----------------------------------------------------------------------------------
+
+    /**
+     * An operator action; recorded on the deployment with who and why.
+     *
+     * @throws ActionNotAllowedException when the current status does not allow it
+     */
+    public Transition act(Deployment d, OperatorAction.Kind kind, String by, String why, Instant now) {
+        if (d.terminal()) {
+            throw new ActionNotAllowedException("deployment " + d.id() + " is " + d.status() + ": nothing to "
+                    + kind.path());
+        }
+        Deployment recorded = d.edit().addAction(new OperatorAction(kind.path(), d.status(), by, why, now)).build();
+        String suffix = why == null || why.isBlank() ? "" : " (" + (by == null ? "" : by + ": ") + why + ")";
+        Transition t = switch (kind) {
+            case PROMOTE -> strategy(d).promote(this, recorded, now, "promoted by operator" + suffix);
+            case PAUSE -> {
+                if (d.status() != PROGRESSING) {
+                    throw notAllowed(d, kind, "only a PROGRESSING canary or rolling deployment can be paused");
+                }
+                String reason = "paused by operator" + suffix;
+                yield hold(recorded, null, now, PAUSED, new Hold(Hold.OPERATOR, PROGRESSING, d.stage(), reason, null),
+                        reason);
+            }
+            case RESUME -> {
+                if (d.status() != PAUSED || d.hold() == null) {
+                    throw notAllowed(d, kind, "only a PAUSED deployment can be resumed");
+                }
+                yield switch (d.hold().kind()) {
+                    case Hold.MANUAL_ROLLBACK -> throw notAllowed(d, kind,
+                            "a rollback is needed: POST /deployments/" + d.id() + "/rollback or /promote");
+                    case Hold.ANALYSIS -> strategy(d).afterAnalysisHold(this, recorded, now, "resumed by operator"
+                            + suffix + " after: " + d.reason());
+                    default -> resume(recorded, now, "resumed by operator" + suffix, b -> b);
+                };
+            }
+            case APPROVE -> {
+                if (d.status() != AWAITING_APPROVAL || d.hold() == null) {
+                    throw notAllowed(d, kind, "only a deployment AWAITING_APPROVAL can be approved");
+                }
+                yield resume(recorded, now, "approved by operator" + suffix, b -> b.approved(true));
+            }
+            case ABORT -> {
+                if (d.status() == ROLLING_BACK || d.status() == CLEANING_UP) {
+                    throw notAllowed(d, kind, "the deployment is already ending (" + d.status() + ")");
+                }
+                yield rollBack(recorded, null, now, ABORTED + suffix, Trigger.ABORT);
+            }
+            case ROLLBACK -> {
+                if (d.status() == ROLLING_BACK || d.status() == CLEANING_UP || d.status() == QUEUED
+                        || d.status() == PENDING || d.status() == CONFIGURING) {
+                    throw notAllowed(d, kind, d.status() == ROLLING_BACK || d.status() == CLEANING_UP
+                            ? "the deployment is already ending (" + d.status() + ")"
+                            : "nothing was deployed yet; use /abort");
+                }
+                String reason = d.hold() != null && Hold.MANUAL_ROLLBACK.equals(d.hold().kind())
+                        ? "rollback by operator" + suffix + "; " + d.hold().reason()
+                        : "rollback requested by operator" + suffix;
+                yield rollBack(recorded, null, now, reason, Trigger.OPERATOR);
+            }
+        };
+        return new Transition(d, t.after(), t.messages(), t.reason());
+    }
+
+    /** A newer deployment replaces this one (onConflict supersede); ignored when it is already ending. */
+    public Transition supersede(Deployment d, String by, Instant now) {
+        if (d.terminal() || d.status() == ROLLING_BACK || d.status() == CLEANING_UP) {
             return Transition.ignored(d);
         }
-        String reason = "stage " + stage.name() + " timed out after "
+        return rollBack(d, null, now, "superseded by deployment " + by, Trigger.SUPERSEDE);
+    }
+
+    static ActionNotAllowedException notAllowed(Deployment d, OperatorAction.Kind kind, String why) {
+        return new ActionNotAllowedException("cannot " + kind.path() + " deployment " + d.id() + " in status "
+                + d.status() + ": " + why);
+    }
+
+    // ---- deadlines -----------------------------------------------------------------------------------------
+
+    /** Fails the running stage if its deadline (or its pipeline stage's timeout) has passed. */
+    public Transition tick(Deployment d, Instant now) {
+        Stage stage = d.currentStage();
+        if (d.terminal() || stage == null) {
+            return Transition.ignored(d);
+        }
+        if (stage.pipeline() != null && d.settings() != null && d.status() != PAUSED && d.status() != AWAITING_APPROVAL
+                && d.status() != ROLLING_BACK && d.status() != CLEANING_UP) {
+            Long limitMs = d.settings().rollout().pipelineTimeoutsMs().get(stage.pipeline());
+            if (limitMs != null && Pipeline.spent(d, stage.pipeline(), now).toMillis() >= limitMs) {
+                return timedOut(d, now, "stage " + stage.pipeline() + " timed out after "
+                        + format(Duration.ofMillis(limitMs)));
+            }
+        }
+        if (stage.deadline() == null || now.isBefore(stage.deadline())) {
+            return Transition.ignored(d);
+        }
+        String reason = Stage.APPROVAL.equals(stage.name())
+                ? "approval timed out after " + format(Duration.between(stage.startedAt(), stage.deadline()))
+                : "stage " + stage.name() + " timed out after "
                 + format(Duration.between(stage.startedAt(), stage.deadline()));
+        return timedOut(d, now, reason);
+    }
+
+    private Transition timedOut(Deployment d, Instant now, String reason) {
         return switch (d.status()) {
             case CONFIGURING -> advance(d, null, now, StageStatus.FAILED, FAILED, reason, b -> b);
-            case PROVISIONING, VERIFYING -> releaseNewSlot(d, null, now, reason);
-            case SWITCHING, MONITORING -> failAfterSwitch(d, null, now, reason);
-            case CLEANING_UP -> endCleanup(d, null, now, reason);
+            case CLEANING_UP -> d.rolling() != null ? RollingStrategy.endCleanup(this, d, null, now, reason)
+                    : endCleanup(d, null, now, reason);
             case ROLLING_BACK -> advance(d, null, now, StageStatus.FAILED, FAILED,
                     reason + " (rolling back after: " + d.reason() + ")", b -> b);
-            default -> Transition.ignored(d);
+            case AWAITING_APPROVAL -> rollBack(d, null, now, reason, Trigger.FAILURE);
+            case PAUSED, QUEUED, PENDING -> Transition.ignored(d);
+            default -> strategy(d).timedOut(this, d, now, reason);
         };
     }
 
@@ -215,42 +357,109 @@ public final class DeploymentStateMachine {
     static Command commandFor(Deployment d, Meta meta) {
         return switch (d.status()) {
             case CONFIGURING -> new ResolveConfig(meta, d.target(), d.version(), d.overrides());
-            case PROVISIONING -> new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
-                    d.settings().environment(), d.settings().routerPort());
-            case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), PRE_SWITCH,
-                    CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
-            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), "switch");
-            case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), POST_SWITCH,
-                    CheckMode.WATCH, d.settings().health().watchSpec());
             case CLEANING_UP -> new ReleaseSlot(meta, d.target(), d.cleanup().slot(),
-                    d.cleanup().outcome() == SUCCEEDED ? "cleanup" : "abort");
-            case ROLLING_BACK -> new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), ROLLBACK_STRATEGY,
-                    d.reason());
-            default -> null;
+                    d.cleanup().outcome() == SUCCEEDED ? "cleanup" : d.rolling() != null ? "rollback" : "abort");
+            case ROLLING_BACK -> {
+                if (d.rolling() != null) {
+                    yield strategy(d).commandFor(d, meta);
+                }
+                RollbackPlan p = d.rollbackPlan();
+                yield p == null ? new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), ROLLBACK_STRATEGY,
+                        d.reason())
+                        : new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), p.strategy(), p.reason(),
+                        p.steps(), p.stepIntervalMs(), p.stableHealthUrl());
+            }
+            case QUEUED, PENDING, PAUSED, AWAITING_APPROVAL, SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED -> null;
+            default -> strategy(d).commandFor(d, meta);
         };
     }
 
-    private static Map<String, Integer> switchWeights(Deployment d) {
-        Map<String, Integer> weights = new LinkedHashMap<>();
-        weights.put(d.slot(), 100);
-        if (d.stableSlot() != null) {
-            weights.put(d.stableSlot(), 0);
-        }
-        return weights;
+    static DeploymentStrategy strategy(Deployment d) {
+        return Strategies.of(d.strategy());
     }
 
-    /** Before traffic moved: stop the new slot, then FAILED. */
-    private Transition releaseNewSlot(Deployment d, Meta cause, Instant now, String reason) {
-        return advance(d, cause, now, StageStatus.FAILED, CLEANING_UP, reason,
-                b -> b.cleanup(new CleanupPlan(d.slot(), FAILED, reason)));
+    // ---- shared moves (used by the strategies) -------------------------------------------------------------
+
+    /**
+     * Rolls back whatever the deployment changed. Before traffic moved: release the new slot. After: StartRollback
+     * to the stable slot by the strategy the trigger calls for; on a first deployment just release the new slot.
+     */
+    Transition rollBack(Deployment d, Meta cause, Instant now, String why, Trigger trigger) {
+        DeploymentStatus endAs = trigger == Trigger.SUPERSEDE ? SUPERSEDED
+                : trigger == Trigger.FAILURE ? FAILED : ROLLED_BACK;
+        StageStatus outcome = trigger == Trigger.FAILURE ? StageStatus.FAILED : StageStatus.INTERRUPTED;
+        if (d.rolling() != null || (Strategies.ROLLING.equals(d.strategy()) && d.status() == PROGRESSING)) {
+            return RollingStrategy.rollBack(this, d, cause, now, why, trigger == Trigger.FAILURE ? ROLLED_BACK : endAs,
+                    outcome);
+        }
+        switch (d.status()) {
+            case QUEUED, PENDING, CONFIGURING -> {
+                return go(d, cause, now, outcome, endAs, null, why, b -> b);
+            }
+            case PROVISIONING, VERIFYING -> {
+                return releaseNewSlot(d, cause, now, why, endAs, outcome);
+            }
+            default -> {
+                if (d.stableSlot() == null) {
+                    return releaseNewSlot(d, cause, now, why, endAs, outcome);
+                }
+            }
+        }
+        RolloutSettings settings = d.settings() == null ? RolloutSettings.DEFAULTS : d.settings().rollout();
+        String strategy = switch (trigger) {
+            case ABORT, SUPERSEDE -> RolloutSettings.IMMEDIATE;
+            case OPERATOR -> RolloutSettings.MANUAL.equals(settings.rollbackStrategy()) ? RolloutSettings.IMMEDIATE
+                    : settings.rollbackStrategy();
+            case FAILURE -> settings.rollbackStrategy();
+        };
+        if (RolloutSettings.MANUAL.equals(strategy)) {
+            String reason = "rollback needed: " + why + "; waiting for an operator (POST /deployments/" + d.id()
+                    + "/rollback or /promote)";
+            return hold(d, cause, now, PAUSED, new Hold(Hold.MANUAL_ROLLBACK, null, null, reason, null), reason,
+                    StageStatus.FAILED);
+        }
+        RollbackPlan plan;
+        if (RolloutSettings.GRADUAL.equals(strategy)) {
+            int current = d.weights().getOrDefault(d.slot(), d.rollout() != null ? d.rollout().weight() : 100);
+            List<Integer> steps = new ArrayList<>(d.rollout() != null ? d.rollout().passedBelow(current)
+                    : new Rollout(settings.canarySteps(), settings.canarySteps().size() - 1).passedBelow(current));
+            steps.add(0);
+            plan = new RollbackPlan(strategy, List.copyOf(steps), settings.rollbackStepIntervalMs(), d.stableUrl(),
+                    why, trigger == Trigger.SUPERSEDE ? SUPERSEDED : ROLLED_BACK);
+        } else {
+            plan = new RollbackPlan(strategy, null, null, null, why,
+                    trigger == Trigger.SUPERSEDE ? SUPERSEDED : ROLLED_BACK);
+        }
+        return go(d, cause, now, outcome, ROLLING_BACK, Stage.ROLLBACK, why, b -> b.rollbackPlan(plan));
     }
 
-    /** Traffic may be on the new slot: roll back to the stable one, or on a first deployment just release. */
-    private Transition failAfterSwitch(Deployment d, Meta cause, Instant now, String reason) {
-        if (d.stableSlot() == null) {
-            return releaseNewSlot(d, cause, now, reason);
-        }
-        return advance(d, cause, now, StageStatus.FAILED, ROLLING_BACK, reason, b -> b);
+    /** Stop the new slot, then end as {@code outcome}. */
+    Transition releaseNewSlot(Deployment d, Meta cause, Instant now, String reason, DeploymentStatus endAs,
+                              StageStatus stageOutcome) {
+        return go(d, cause, now, stageOutcome, CLEANING_UP, Stage.CLEANUP, reason,
+                b -> b.cleanup(new CleanupPlan(d.slot(), endAs, reason)));
+    }
+
+    Transition releaseNewSlot(Deployment d, Meta cause, Instant now, String reason) {
+        return releaseNewSlot(d, cause, now, reason, FAILED, StageStatus.FAILED);
+    }
+
+    /** Into PAUSED or AWAITING_APPROVAL; the running stage is interrupted. */
+    Transition hold(Deployment d, Meta cause, Instant now, DeploymentStatus status, Hold hold, String reason) {
+        return hold(d, cause, now, status, hold, reason, StageStatus.INTERRUPTED);
+    }
+
+    Transition hold(Deployment d, Meta cause, Instant now, DeploymentStatus status, Hold hold, String reason,
+                    StageStatus stageOutcome) {
+        String stage = status == AWAITING_APPROVAL ? Stage.APPROVAL : Stage.PAUSE;
+        return go(d, cause, now, stageOutcome, status, stage, reason, b -> b.hold(hold));
+    }
+
+    /** Out of a hold, back to where it was (its command is issued again). */
+    Transition resume(Deployment d, Instant now, String reason, UnaryOperator<Deployment.Builder> changes) {
+        Hold h = d.hold();
+        return go(d, null, now, StageStatus.SUCCEEDED, h.resumeStatus(), h.resumeStage(), reason,
+                b -> changes.apply(b.cleanup(h.cleanup())));
     }
 
     /**
@@ -265,17 +474,30 @@ public final class DeploymentStateMachine {
                 reason, b -> b);
     }
 
-    private Transition advance(Deployment d, Meta cause, Instant now, StageStatus stageOutcome,
-                               DeploymentStatus next, String reason, UnaryOperator<Deployment.Builder> changes) {
-        Deployment.Builder b = changes.apply(d.edit().endStage(stageOutcome, reason, now))
-                .status(next).reason(reason).updatedAt(now);
+    /** Into {@code next}, in the stage {@link #stageOf} gives it. */
+    Transition advance(Deployment d, Meta cause, Instant now, StageStatus stageOutcome, DeploymentStatus next,
+                       String reason, UnaryOperator<Deployment.Builder> changes) {
+        return go(d, cause, now, stageOutcome, next, stageOf(next), reason, changes);
+    }
+
+    /**
+     * Ends the running stage with {@code stageOutcome}, enters {@code next} in {@code stage} (null: no new stage),
+     * announces it with DeploymentStatusChanged and issues the command of the new status and stage.
+     */
+    Transition go(Deployment d, Meta cause, Instant now, StageStatus stageOutcome, DeploymentStatus next,
+                  String stage, String reason, UnaryOperator<Deployment.Builder> changes) {
+        Deployment.Builder b = d.edit().endStage(stageOutcome, reason, now);
         if (next != CLEANING_UP) {
             b.cleanup(null);
         }
-        String stage = stageOf(next);
+        if (next != PAUSED && next != AWAITING_APPROVAL) {
+            b.hold(null);
+        }
+        b = changes.apply(b).status(next).reason(reason).updatedAt(now);
         if (stage != null) {
-            RunSettings settings = b.build().settings();
-            b.startStage(stage, now, now.plus(timeouts.of(stage, settings)));
+            Deployment sofar = b.build();
+            Duration timeout = timeouts.of(stage, sofar.settings());
+            b.startStage(stage, now, timeout == null ? null : now.plus(timeout), Pipeline.of(sofar, stage));
         }
         Deployment after = b.build();
         List<Message> out = new ArrayList<>();
@@ -297,16 +519,18 @@ public final class DeploymentStateMachine {
             case MONITORING -> Stage.MONITOR;
             case CLEANING_UP -> Stage.CLEANUP;
             case ROLLING_BACK -> Stage.ROLLBACK;
+            case PAUSED -> Stage.PAUSE;
+            case AWAITING_APPROVAL -> Stage.APPROVAL;
             default -> null;
         };
     }
 
-    private static Meta meta(Deployment d, Meta cause, Instant now) {
+    static Meta meta(Deployment d, Meta cause, Instant now) {
         return new Meta(UUID.randomUUID().toString(), d.id(), d.correlationId(),
                 cause == null ? null : cause.messageId(), now);
     }
 
-    private static boolean sameSlot(String reported, String expected) {
+    static boolean sameSlot(String reported, String expected) {
         return reported == null || reported.equals(expected);
     }
 

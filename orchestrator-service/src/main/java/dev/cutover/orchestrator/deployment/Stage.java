@@ -4,25 +4,31 @@ import java.time.Instant;
 
 /**
  * One step of a deployment. {@code deadline} is absolute (not a duration) so that a restarted orchestrator
- * enforces the same timeout the stage started with.
+ * enforces the same timeout the stage started with; null means no deadline (an operator pause).
+ * {@code pipeline} is the pipeline stage it belongs to (provision, deploy, test, promote, rollback; see
+ * {@link Pipeline}).
  */
 public record Stage(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                    Instant deadline) {
+                    Instant deadline, String pipeline) {
 
     public static final String CONFIG = "config";
     public static final String PROVISION = "provision";
     public static final String VERIFY = "verify";
     public static final String SWITCH = "switch";
+    public static final String ANALYSIS = "analysis";
     public static final String MONITOR = "monitor";
+    public static final String APPROVAL = "approval";
+    public static final String PAUSE = "pause";
+    public static final String RELEASE = "release";
     public static final String CLEANUP = "cleanup";
     public static final String ROLLBACK = "rollback";
 
-    static Stage start(String name, Instant now, Instant deadline) {
-        return new Stage(name, StageStatus.RUNNING, now, null, null, deadline);
+    static Stage start(String name, Instant now, Instant deadline, String pipeline) {
+        return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline);
     }
 
     Stage end(StageStatus status, String reason, Instant now) {
-        return new Stage(name, status, startedAt, now, reason, deadline);
+        return new Stage(name, status, startedAt, now, reason, deadline, pipeline);
     }
 
     boolean running() {

@@ -1,21 +1,34 @@
 package dev.cutover.orchestrator.deployment;
 
+import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+
 import java.time.Duration;
 
 /**
  * How long each stage may run. {@code verify} and {@code monitor} may be null: they then follow the
- * deployment's own health settings (max-wait + grace, monitoring window + grace).
+ * deployment's own health settings (max-wait + grace, monitoring window + grace). {@code analysis} follows the
+ * analysis settings (window + every extension + {@code analysisGrace}); {@code approval} the
+ * {@code pipeline.approval-timeout-ms} of the configuration; a pause has no deadline.
  */
 public record StageTimeouts(Duration config, Duration provision, Duration verify, Duration verifyGrace,
                             Duration switchTraffic, Duration monitor, Duration monitorGrace, Duration cleanup,
-                            Duration rollback) {
+                            Duration rollback, Duration analysisGrace) {
 
     public static final StageTimeouts DEFAULTS = new StageTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60),
             null, Duration.ofSeconds(15), Duration.ofSeconds(30), null, Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(60));
 
+    public StageTimeouts(Duration config, Duration provision, Duration verify, Duration verifyGrace,
+                         Duration switchTraffic, Duration monitor, Duration monitorGrace, Duration cleanup,
+                         Duration rollback) {
+        this(config, provision, verify, verifyGrace, switchTraffic, monitor, monitorGrace, cleanup, rollback,
+                Duration.ofSeconds(30));
+    }
+
+    /** The stage's timeout, or null when it has none. */
     public Duration of(String stage, RunSettings settings) {
         HealthSettings health = settings == null ? HealthSettings.DEFAULTS : settings.health();
+        RolloutSettings rollout = settings == null ? RolloutSettings.DEFAULTS : settings.rollout();
         return switch (stage) {
             case Stage.CONFIG -> config;
             case Stage.PROVISION -> provision;
@@ -23,7 +36,13 @@ public record StageTimeouts(Duration config, Duration provision, Duration verify
             case Stage.SWITCH -> switchTraffic;
             case Stage.MONITOR -> monitor != null ? monitor
                     : Duration.ofMillis(health.monitorWindowMs()).plus(monitorGrace);
-            case Stage.CLEANUP -> cleanup;
+            case Stage.ANALYSIS -> {
+                AnalysisSpec a = rollout.analysis();
+                yield Duration.ofMillis(a.windowMs() + (long) a.maxExtensions() * a.extensionMs()).plus(analysisGrace);
+            }
+            case Stage.APPROVAL -> Duration.ofMillis(rollout.approvalTimeoutMs());
+            case Stage.PAUSE -> null;
+            case Stage.CLEANUP, Stage.RELEASE -> cleanup;
             case Stage.ROLLBACK -> rollback;
             default -> throw new IllegalArgumentException("unknown stage " + stage);
         };

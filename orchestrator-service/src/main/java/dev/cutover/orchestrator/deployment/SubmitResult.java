@@ -5,6 +5,7 @@ import java.util.List;
 /** What became of a deployment request. */
 public sealed interface SubmitResult {
 
+    /** Started, or QUEUED behind the target's active deployment (onConflict queue or supersede). */
     record Accepted(Deployment deployment) implements SubmitResult {
     }
 

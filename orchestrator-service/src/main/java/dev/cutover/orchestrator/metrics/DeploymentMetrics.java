@@ -47,6 +47,11 @@ public class DeploymentMetrics {
         registry.counter("cutover.stage.timeouts", "stage", stage).increment();
     }
 
+    /** action: promote, pause, resume, abort, approve, rollback (accepted ones). */
+    public void operatorAction(String action) {
+        registry.counter("cutover.operator.actions", "action", action).increment();
+    }
+
     /** kind: invalid or conflict. */
     public void rejected(String kind) {
         registry.counter("cutover.deployment.requests.rejected", "kind", kind).increment();

@@ -61,7 +61,7 @@ class DeploymentResourceTest {
     @Test
     void everyBadFieldIsNamed() {
         assertInvalid(post("{\"application\":\"Shop!\",\"environment\":\"-x\",\"version\":\"" + "9".repeat(129)
-                + "\",\"strategy\":\"canary\",\"overrides\":[1]}"),
+                + "\",\"strategy\":\"big-bang\",\"overrides\":[1]}"),
                 "application", "environment", "version", "artifact", "strategy", "overrides");
     }
 
@@ -77,8 +77,8 @@ class DeploymentResourceTest {
     @Test
     void unknownStrategy() {
         assertInvalid(post("{\"application\":\"rest-s\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
-                + "\"strategy\":\"canary\"}"), "strategy")
-                .body("violations[0].message", equalTo("unknown strategy 'canary'; known: blue-green"));
+                + "\"strategy\":\"big-bang\"}"), "strategy")
+                .body("violations[0].message", equalTo("unknown strategy 'big-bang'; known: blue-green, canary, rolling"));
     }
 
     @ParameterizedTest

@@ -26,7 +26,11 @@ class DeploymentRequestValidatorTest {
                 Arguments.of(req("shop", "staging", " ", "a.jar", null), List.of("version")),
                 Arguments.of(req("shop", "staging", v129, "a.jar", null), List.of("version")),
                 Arguments.of(req("shop", "staging", "2.0.0", "", null), List.of("artifact")),
-                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "canary"), List.of("strategy")),
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "big-bang"), List.of("strategy")),
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "canary"), List.of()),
+                Arguments.of(req("shop", "staging", "2.0.0", "a.jar", "rolling"), List.of()),
+                Arguments.of(new DeploymentRequest("shop", "staging", "2.0.0", "a.jar", null, null, "wait"),
+                        List.of("onConflict")),
                 Arguments.of(req(null, null, null, null, "x"),
                         List.of("application", "environment", "version", "artifact", "strategy")));
     }
@@ -39,8 +43,9 @@ class DeploymentRequestValidatorTest {
 
     @org.junit.jupiter.api.Test
     void unknownStrategyNamesTheKnownOnes() {
-        assertEquals("unknown strategy 'canary'; known: blue-green",
-                DeploymentRequestValidator.validate(req("a", "b", "1", "a", "canary")).get(0).message());
+        assertEquals("unknown strategy 'big-bang'; known: blue-green, canary, rolling",
+                DeploymentRequestValidator.validate(req("a", "b", "1", "a", "big-bang")).get(0).message());
+        assertEquals("reject", DeploymentRequestValidator.normalize(req("a", "b", "1", "a", null)).onConflict());
         assertEquals("blue-green", DeploymentRequestValidator.normalize(req("a", "b", "1", "a", null)).strategy());
     }
 

@@ -47,6 +47,33 @@ class RunSettingsTest {
         assertEquals(Map.of("X", "y"), s.environment());
     }
 
+    @Test
+    void rolloutDefaultsAndOverrides() {
+        assertEquals(RolloutSettings.DEFAULTS, RunSettings.from(Map.of("router.port", 1)).rollout());
+        RolloutSettings r = RunSettings.from(Map.of("router", Map.of("port", 18080),
+                "canary", Map.of("steps", List.of(10, 30)),
+                "analysis", Map.of("window-ms", 4000, "insufficient-data-policy", "FAIL", "max-error-rate", 0.1,
+                        "health-paths", List.of("/live")),
+                "rollback", Map.of("strategy", "gradual", "step-interval-ms", 1500),
+                "infrastructure", Map.of("instance-count", 3),
+                "rolling", Map.of("max-surge", 0, "max-unavailable", 1),
+                "pipeline", Map.of("approval-before-promote", true, "timeouts", Map.of("test-ms", 90000)))).rollout();
+        assertEquals(List.of(10, 30, 100), r.canarySteps());
+        assertEquals(4000, r.analysis().windowMs());
+        assertEquals(dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy.FAIL,
+                r.analysis().insufficientDataPolicy());
+        assertEquals(0.1, r.analysis().maxErrorRate());
+        assertEquals(List.of("/live"), r.analysis().healthPaths());
+        assertEquals(1.5, r.analysis().maxErrorRateRatio());
+        assertEquals("gradual", r.rollbackStrategy());
+        assertEquals(1500, r.rollbackStepIntervalMs());
+        assertEquals(3, r.instanceCount());
+        assertEquals(0, r.maxSurge());
+        assertEquals(1, r.maxUnavailable());
+        assertTrue(r.approvalBeforePromote());
+        assertEquals(Map.of("test", 90000L), r.pipelineTimeoutsMs());
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of(Map.of(), "router.port"),
@@ -54,7 +81,16 @@ class RunSettingsTest {
                 Arguments.of(Map.of("router", Map.of("port", 70000)), "router.port"),
                 Arguments.of(Map.of("router.port", 1, "health", Map.of("timeout-ms", -1)), "health.timeout-ms"),
                 Arguments.of(Map.of("router.port", 1, "health", Map.of("paths", 3)), "health.paths"),
-                Arguments.of(Map.of("router.port", 1, "app", Map.of("env", "A=1")), "app.env"));
+                Arguments.of(Map.of("router.port", 1, "app", Map.of("env", "A=1")), "app.env"),
+                Arguments.of(Map.of("router.port", 1, "canary.steps", List.of(50, 25)), "canary.steps"),
+                Arguments.of(Map.of("router.port", 1, "canary.steps", List.of(0, 100)), "canary.steps"),
+                Arguments.of(Map.of("router.port", 1, "rollback.strategy", "later"), "rollback.strategy"),
+                Arguments.of(Map.of("router.port", 1, "analysis.insufficient-data-policy", "ignore"),
+                        "analysis.insufficient-data-policy"),
+                Arguments.of(Map.of("router.port", 1, "analysis.max-latency-ratio", "fast"), "analysis.max-latency-ratio"),
+                Arguments.of(Map.of("router.port", 1, "pipeline.approval-before-promote", "yes"),
+                        "pipeline.approval-before-promote"),
+                Arguments.of(Map.of("router.port", 1, "infrastructure.instance-count", 0), "infrastructure.instance-count"));
     }
 
     @ParameterizedTest

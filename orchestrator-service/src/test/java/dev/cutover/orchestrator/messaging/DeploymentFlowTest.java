@@ -136,10 +136,10 @@ class DeploymentFlowTest {
 
         String invalidId = UUID.randomUUID().toString();
         kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), invalidId, null, null,
-                Instant.now()), new Target("flow-reject", "test"), "2.0.0", "a.jar", "canary", null));
+                Instant.now()), new Target("flow-reject", "test"), "2.0.0", "a.jar", "big-bang", null));
         DeploymentRejected invalid = kafka.await(DeploymentRejected.class, invalidId);
         assertEquals("strategy", invalid.field());
-        assertTrue(invalid.reason().contains("unknown strategy 'canary'"), invalid.reason());
+        assertTrue(invalid.reason().contains("unknown strategy 'big-bang'"), invalid.reason());
         given().when().get("/deployments/" + invalidId).then().statusCode(404);
     }
 

@@ -1,0 +1,168 @@
+package dev.cutover.orchestrator.deployment;
+
+import dev.cutover.events.Command;
+import dev.cutover.events.Event;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
+import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
+import static dev.cutover.events.DeploymentStatus.MONITORING;
+import static dev.cutover.events.DeploymentStatus.PAUSED;
+import static dev.cutover.events.DeploymentStatus.PROVISIONING;
+import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
+import static dev.cutover.events.DeploymentStatus.SWITCHING;
+import static dev.cutover.events.DeploymentStatus.VERIFYING;
+import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.POST_SWITCH;
+import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.PRE_SWITCH;
+import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlot;
+
+/**
+ * Blue-green: the new version in the free slot, checked until healthy, all traffic switched at once, watched over
+ * the monitoring window, then the old slot released. With an approval gate the old slot is kept (AWAITING_APPROVAL)
+ * until an operator approves, so a rollback stays one switch away. Canary reuses its provision, verify, watch and
+ * cleanup steps.
+ */
+final class BlueGreenStrategy implements DeploymentStrategy {
+
+    @Override
+    public String name() {
+        return Strategies.BLUE_GREEN;
+    }
+
+    @Override
+    public Transition begin(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+        return m.advance(d, cause, now, StageStatus.SUCCEEDED, PROVISIONING, reason, b -> b);
+    }
+
+    @Override
+    public Transition on(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+        Meta cause = event.meta();
+        switch (d.status()) {
+            case PROVISIONING -> {
+                if (event instanceof SlotProvisioned p && d.slot().equals(p.slot())) {
+                    return m.advance(d, cause, now, StageStatus.SUCCEEDED, VERIFYING,
+                            "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
+                            b -> b.instanceUrl(p.instanceUrl()));
+                }
+                if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
+                        && sameSlot(f.slot(), d.slot())) {
+                    return m.releaseNewSlot(d, cause, now, "provisioning slot " + d.slot() + " failed: " + f.reason());
+                }
+            }
+            case VERIFYING -> {
+                if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                    return h.passed()
+                            ? verified(m, d, cause, now, "pre-switch health check passed after " + h.rounds() + " rounds")
+                            : m.releaseNewSlot(d, cause, now, "pre-switch health check failed: " + h.reason());
+                }
+            }
+            case SWITCHING -> {
+                if (event instanceof TrafficShifted t && Integer.valueOf(100).equals(t.weights().get(d.slot()))) {
+                    return m.advance(d, cause, now, StageStatus.SUCCEEDED, MONITORING, "traffic on " + d.slot(),
+                            b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
+                }
+                if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+                    return m.rollBack(d, cause, now, "shifting traffic to " + d.slot() + " failed: " + f.reason(),
+                            DeploymentStateMachine.Trigger.FAILURE);
+                }
+            }
+            case MONITORING -> {
+                if (event instanceof HealthCheckCompleted h && POST_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                    if (!h.passed()) {
+                        return m.rollBack(d, cause, now, "post-switch health check failed: " + h.reason(),
+                                DeploymentStateMachine.Trigger.FAILURE);
+                    }
+                    return finish(m, d, cause, now, "post-switch health check passed", StageStatus.SUCCEEDED);
+                }
+            }
+            default -> {
+            }
+        }
+        return null;
+    }
+
+    /** Pre-switch check passed: switch all traffic. */
+    Transition verified(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+        return m.advance(d, cause, now, StageStatus.SUCCEEDED, SWITCHING, reason, b -> b);
+    }
+
+    /**
+     * The new version serves all traffic and was watched: release the stable slot (the promote stage), after the
+     * approval gate when the environment has one. A first deployment has nothing to release and no gate.
+     */
+    static Transition finish(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why,
+                             StageStatus stageOutcome) {
+        String done = d.slot() + " serves " + d.version();
+        if (d.stableSlot() == null) {
+            return m.go(d, cause, now, stageOutcome, SUCCEEDED, null, why + "; " + done, b -> b);
+        }
+        CleanupPlan cleanup = new CleanupPlan(d.stableSlot(), SUCCEEDED, done + "; " + d.stableSlot() + " released");
+        if (gated(d)) {
+            String reason = why + "; waiting for approval before releasing " + d.stableSlot()
+                    + " (POST /deployments/" + d.id() + "/approve)";
+            return m.hold(d, cause, now, AWAITING_APPROVAL,
+                    new Hold(Hold.APPROVAL, CLEANING_UP, Stage.CLEANUP, reason, cleanup), reason, stageOutcome);
+        }
+        return m.go(d, cause, now, stageOutcome, CLEANING_UP, Stage.CLEANUP, why + "; releasing " + d.stableSlot(),
+                b -> b.cleanup(cleanup));
+    }
+
+    static boolean gated(Deployment d) {
+        return d.settings() != null && d.settings().rollout().approvalBeforePromote() && !d.approved();
+    }
+
+    @Override
+    public Command commandFor(Deployment d, Meta meta) {
+        return switch (d.status()) {
+            case PROVISIONING -> new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
+                    d.settings().environment(), d.settings().routerPort());
+            case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), PRE_SWITCH,
+                    CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
+            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), "switch");
+            case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), POST_SWITCH,
+                    CheckMode.WATCH, d.settings().health().watchSpec());
+            default -> null;
+        };
+    }
+
+    static Map<String, Integer> switchWeights(Deployment d) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        weights.put(d.slot(), 100);
+        if (d.stableSlot() != null) {
+            weights.put(d.stableSlot(), 0);
+        }
+        return weights;
+    }
+
+    @Override
+    public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+        return switch (d.status()) {
+            case PROVISIONING, VERIFYING -> m.releaseNewSlot(d, null, now, reason);
+            case SWITCHING, MONITORING -> m.rollBack(d, null, now, reason, DeploymentStateMachine.Trigger.FAILURE);
+            default -> Transition.ignored(d);
+        };
+    }
+
+    /** Skip the rest of the watch (MONITORING), pass the gate, or override a manual-rollback pause. */
+    @Override
+    public Transition promote(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+        if (d.status() == MONITORING || d.status() == PAUSED || d.status() == AWAITING_APPROVAL) {
+            Deployment approved = d.edit().approved(true).build();
+            return finish(m, approved, null, now, reason, StageStatus.INTERRUPTED);
+        }
+        throw DeploymentStateMachine.notAllowed(d, OperatorAction.Kind.PROMOTE,
+                "blue-green can be promoted while MONITORING, PAUSED or AWAITING_APPROVAL");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cutover.orchestrator.deployment;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Every deployment runs as the pipeline stages provision → deploy → test → promote (plus rollback when it runs).
+ * The finer stages ({@link Stage}) are the steps inside them; each fine stage records its pipeline stage when it
+ * starts. A pipeline stage is a rollback point when a failure inside it moves traffic back to the stable version
+ * (before it, the new version never served, so it is only released).
+ * <p>
+ * blue-green: provision = config, provision; deploy = verify, switch; test = monitor; promote = approval, cleanup.
+ * canary: provision = config, provision; deploy = verify and each step's traffic shift; test = each step's
+ * analysis; promote = approval, the shift to 100 %, the final watch, cleanup.
+ * rolling: provision = config; deploy = every instance's provision, check, shift and release; test and promote
+ * have no steps (SKIPPED).
+ */
+public final class Pipeline {
+
+    public static final String PROVISION = "provision";
+    public static final String DEPLOY = "deploy";
+    public static final String TEST = "test";
+    public static final String PROMOTE = "promote";
+    public static final String ROLLBACK = "rollback";
+    public static final List<String> STAGES = List.of(PROVISION, DEPLOY, TEST, PROMOTE);
+
+    private Pipeline() {
+    }
+
+    public static boolean rollbackPoint(String pipelineStage) {
+        return DEPLOY.equals(pipelineStage) || TEST.equals(pipelineStage) || PROMOTE.equals(pipelineStage);
+    }
+
+    /** The pipeline stage a fine stage entered now belongs to. */
+    static String of(Deployment d, String stage) {
+        boolean rolling = d.rolling() != null;
+        return switch (stage) {
+            case Stage.CONFIG -> PROVISION;
+            case Stage.PROVISION -> rolling ? DEPLOY : PROVISION;
+            case Stage.VERIFY, Stage.RELEASE -> DEPLOY;
+            case Stage.SWITCH -> rolling ? DEPLOY
+                    : d.rollout() != null && d.rollout().weight() == 100 && d.stableSlot() != null ? PROMOTE : DEPLOY;
+            case Stage.ANALYSIS -> TEST;
+            case Stage.MONITOR -> d.rollout() != null && d.stableSlot() != null ? PROMOTE : TEST;
+            case Stage.APPROVAL -> PROMOTE;
+            case Stage.CLEANUP -> d.cleanup() != null && d.cleanup().outcome() == dev.cutover.events.DeploymentStatus.SUCCEEDED
+                    && d.rolling() == null ? PROMOTE : ROLLBACK;
+            case Stage.ROLLBACK -> ROLLBACK;
+            case Stage.PAUSE -> {
+                Stage current = d.stages().isEmpty() ? null : d.stages().get(d.stages().size() - 1);
+                yield current == null || current.pipeline() == null ? DEPLOY : current.pipeline();
+            }
+            default -> DEPLOY;
+        };
+    }
+
+    /** Time spent so far in a pipeline stage's fine stages, pauses excluded. */
+    static Duration spent(Deployment d, String pipelineStage, Instant now) {
+        Duration total = Duration.ZERO;
+        for (Stage s : d.stages()) {
+            if (pipelineStage.equals(s.pipeline()) && !Stage.PAUSE.equals(s.name())
+                    && !Stage.APPROVAL.equals(s.name())) {
+                total = total.plus(Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : now));
+            }
+        }
+        return total;
+    }
+}

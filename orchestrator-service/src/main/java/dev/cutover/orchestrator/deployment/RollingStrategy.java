@@ -1,0 +1,297 @@
+package dev.cutover.orchestrator.deployment;
+
+import dev.cutover.events.Command;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.Event;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
+import static dev.cutover.events.DeploymentStatus.FAILED;
+import static dev.cutover.events.DeploymentStatus.PROGRESSING;
+import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
+import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
+import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.PRE_SWITCH;
+import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlot;
+
+/**
+ * Rolling: the environment runs {@code infrastructure.instance-count} instances, one slot each, named by generation
+ * ({@code a1..aN}, the next deployment {@code b1..bN}, then {@code a…} again). Instances are replaced one at a time,
+ * so both limits hold: with {@code rolling.max-surge} ≥ 1 a new instance is provisioned, checked until healthy and
+ * given its share of traffic (an old one set to 0 in the same shift), then that old one is drained and released;
+ * with surge 0 and {@code rolling.max-unavailable} ≥ 1 an old one is taken out of traffic and released first, then
+ * its replacement is provisioned, checked and given its share. Weights are equal across serving instances and sum
+ * to 100.
+ * <p>
+ * A failure rolls back what was replaced: all traffic back to the old instances still running, then the new ones
+ * released → ROLLED_BACK (if no old instance is left: the new ones released → FAILED). Old versions are not
+ * re-provisioned.
+ */
+final class RollingStrategy implements DeploymentStrategy {
+
+    @Override
+    public String name() {
+        return Strategies.ROLLING;
+    }
+
+    @Override
+    public Transition begin(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+        RolloutSettings s = d.settings().rollout();
+        String prefix = d.stableSlots().stream().anyMatch(x -> x.matches("a\\d+")) ? "b" : "a";
+        RollingPlan plan = new RollingPlan(prefix, s.instanceCount(), s.maxSurge(), s.maxUnavailable(),
+                d.stableSlots(), List.of(), null, null, Map.of(), List.of());
+        return next(m, d.edit().rolling(plan).build(), cause, now, reason + "; rolling " + s.instanceCount()
+                + " instance(s), max-surge " + s.maxSurge() + ", max-unavailable " + s.maxUnavailable());
+    }
+
+    /** The next move from a settled plan (no instance pending, no victim). */
+    private Transition next(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+        RollingPlan p = d.rolling();
+        if (p.newSlots().size() >= p.total() && p.oldSlots().isEmpty()) {
+            return m.go(d, cause, now, StageStatus.SUCCEEDED, SUCCEEDED, null, why + "; all " + p.total()
+                    + " instance(s) run " + d.version() + ": " + String.join(", ", p.newSlots()), b -> b);
+        }
+        if (p.newSlots().size() < p.total()
+                && (p.surge() || p.oldSlots().size() + p.newSlots().size() < p.total())) {
+            String slot = p.nextSlot();
+            RollingPlan provisioning = p.with(p.oldSlots(), p.newSlots(), slot, null, p.urls(), List.of());
+            return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.PROVISION,
+                    why + "; provisioning instance " + slot, b -> b.rolling(provisioning));
+        }
+        String victim = p.oldSlots().get(0);
+        RollingPlan out = p.with(p.oldSlots(), p.newSlots(), null, victim, p.urls(), List.of());
+        if (out.serving().isEmpty()) {
+            return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.RELEASE,
+                    why + "; releasing " + victim + " (max-unavailable allows it)", b -> b.rolling(out));
+        }
+        return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.SWITCH,
+                why + "; taking " + victim + " out of traffic", b -> b.rolling(out));
+    }
+
+    @Override
+    public Transition on(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+        RollingPlan p = d.rolling();
+        if (p == null) {
+            return null;
+        }
+        Meta cause = event.meta();
+        if (d.status() == ROLLING_BACK) {
+            if (event instanceof TrafficShifted t && "rollback".equals(t.reason())
+                    && nonZero(t.weights()).equals(nonZero(RollingPlan.equal(p.oldSlots())))) {
+                return cleanup(m, d.edit().weights(t.weights()).build(), cause, now, d.reason(),
+                        d.rollbackPlan() == null ? DeploymentStatus.ROLLED_BACK : d.rollbackPlan().endAs(),
+                        StageStatus.SUCCEEDED);
+            }
+            if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+                return m.go(d, cause, now, StageStatus.FAILED, FAILED, null,
+                        "rollback failed: " + f.reason() + " (after: " + d.reason() + ")", b -> b);
+            }
+            return null;
+        }
+        if (d.status() == CLEANING_UP) {
+            String slot = d.cleanup().slot();
+            boolean released = event instanceof SlotReleased r && slot.equals(r.slot());
+            boolean notReleased = event instanceof ProvisioningFailed f && "release".equals(f.operation())
+                    && sameSlot(f.slot(), slot);
+            if (!released && !notReleased) {
+                return null;
+            }
+            List<String> rest = new ArrayList<>(p.toRelease());
+            rest.remove(slot);
+            String reason = d.cleanup().reason() + (notReleased ? "; instance " + slot + " not released: "
+                    + ((ProvisioningFailed) event).reason() : "");
+            Deployment after = d.edit().rolling(p.with(p.oldSlots(), p.newSlots(), null, null, p.urls(), rest))
+                    .build();
+            return cleanup(m, after, cause, now, reason, d.cleanup().outcome(),
+                    notReleased ? StageStatus.FAILED : StageStatus.SUCCEEDED);
+        }
+        if (d.status() != PROGRESSING) {
+            return null;
+        }
+        switch (d.stage()) {
+            case Stage.PROVISION -> {
+                if (event instanceof SlotProvisioned s && s.slot().equals(p.pending())) {
+                    return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.VERIFY,
+                            "instance " + s.slot() + " runs " + d.version() + " at " + s.instanceUrl(),
+                            b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())));
+                }
+                if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
+                        && sameSlot(f.slot(), p.pending())) {
+                    return fail(m, d, cause, now, "provisioning instance " + p.pending() + " failed: " + f.reason());
+                }
+            }
+            case Stage.VERIFY -> {
+                if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase())
+                        && h.slot().equals(p.pending())) {
+                    if (!h.passed()) {
+                        return fail(m, d, cause, now, "health check of instance " + p.pending() + " failed: "
+                                + h.reason());
+                    }
+                    List<String> fresh = new ArrayList<>(p.newSlots());
+                    fresh.add(p.pending());
+                    String victim = !p.oldSlots().isEmpty() && p.oldSlots().size() + fresh.size() > p.total()
+                            ? p.oldSlots().get(0) : null;
+                    RollingPlan shifted = p.with(p.oldSlots(), fresh, null, victim, p.urls(), List.of());
+                    return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.SWITCH,
+                            "instance " + p.pending() + " healthy; giving it its share of traffic"
+                                    + (victim == null ? "" : " and taking " + victim + " out"),
+                            b -> b.rolling(shifted));
+                }
+            }
+            case Stage.SWITCH -> {
+                if (event instanceof TrafficShifted t && !"rollback".equals(t.reason())
+                        && nonZero(t.weights()).equals(nonZero(p.weights()))) {
+                    Deployment shifted = d.edit().weights(t.weights()).routerUrl(t.routerUrl()).build();
+                    if (p.victim() != null) {
+                        return m.go(shifted, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.RELEASE,
+                                "traffic " + t.weights() + "; draining and releasing " + p.victim(), b -> b);
+                    }
+                    return next(m, shifted, cause, now, "traffic " + t.weights());
+                }
+                if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+                    return fail(m, d, cause, now, "shifting traffic failed: " + f.reason());
+                }
+            }
+            case Stage.RELEASE -> {
+                boolean released = event instanceof SlotReleased r && r.slot().equals(p.victim());
+                boolean notReleased = event instanceof ProvisioningFailed f && "release".equals(f.operation())
+                        && sameSlot(f.slot(), p.victim());
+                if (released || notReleased) {
+                    List<String> old = new ArrayList<>(p.oldSlots());
+                    old.remove(p.victim());
+                    RollingPlan after = p.with(old, p.newSlots(), null, null, p.urls(), List.of());
+                    String why = notReleased ? "old instance " + p.victim() + " not released ("
+                            + ((ProvisioningFailed) event).reason() + "); it keeps no traffic"
+                            : "old instance " + p.victim() + " released";
+                    return next(m, d.edit().rolling(after).build(), cause, now, why);
+                }
+            }
+            default -> {
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Integer> nonZero(Map<String, Integer> weights) {
+        Map<String, Integer> w = new java.util.TreeMap<>();
+        weights.forEach((k, v) -> {
+            if (v != null && v > 0) {
+                w.put(k, v);
+            }
+        });
+        return w;
+    }
+
+    private Transition fail(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+        return rollBack(m, d, cause, now, why, DeploymentStatus.ROLLED_BACK, StageStatus.FAILED);
+    }
+
+    /**
+     * Back to the old instances still running: all traffic on them, then every new instance released. No old
+     * instance left: release the new ones, then FAILED.
+     */
+    static Transition rollBack(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why,
+                               DeploymentStatus endAs, StageStatus outcome) {
+        RollingPlan p = d.rolling();
+        if (p == null) {
+            // not configured yet: nothing was provisioned
+            return m.go(d, cause, now, outcome, endAs == DeploymentStatus.ROLLED_BACK && outcome == StageStatus.FAILED
+                    ? FAILED : endAs, null, why, b -> b);
+        }
+        List<String> release = new ArrayList<>(p.newSlots());
+        if (p.pending() != null) {
+            release.add(p.pending());
+        }
+        List<String> old = new ArrayList<>(p.oldSlots());
+        if (p.victim() != null && Stage.RELEASE.equals(d.stage())) {
+            old.remove(p.victim());
+        }
+        RollingPlan back = p.with(old, List.of(), null, null, p.urls(), release);
+        if (old.isEmpty()) {
+            DeploymentStatus end = outcome == StageStatus.FAILED ? FAILED : endAs;
+            return cleanup(m, d.edit().rolling(back).build(), cause, now,
+                    why + (outcome == StageStatus.FAILED ? "; no old instance left to return to" : ""), end, outcome);
+        }
+        RollbackPlan plan = new RollbackPlan("rolling", null, null, null, why, endAs);
+        return m.go(d, cause, now, outcome, ROLLING_BACK, Stage.ROLLBACK, why,
+                b -> b.rolling(back).rollbackPlan(plan));
+    }
+
+    /** Releases {@code toRelease} one by one (CLEANING_UP), then ends as {@code endAs}. */
+    static Transition cleanup(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason,
+                              DeploymentStatus endAs, StageStatus outcome) {
+        RollingPlan p = d.rolling();
+        if (p.toRelease().isEmpty()) {
+            String end = endAs == DeploymentStatus.ROLLED_BACK || endAs == DeploymentStatus.SUPERSEDED
+                    ? (p.oldSlots().isEmpty() ? reason : reason + "; serving: " + String.join(", ", p.oldSlots()))
+                    : reason;
+            return m.go(d, cause, now, outcome, endAs, null, end, b -> b);
+        }
+        String slot = p.toRelease().get(0);
+        return m.go(d, cause, now, outcome, CLEANING_UP, Stage.CLEANUP, reason,
+                b -> b.cleanup(new CleanupPlan(slot, endAs, reason)));
+    }
+
+    static Transition endCleanup(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String problem) {
+        RollingPlan p = d.rolling();
+        List<String> rest = new ArrayList<>(p.toRelease());
+        rest.remove(d.cleanup().slot());
+        Deployment after = d.edit().rolling(p.with(p.oldSlots(), p.newSlots(), null, null, p.urls(), rest)).build();
+        return cleanup(m, after, cause, now, d.cleanup().reason() + "; instance " + d.cleanup().slot()
+                + " not released: " + problem, d.cleanup().outcome(), StageStatus.FAILED);
+    }
+
+    @Override
+    public Command commandFor(Deployment d, Meta meta) {
+        RollingPlan p = d.rolling();
+        if (p == null) {
+            return null;
+        }
+        if (d.status() == ROLLING_BACK) {
+            Map<String, Integer> w = new java.util.LinkedHashMap<>(RollingPlan.equal(p.oldSlots()));
+            p.toRelease().forEach(s -> w.put(s, 0));
+            return new ShiftTraffic(meta, d.target(), w, "rollback");
+        }
+        if (d.status() != PROGRESSING) {
+            return null;
+        }
+        return switch (Objects.requireNonNull(d.stage())) {
+            case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
+                    d.settings().environment(), d.settings().routerPort());
+            case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
+                    PRE_SWITCH, CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
+            case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), "rolling");
+            case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), "rolling");
+            default -> null;
+        };
+    }
+
+    @Override
+    public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+        if (d.status() == PROGRESSING) {
+            return fail(m, d, null, now, reason);
+        }
+        return Transition.ignored(d);
+    }
+
+    @Override
+    public Transition promote(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+        throw DeploymentStateMachine.notAllowed(d, OperatorAction.Kind.PROMOTE,
+                "a rolling deployment has no steps to skip (it needs every instance replaced)");
+    }
+}

@@ -1,0 +1,180 @@
+package dev.cutover.orchestrator.deployment;
+
+import dev.cutover.events.Command;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.Event;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
+import static dev.cutover.events.DeploymentStatus.FAILED;
+import static dev.cutover.events.DeploymentStatus.PROGRESSING;
+import static dev.cutover.events.DeploymentStatus.ROLLED_BACK;
+import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
+import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
+import static dev.cutover.orchestrator.deployment.Fixtures.T0;
+import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
+import static dev.cutover.orchestrator.deployment.Fixtures.meta;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rolling: command sequences for both limits, weight sums, failure mid-way. */
+class RollingStrategyTest {
+
+    static final DeploymentStateMachine SM = CanaryStrategyTest.SM;
+
+    /** A rolling deployment over {@code old} (empty: first deployment), configured. */
+    static Transition configured(List<String> old, int n, int surge, int unavailable) {
+        SlotPlan plan = old.isEmpty() ? SlotPlan.after(null) : new SlotPlan("blue", old.get(0), "1.0.0", null, old);
+        Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
+                "rolling", Map.of()), plan, null, T0).after();
+        d = SM.start(d, T0).after();
+        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config("infrastructure.instance-count", n,
+                "rolling.max-surge", surge, "rolling.max-unavailable", unavailable)), T0);
+    }
+
+    /** Plays a perfect provisioner and health monitor; returns every command in order, as text. */
+    static List<String> play(Transition t, List<Deployment> end, String failHealthOf) {
+        List<String> log = new ArrayList<>();
+        Deployment d = t.after();
+        Command c = CanaryStrategyTest.command(t);
+        for (int i = 0; i < 50 && c != null; i++) {
+            log.add(describe(c));
+            Event reply;
+            if (c instanceof ProvisionSlot p) {
+                reply = new SlotProvisioned(meta(), TARGET, p.slot(), p.version(),
+                        "http://127.0.0.1:" + (41000 + Math.abs(p.slot().hashCode() % 100)), "i-" + p.slot());
+            } else if (c instanceof RunHealthCheck h) {
+                reply = new HealthCheckCompleted(meta(), TARGET, h.slot(), h.phase(),
+                        !h.slot().equals(failHealthOf), h.slot().equals(failHealthOf) ? "500" : null, 3, List.of());
+            } else if (c instanceof ShiftTraffic s) {
+                assertEquals(100, s.weights().values().stream().mapToInt(Integer::intValue).sum(), s.toString());
+                reply = new TrafficShifted(meta(), TARGET, s.weights(), "http://127.0.0.1:18080", s.reason());
+            } else if (c instanceof ReleaseSlot r) {
+                reply = new SlotReleased(meta(), TARGET, r.slot(), r.reason());
+            } else {
+                throw new IllegalStateException("unexpected " + c);
+            }
+            Transition next = SM.on(d, reply, T0);
+            d = next.after();
+            List<Command> cs = CanaryStrategyTest.commands(next);
+            c = cs.isEmpty() ? null : cs.get(0);
+        }
+        end.add(d);
+        return log;
+    }
+
+    static String describe(Command c) {
+        if (c instanceof ProvisionSlot p) {
+            return "provision " + p.slot();
+        }
+        if (c instanceof RunHealthCheck h) {
+            return "check " + h.slot();
+        }
+        if (c instanceof ShiftTraffic s) {
+            return "shift " + new java.util.TreeMap<>(s.weights()) + " " + s.reason();
+        }
+        if (c instanceof ReleaseSlot r) {
+            return "release " + r.slot();
+        }
+        return c.toString();
+    }
+
+    @Test
+    void surgeOneUnavailableZeroAddsBeforeItRemoves() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of("a1", "a2", "a3"), 3, 1, 0), end, null);
+        assertEquals(List.of(
+                "provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1",
+                "provision b2", "check b2", "shift {a2=0, a3=34, b1=33, b2=33} rolling", "release a2",
+                "provision b3", "check b3", "shift {a3=0, b1=34, b2=33, b3=33} rolling", "release a3"), log);
+        assertEquals(SUCCEEDED, end.get(0).status());
+        assertEquals(List.of("b1", "b2", "b3"), end.get(0).servingSlots());
+        assertEquals(List.of("b1", "b2", "b3"), SlotPlan.after(end.get(0)).stableSlots());
+    }
+
+    @Test
+    void surgeZeroUnavailableOneRemovesBeforeItAdds() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of("b1", "b2", "b3"), 3, 0, 1), end, null);
+        assertEquals(List.of(
+                "shift {b1=0, b2=50, b3=50} rolling", "release b1", "provision a1", "check a1",
+                "shift {a1=33, b2=34, b3=33} rolling",
+                "shift {a1=50, b2=0, b3=50} rolling", "release b2", "provision a2", "check a2",
+                "shift {a1=33, a2=33, b3=34} rolling",
+                "shift {a1=50, a2=50, b3=0} rolling", "release b3", "provision a3", "check a3",
+                "shift {a1=34, a2=33, a3=33} rolling"), log);
+        assertEquals(SUCCEEDED, end.get(0).status());
+    }
+
+    @Test
+    void firstDeploymentProvisionsEveryInstance() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of(), 3, 1, 0), end, null);
+        assertEquals(List.of("provision a1", "check a1", "shift {a1=100} rolling",
+                "provision a2", "check a2", "shift {a1=50, a2=50} rolling",
+                "provision a3", "check a3", "shift {a1=34, a2=33, a3=33} rolling"), log);
+        assertEquals(SUCCEEDED, end.get(0).status());
+    }
+
+    @Test
+    void failureMidWayReturnsTrafficToTheOldInstancesAndReleasesTheNewOnes() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of("a1", "a2", "a3"), 3, 1, 0), end, "b2");
+        assertEquals(List.of(
+                "provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1",
+                "provision b2", "check b2",
+                "shift {a2=50, a3=50, b1=0, b2=0} rollback", "release b1", "release b2"), log);
+        Deployment d = end.get(0);
+        assertEquals(ROLLED_BACK, d.status());
+        assertTrue(d.reason().contains("health check of instance b2 failed"), d.reason());
+        assertEquals(List.of("a2", "a3"), d.servingSlots());
+    }
+
+    @Test
+    void failureWithNoOldInstanceLeftFails() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of(), 2, 1, 0), end, "a2");
+        assertEquals(List.of("provision a1", "check a1", "shift {a1=100} rolling", "provision a2", "check a2",
+                "release a1", "release a2"), log);
+        assertEquals(FAILED, end.get(0).status());
+        assertTrue(end.get(0).reason().contains("no old instance left"), end.get(0).reason());
+    }
+
+    @Test
+    void abortAndPauseResume() {
+        Transition t = configured(List.of("a1", "a2"), 2, 1, 0);
+        Deployment d = t.after();
+        assertEquals(PROGRESSING, d.status());
+        Deployment paused = SM.act(d, OperatorAction.Kind.PAUSE, null, null, T0).after();
+        assertEquals(DeploymentStatus.PAUSED, paused.status());
+        Transition resumed = SM.act(paused, OperatorAction.Kind.RESUME, null, null, T0);
+        assertEquals("provision b1", describe(CanaryStrategyTest.command(resumed)));
+        Transition aborted = SM.act(d, OperatorAction.Kind.ABORT, null, null, T0);
+        assertEquals(ROLLING_BACK, aborted.after().status());
+        assertEquals("shift {a1=50, a2=50, b1=0} rollback", describe(CanaryStrategyTest.command(aborted)));
+        Deployment cleaning = SM.on(aborted.after(), new TrafficShifted(meta(), TARGET,
+                Map.of("a1", 50, "a2", 50, "b1", 0), null, "rollback"), T0).after();
+        assertEquals(CLEANING_UP, cleaning.status());
+        assertEquals(ROLLED_BACK, SM.on(cleaning, new SlotReleased(meta(), TARGET, "b1", "rollback"), T0).after()
+                .status());
+    }
+
+    @Test
+    void bothLimitsZeroIsAnInvalidConfiguration() {
+        Transition t = configured(List.of("a1"), 1, 0, 0);
+        assertEquals(FAILED, t.after().status());
+        assertTrue(t.after().reason().contains("rolling.max-surge and rolling.max-unavailable cannot both be 0"));
+    }
+}
