@@ -287,7 +287,31 @@ public final class SampleApp implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * A start that fails on purpose: with {@code SAMPLE_FAIL_FIRST_STARTS=N} and a counter file
+     * ({@code SAMPLE_START_COUNTER_FILE}), the first N starts exit at once — a transient infrastructure-like
+     * failure that a retry gets past.
+     */
+    static boolean failThisStart(String failFirstStarts, String counterFile) throws IOException {
+        if (failFirstStarts == null || failFirstStarts.isBlank() || counterFile == null || counterFile.isBlank()) {
+            return false;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(counterFile);
+        long starts = java.nio.file.Files.exists(file) ? Long.parseLong(java.nio.file.Files.readString(file).trim()) : 0;
+        java.nio.file.Files.writeString(file, String.valueOf(starts + 1));
+        return starts < Long.parseLong(failFirstStarts.trim());
+    }
+
     public static void main(String[] args) {
+        try {
+            if (failThisStart(System.getenv("SAMPLE_FAIL_FIRST_STARTS"), System.getenv("SAMPLE_START_COUNTER_FILE"))) {
+                System.err.println("sample-app: failing this start on purpose (SAMPLE_FAIL_FIRST_STARTS)");
+                System.exit(3);
+            }
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("sample-app: SAMPLE_FAIL_FIRST_STARTS / SAMPLE_START_COUNTER_FILE unusable: " + e);
+            System.exit(2);
+        }
         SampleApp app;
         try {
             app = start(SampleConfig.fromEnvironment());

@@ -175,6 +175,16 @@ class SampleAppTest {
     }
 
     @Test
+    void firstStartsFailOnPurposeWhenAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String counter = dir.resolve("starts").toString();
+        assertTrue(SampleApp.failThisStart("2", counter));
+        assertTrue(SampleApp.failThisStart("2", counter));
+        assertEquals(false, SampleApp.failThisStart("2", counter));
+        assertEquals(false, SampleApp.failThisStart(null, counter));
+        assertEquals(false, SampleApp.failThisStart("1", null));
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> SampleConfig.from(Map.of()));
         assertThrows(IllegalArgumentException.class, () -> SampleConfig.from(Map.of("PORT", "0", "SAMPLE_ERROR_RATE", "1.5")));
