@@ -89,6 +89,24 @@ class ProvenanceAndSchemaTest {
     }
 
     @Test
+    void environmentsCarryTheSeedDefaults() {
+        var dev = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("development", Map.of()));
+        var prod = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production", Map.of()));
+        assertEquals("debug", ((Map<?, ?>) dev.config().get("application")).get("log-level"));
+        assertEquals(true, ((Map<?, ?>) dev.config().get("application")).get("hot-reload"));
+        assertEquals(false, ((Map<?, ?>) prod.config().get("application")).get("source-maps"));
+        Map<?, ?> security = (Map<?, ?>) prod.config().get("security");
+        assertEquals(true, security.get("https-only"));
+        assertEquals(true, security.get("hsts"));
+        assertTrue(String.valueOf(security.get("csp")).contains("default-src 'self'"));
+        assertEquals(false, ((Map<?, ?>) dev.config().get("security")).get("https-only"));
+        Map<?, ?> autoscale = (Map<?, ?>) ((Map<?, ?>) prod.config().get("infrastructure")).get("autoscale");
+        assertEquals(Map.of("min", 2, "max", 10, "target-cpu", 60), autoscale);
+        assertEquals("base", dev.provenance().get("infrastructure.autoscale.target-cpu"));
+        assertEquals("environment:production", prod.provenance().get("security.hsts"));
+    }
+
+    @Test
     void resolvedConfigurationCarriesProvenance() {
         var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production",
                 map("health", map("timeout-ms", 700), "app", map("env", map("LOG_LEVEL", "debug")))));
