@@ -11,10 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +60,47 @@ public final class TestProcesses {
     private static Path built(Path jar) {
         assertTrue(Files.isRegularFile(jar), jar + " missing: mvn -B -q -pl deploy/sample-app,deploy/router install");
         return jar;
+    }
+
+    /**
+     * An executable artifact that writes the SHA-256 of {@code $SECRET_PROBE} (never the value) to the file named
+     * by {@code $PROBE_FILE} and the names (only) of its environment variables to {@code $PROBE_FILE.names}, then
+     * becomes the sample app: proof of what an instance received, without printing a secret anywhere.
+     */
+    public static Path secretProbeScript(Path dir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return script(dir.resolve("secret-probe.sh"), """
+                #!/bin/sh
+                env | cut -d= -f1 | sort > "$PROBE_FILE.names"
+                printf '%%s' "$SECRET_PROBE" | sha256sum | cut -c1-64 > "$PROBE_FILE.tmp" && mv "$PROBE_FILE.tmp" "$PROBE_FILE"
+                exec '%s' -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar '%s'
+                """.formatted(java, sampleAppJar()));
+    }
+
+    public static Path script(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    /** A file readable by its owner only, as the local secret store demands. */
+    public static Path ownerOnlyFile(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+        return file;
+    }
+
+    public static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A port P with P + 1 (the router's admin port) free too. */

@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.provisioning;
 
+import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import dev.cutover.provisioner.slot.TargetProvider;
 import dev.cutover.provisioner.traffic.TrafficRouter;
@@ -20,8 +21,8 @@ public class ProvisioningBeans {
     @Produces
     @Singleton
     ProvisioningService service(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
-                                ProvisionerMetrics metrics) {
-        return new ProvisioningService(provider, router, registry, metrics);
+                                ProvisionerMetrics metrics, SecretResolver secrets) {
+        return new ProvisioningService(provider, router, registry, metrics, secrets);
     }
 
     /** Before the first command: know again what a previous run of the provisioner started. */

@@ -11,6 +11,8 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
+import dev.cutover.provisioner.secret.ResolvedEnvironment;
+import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.ProvisioningException;
 import dev.cutover.provisioner.slot.SlotInstance;
 import dev.cutover.provisioner.slot.SlotRegistry;
@@ -29,7 +31,9 @@ import java.util.Optional;
 /**
  * Carries out provisioner commands with whatever TargetProvider/TrafficRouter the config chose, keeping
  * the slot registry up to date. Commands of one target must be called one at a time (see TargetLanes).
- * Never throws for an operation that fails: it answers ProvisioningFailed with the reason.
+ * Never throws for an operation that fails: it answers ProvisioningFailed with the reason. Secret references in
+ * a ProvisionSlot's environment are resolved just before the instance starts; their values reach only the
+ * instance's process environment (the registry, events, logs and meters see references at most).
  */
 public class ProvisioningService {
 
@@ -39,13 +43,15 @@ public class ProvisioningService {
     private final TrafficRouter router;
     private final SlotRegistry registry;
     private final ProvisionerMetrics metrics;
+    private final SecretResolver secrets;
 
     public ProvisioningService(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
-                               ProvisionerMetrics metrics) {
+                               ProvisionerMetrics metrics, SecretResolver secrets) {
         this.provider = provider;
         this.router = router;
         this.registry = registry;
         this.metrics = metrics;
+        this.secrets = secrets;
     }
 
     /** Reloads the registry, forgetting instances that died while the provisioner was down. */
@@ -75,15 +81,22 @@ public class ProvisioningService {
 
     private SlotProvisioned provision(ProvisionSlot command) throws ProvisioningException {
         Target target = command.target();
+        Optional<SlotInstance> current = registry.instance(target, command.slot());
+        boolean alive = current.isPresent() && provider.alive(current.get());
+        boolean runsAlready = alive && current.get().version().equals(command.version())
+                && Objects.equals(current.get().deploymentId(), command.meta().deploymentId());
+        // Secrets at the moment of need, before anything starts (not even the router): a reference that cannot
+        // be resolved leaves every process as it was. A slot that already runs this deployment needs none.
+        ResolvedEnvironment environment = runsAlready ? null
+                : secrets.resolve(command.environment(), describe(command));
+
         TargetState state = registry.state(target);
         RouterHandle handle = router.ensure(target, command.routerPort(), state.routerPid());
         registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
 
-        Optional<SlotInstance> current = registry.instance(target, command.slot());
-        if (current.isPresent() && provider.alive(current.get())) {
+        if (alive) {
             SlotInstance running = current.get();
-            if (running.version().equals(command.version())
-                    && Objects.equals(running.deploymentId(), command.meta().deploymentId())) {
+            if (runsAlready) {
                 provider.awaitReady(running);
                 router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
                 LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
@@ -100,10 +113,14 @@ public class ProvisioningService {
         long t0 = System.nanoTime();
         SlotInstance started;
         try {
-            started = provider.start(command, spawned -> registry.update(target, s -> s.withInstance(spawned)));
+            started = provider.start(command, environment.variables(),
+                    spawned -> registry.update(target, s -> s.withInstance(spawned)));
         } catch (ProvisioningException e) {
             registry.update(target, s -> s.withoutSlot(command.slot()));
-            throw e;
+            // the reason carries the instance's last log lines: an app that prints its secrets must not publish them
+            throw new ProvisioningException(environment.redact(e.getMessage()));
+        } catch (RuntimeException e) {
+            throw new ProvisioningException(environment.redact(e.toString()));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.started(took);
@@ -187,6 +204,10 @@ public class ProvisioningService {
     private static SlotProvisioned provisioned(ProvisionSlot command, SlotInstance instance) {
         return new SlotProvisioned(Meta.causedBy(command.meta()), command.target(), command.slot(), command.version(),
                 instance.url(), instance.instanceId());
+    }
+
+    private static String describe(ProvisionSlot command) {
+        return command.target() + " slot " + command.slot() + " (deployment " + command.meta().deploymentId() + ")";
     }
 
     private static String slotOf(ProvisionerCommand command) {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -24,6 +25,14 @@ public final class LocalProcesses {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int TAIL_LINES = 15;
+    /**
+     * Credentials of the provisioner itself that a child must not inherit: the local secret store's variables
+     * (see LocalSecretStore) and the secrets DefaultAzureCredential reads. A child gets a secret only when its
+     * ProvisionSlot references it.
+     */
+    private static final String SECRET_STORE_PREFIX = "CUTOVER_SECRET_";
+    private static final Set<String> AZURE_CREDENTIALS = Set.of("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_FEDERATED_TOKEN_FILE");
 
     private LocalProcesses() {
     }
@@ -47,7 +56,8 @@ public final class LocalProcesses {
 
     /**
      * Starts {@code command} with stdin from /dev/null and stdout+stderr appended to {@code log}. Detached
-     * processes get their own session, so signals meant for the provisioner (Ctrl-C) never reach them.
+     * processes get their own session, so signals meant for the provisioner (Ctrl-C) never reach them. The
+     * child's environment: the provisioner's minus its credentials, plus {@code environment}.
      */
     public static Spawned spawn(List<String> command, Map<String, String> environment, Path log, boolean detach)
             throws ProvisioningException {
@@ -66,11 +76,17 @@ public final class LocalProcesses {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
+            builder.environment().keySet().removeIf(LocalProcesses::provisionerCredential);
             builder.environment().putAll(environment);
             return new Spawned(builder.start(), log, offset);
         } catch (IOException e) {
             throw new ProvisioningException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Is this variable of the provisioner's own environment a credential its children must not inherit? */
+    public static boolean provisionerCredential(String variable) {
+        return variable.startsWith(SECRET_STORE_PREFIX) || AZURE_CREDENTIALS.contains(variable);
     }
 
     /** Waits until {@code ready}; if the process exits or time runs out it is killed and the reason has its log tail. */

@@ -29,7 +29,8 @@ public class LocalTargetProvider implements TargetProvider {
     }
 
     @Override
-    public SlotInstance start(ProvisionSlot command, Consumer<SlotInstance> spawned) throws ProvisioningException {
+    public SlotInstance start(ProvisionSlot command, Map<String, String> environment, Consumer<SlotInstance> spawned)
+            throws ProvisioningException {
         Path artifact = artifactPath(command.artifact());
         List<String> process = artifact.getFileName().toString().endsWith(".jar")
                 ? LocalProcesses.javaCommand(config.java(), config.javaOptions(), artifact)
@@ -38,7 +39,7 @@ public class LocalTargetProvider implements TargetProvider {
             throw new ProvisioningException("artifact " + artifact + " is neither a jar nor executable");
         }
         int port = LocalProcesses.freePort();
-        Map<String, String> env = new LinkedHashMap<>(command.environment());
+        Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("PORT", Integer.toString(port));
         env.put("CUTOVER_VERSION", command.version());
         env.put("CUTOVER_SLOT", command.slot());

@@ -2,6 +2,7 @@ package dev.cutover.provisioner.slot;
 
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Starts and stops instances of a version in a slot. One implementation per provider (local now, azure later). */
@@ -12,9 +13,13 @@ public interface TargetProvider {
      * {@code spawned} is told about the instance as soon as it exists, before it is ready, so that it is
      * on record even if the provisioner stops while waiting.
      *
+     * @param environment the instance's environment with secret references already resolved (use this, not
+     *                    {@code command.environment()}); it goes to the instance and nowhere else: never log it,
+     *                    never store it
      * @throws ProvisioningException when it does not come up (the instance is stopped again)
      */
-    SlotInstance start(ProvisionSlot command, Consumer<SlotInstance> spawned) throws ProvisioningException;
+    SlotInstance start(ProvisionSlot command, Map<String, String> environment, Consumer<SlotInstance> spawned)
+            throws ProvisioningException;
 
     /** Still running (and the same instance, not a recycled id)? */
     boolean alive(SlotInstance instance);

@@ -12,6 +12,8 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
 import dev.cutover.provisioner.TestProcesses;
 import dev.cutover.provisioner.config.ProvisionerConfig;
+import dev.cutover.provisioner.secret.LocalSecretStore;
+import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.LocalTargetProvider;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import dev.cutover.provisioner.traffic.LocalTrafficRouter;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,7 +65,8 @@ class LocalProvisioningTest {
         registry = new SlotRegistry(workDir.resolve("state"));
         meters = new SimpleMeterRegistry();
         ProvisioningService s = new ProvisioningService(new LocalTargetProvider(settings), new LocalTrafficRouter(settings),
-                registry, new ProvisionerMetrics(meters, registry));
+                registry, new ProvisionerMetrics(meters, registry),
+                new SecretResolver(new LocalSecretStore(Map.of(), Optional.empty()), meters));
         s.load();
         return s;
     }

@@ -1,0 +1,173 @@
+package dev.cutover.provisioner.secret;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.exception.ResourceNotFoundException;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpResponse;
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Secrets from Azure Key Vault through the SDK's {@link SecretClient}: {@code secret://name} reads the current
+ * version, {@code secret://name/version} that version. 404 is not found; 401/403 access denied; 429, 408,
+ * 5xx and no answer are retried up to {@code maxRetries} times (waiting what Retry-After asks, else an
+ * exponential backoff) and then unavailable.
+ */
+public class AzureKeyVaultSecretStore implements SecretStore {
+
+    private static final Logger LOG = Logger.getLogger(AzureKeyVaultSecretStore.class);
+    private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
+    private static final HttpHeaderName X_MS_RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
+
+    /** How the store waits before a retry; tests record the delays instead of waiting. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration delay) throws InterruptedException;
+    }
+
+    public record Retries(int maxRetries, Duration delay, Duration maxDelay) {
+        public Retries {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("cutover.secrets.azure.max-retries must be >= 0, was " + maxRetries);
+            }
+        }
+    }
+
+    private final SecretClient client;
+    private final Retries retries;
+    private final Sleeper sleeper;
+    private final Runnable onRetry;
+
+    public AzureKeyVaultSecretStore(SecretClient client, Retries retries, Sleeper sleeper, Runnable onRetry) {
+        this.client = client;
+        this.retries = retries;
+        this.sleeper = sleeper;
+        this.onRetry = onRetry;
+    }
+
+    public AzureKeyVaultSecretStore(SecretClient client, Retries retries) {
+        this(client, retries, d -> Thread.sleep(d.toMillis()), () -> { });
+    }
+
+    @Override
+    public String kind() {
+        return "azure-keyvault";
+    }
+
+    @Override
+    public String resolve(SecretReference reference) throws SecretStoreException {
+        for (int attempt = 1; ; attempt++) {
+            String trouble;
+            Duration retryAfter = null;
+            try {
+                KeyVaultSecret secret = reference.pinned() ? client.getSecret(reference.name(), reference.version())
+                        : client.getSecret(reference.name());
+                if (secret == null || secret.getValue() == null) {
+                    throw new SecretStoreException.NotFound(reference, kind(), "the vault returned no value");
+                }
+                return secret.getValue();
+            } catch (ResourceNotFoundException e) {
+                throw new SecretStoreException.NotFound(reference, kind(), "");
+            } catch (ClientAuthenticationException e) {
+                // 401, or no credential at all: the SDK message says which credentials were tried, never a value
+                throw new SecretStoreException.AccessDenied(reference, kind(), e.getResponse() == null
+                        ? "no Azure credential: " + firstLine(e.getMessage()) : "HTTP " + status(e));
+            } catch (HttpResponseException e) {
+                int status = status(e);
+                if (status == 401 || status == 403) {
+                    throw new SecretStoreException.AccessDenied(reference, kind(), "HTTP " + status);
+                }
+                if (status == 404) {
+                    throw new SecretStoreException.NotFound(reference, kind(), "");
+                }
+                if (status != 429 && status != 408 && status < 500) {
+                    throw new SecretStoreException.Unavailable(reference, kind(), "the vault answered HTTP " + status);
+                }
+                trouble = status == 429 ? "throttled (HTTP 429)" : "HTTP " + status;
+                retryAfter = retryAfter(e.getResponse());
+            } catch (RuntimeException e) {
+                // connection refused, timeout, DNS: the SDK wraps I/O errors in unchecked exceptions
+                trouble = "no answer (" + e.getClass().getSimpleName() + ")";
+            }
+            if (attempt > retries.maxRetries()) {
+                throw new SecretStoreException.Unavailable(reference, kind(), trouble + " after " + attempt
+                        + (attempt == 1 ? " attempt" : " attempts"));
+            }
+            Duration delay = retryAfter != null ? retryAfter : backoff(attempt);
+            if (delay.compareTo(retries.maxDelay()) > 0) {
+                throw new SecretStoreException.Unavailable(reference, kind(), trouble + ", asked to retry after "
+                        + delay.toMillis() + " ms (more than cutover.secrets.azure.max-retry-delay "
+                        + retries.maxDelay().toMillis() + " ms)");
+            }
+            LOG.infof("Key Vault: %s for secret '%s': retry %d of %d in %d ms", trouble, reference.name(), attempt,
+                    retries.maxRetries(), delay.toMillis());
+            onRetry.run();
+            try {
+                sleeper.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SecretStoreException.Unavailable(reference, kind(), trouble + ", interrupted while waiting to retry");
+            }
+        }
+    }
+
+    /** {@code delay * 2^(attempt-1)}, capped at the longest allowed wait. */
+    private Duration backoff(int attempt) {
+        Duration d = retries.delay().multipliedBy(1L << Math.min(attempt - 1, 20));
+        return d.compareTo(retries.maxDelay()) > 0 ? retries.maxDelay() : d;
+    }
+
+    /** The wait a throttled or failing answer asks for: retry-after-ms, x-ms-retry-after-ms or Retry-After. */
+    static Duration retryAfter(HttpResponse response) {
+        if (response == null) {
+            return null;
+        }
+        HttpHeaders headers = response.getHeaders();
+        for (HttpHeaderName ms : new HttpHeaderName[] {RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS}) {
+            String value = headers.getValue(ms);
+            if (value != null) {
+                try {
+                    return Duration.ofMillis(Math.max(0, Long.parseLong(value.trim())));
+                } catch (NumberFormatException ignored) {
+                    // try the next header
+                }
+            }
+        }
+        String value = headers.getValue(HttpHeaderName.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(OffsetDateTime.now(), at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static int status(HttpResponseException e) {
+        return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return (nl < 0 ? text : text.substring(0, nl)).strip();
+    }
+}
