@@ -1,5 +1,6 @@
 package dev.cutover.config.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigRejected;
 import dev.cutover.events.ConfigEvent.ConfigResolved;

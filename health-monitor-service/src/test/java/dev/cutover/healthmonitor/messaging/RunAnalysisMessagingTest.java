@@ -1,5 +1,6 @@
 package dev.cutover.healthmonitor.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;

@@ -1,5 +1,6 @@
 package dev.cutover.healthmonitor.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;

@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;

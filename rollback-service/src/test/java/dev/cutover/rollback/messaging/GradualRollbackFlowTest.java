@@ -1,5 +1,6 @@
 package dev.cutover.rollback.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import com.sun.net.httpserver.HttpServer;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;

@@ -1,5 +1,6 @@
 package dev.cutover.rollback.messaging;
 
+import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;

@@ -128,7 +128,9 @@ class PrometheusMetricProviderTest {
         });
         SlotMetrics canary = fromPrometheus.read().get().get(DataPlane.CANARY);
         SlotMetrics stable = fromPrometheus.read().get().get(DataPlane.STABLE);
-        assertTrue(canary.requests() <= truth.requests() * 1.5, canary + " vs the router's " + truth);
+        // increase() extrapolates a short, sparsely scraped range to its edges: on a loaded machine it has read
+        // up to ~1.6x the true count, so the bound only says "this window, not everything since the router started"
+        assertTrue(canary.requests() <= truth.requests() * 2.0, canary + " vs the router's " + truth);
         double errorRate = (double) canary.errors() / canary.requests();
         assertTrue(errorRate > 0.15 && errorRate < 0.25, "about 20 %: " + canary);
         assertTrue(stable.requests() > 0 && stable.errors() == 0, stable.toString());

@@ -1,0 +1,174 @@
+package dev.cutover.testing.kafka;
+
+import dev.cutover.events.KafkaMessages;
+import dev.cutover.events.Message;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Plain Kafka clients on a test broker, playing "another service": send messages (or malformed records), and
+ * see what came out — either recorded from the start on a background consumer ({@link #records}, {@link #messages})
+ * or read on demand ({@link #awaitRecord}, {@link #awaitCausedBy}).
+ */
+public final class KafkaTestClient implements AutoCloseable {
+
+    private final String bootstrap;
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    /** On the module's shared broker, recording nothing in the background. */
+    public KafkaTestClient() {
+        this(KafkaBroker.shared().bootstrapServers());
+    }
+
+    /** Records everything published on {@code topics} from the beginning, on a background consumer. */
+    public KafkaTestClient(String bootstrap, String... topics) {
+        this.bootstrap = bootstrap;
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        if (topics.length == 0) {
+            consumer = null;
+            poller = null;
+            return;
+        }
+        consumer = newConsumer();
+        consumer.subscribe(List.of(topics));
+        poller = new Thread(() -> {
+            try {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                }
+            } catch (WakeupException ignored) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }, "kafka-test-client");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public void send(Message m) {
+        send(m.topic(), m.target().key(), KafkaMessages.value(m), KafkaMessages.headers(m, "test"));
+    }
+
+    /** A record as-is: for malformed input (bad JSON, missing or wrong headers). */
+    public void sendRaw(String topic, String key, String value, Map<String, String> headers) {
+        sendRaw(topic, key, headers, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void sendRaw(String topic, String key, Map<String, String> headers, byte[] value) {
+        RecordHeaders h = new RecordHeaders();
+        headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        send(topic, key, value, h);
+    }
+
+    private void send(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        try {
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the background consumer has recorded on {@code topic} so far. */
+    public List<ConsumerRecord<String, byte[]>> records(String topic) {
+        return received.stream().filter(r -> r.topic().equals(topic)).toList();
+    }
+
+    /** Decoded messages of one deployment on one topic, of the given type (recorded so far). */
+    public <T extends Message> List<T> messages(String topic, String deploymentId, Class<T> type) {
+        return records(topic).stream()
+                .map(KafkaTestClient::decodeOrNull)
+                .filter(Objects::nonNull)
+                .filter(m -> deploymentId.equals(m.meta().deploymentId()))
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
+    /** Reads {@code topic} from the beginning until a record matches, or fails after 30 s. */
+    public ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
+        try (KafkaConsumer<String, byte[]> reader = newConsumer()) {
+            reader.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                    if (found.get() == null && match.test(r)) {
+                        found.set(r);
+                    }
+                }
+                return found.get() != null;
+            });
+        }
+        return found.get();
+    }
+
+    /** Awaits the message on {@code topic} caused by {@code causeId}. */
+    public Message awaitCausedBy(String topic, String causeId) {
+        ConsumerRecord<String, byte[]> r = awaitRecord(topic, rec -> {
+            Message m = decodeOrNull(rec);
+            return m != null && causeId.equals(m.meta().causationId());
+        });
+        return KafkaMessages.decode(r.headers(), r.value());
+    }
+
+    private static Message decodeOrNull(ConsumerRecord<String, byte[]> r) {
+        try {
+            return KafkaMessages.decode(r.headers(), r.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+            try {
+                poller.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
