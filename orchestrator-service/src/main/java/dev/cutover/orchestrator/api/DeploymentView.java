@@ -3,6 +3,7 @@ package dev.cutover.orchestrator.api;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.orchestrator.deployment.AnalysisEntry;
 import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.deployment.FailureRecord;
 import dev.cutover.orchestrator.deployment.OperatorAction;
 import dev.cutover.orchestrator.deployment.Pipeline;
 import dev.cutover.orchestrator.deployment.Stage;
@@ -18,7 +19,10 @@ import java.util.Map;
  * verify, switch, monitor, cleanup; canary adds analysis per step, approval, pause); {@code pipeline} groups them
  * into provision → deploy → test → promote (+ rollback), each with its status, timeout (if configured) and whether
  * it is a rollback point. Canary: {@code steps} (weights), {@code currentStep} (0-based) and every analysis with its
- * decision record. {@code onConflict}: the concurrency policy (reject, queue, supersede).
+ * decision record. {@code onConflict}: the concurrency policy (reject, queue, supersede). {@code failures}: every
+ * classified failure with the action taken and the attempt it hit; {@code attempt}: the provision attempt under way.
+ * {@code configHash}, {@code config} (secret references only) and {@code provenance}: the configuration it runs
+ * with; {@code configPinnedFrom}: the earlier deployment whose configuration a redeploy reused.
  */
 public record DeploymentView(String id, String application, String environment, String version, String artifact,
                              String strategy, DeploymentStatus status, String stage, String reason, String slot,
@@ -27,7 +31,8 @@ public record DeploymentView(String id, String application, String environment, 
                              List<PipelineStageView> pipeline, String onConflict, List<Integer> steps,
                              Integer currentStep, Map<String, Integer> weights, List<AnalysisEntry> analyses,
                              HoldView hold, List<OperatorAction> actions, RollingView rolling,
-                             RollbackPlanView rollbackPlan) {
+                             RollbackPlanView rollbackPlan, int attempt, List<FailureRecord> failures,
+                             Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom) {
 
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
                             Instant deadline, String pipeline) {
@@ -68,7 +73,7 @@ public record DeploymentView(String id, String application, String environment, 
                 pipeline(d), d.onConflict() == null ? "reject" : d.onConflict(),
                 d.rollout() == null ? null : d.rollout().steps(),
                 d.rollout() == null ? null : d.rollout().step(), d.weights(), d.analyses(), hold, d.actions(),
-                rolling, plan);
+                rolling, plan, d.attempt(), d.failures(), d.config(), d.provenance(), d.configPinnedFrom());
     }
 
     private static List<PipelineStageView> pipeline(Deployment d) {

@@ -7,10 +7,12 @@ import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.orchestrator.failure.Classifier;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,6 +53,10 @@ final class BlueGreenStrategy implements DeploymentStrategy {
         Meta cause = event.meta();
         switch (d.status()) {
             case PROVISIONING -> {
+                if (Stage.RETRY.equals(d.stage())) {
+                    // waiting to retry: replies to the failed attempt and to its release change nothing
+                    return null;
+                }
                 if (event instanceof SlotProvisioned p && d.slot().equals(p.slot())) {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, VERIFYING,
                             "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
@@ -58,14 +64,16 @@ final class BlueGreenStrategy implements DeploymentStrategy {
                 }
                 if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
                         && sameSlot(f.slot(), d.slot())) {
-                    return m.releaseNewSlot(d, cause, now, "provisioning slot " + d.slot() + " failed: " + f.reason());
+                    return m.failedBeforeSwitch(d, cause, now, "provisioning slot " + d.slot() + " failed: "
+                            + f.reason(), Classifier.of(f, false));
                 }
             }
             case VERIFYING -> {
                 if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
                     return h.passed()
                             ? verified(m, d, cause, now, "pre-switch health check passed after " + h.rounds() + " rounds")
-                            : m.releaseNewSlot(d, cause, now, "pre-switch health check failed: " + h.reason());
+                            : m.failedBeforeSwitch(d, cause, now, "pre-switch health check failed: " + h.reason(),
+                            Classifier.of(h, false));
                 }
             }
             case SWITCHING -> {
@@ -126,7 +134,9 @@ final class BlueGreenStrategy implements DeploymentStrategy {
     @Override
     public Command commandFor(Deployment d, Meta meta) {
         return switch (d.status()) {
-            case PROVISIONING -> new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
+            // a retry first releases whatever the failed attempt left (idempotent), then provisions again
+            case PROVISIONING -> Stage.RETRY.equals(d.stage()) ? new ReleaseSlot(meta, d.target(), d.slot(), "retry")
+                    : new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
                     d.settings().environment(), d.settings().routerPort());
             case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), PRE_SWITCH,
                     CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
@@ -149,7 +159,8 @@ final class BlueGreenStrategy implements DeploymentStrategy {
     @Override
     public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
         return switch (d.status()) {
-            case PROVISIONING, VERIFYING -> m.releaseNewSlot(d, null, now, reason);
+            case PROVISIONING, VERIFYING -> m.failedBeforeSwitch(d, null, now, reason,
+                    Classifier.timeout(d.stage(), false));
             case SWITCHING, MONITORING -> m.rollBack(d, null, now, reason, DeploymentStateMachine.Trigger.FAILURE);
             default -> Transition.ignored(d);
         };

@@ -30,6 +30,11 @@ import java.util.Map;
  * @param analyses      every AnalysisCompleted received, with what was done with it
  * @param actions       operator actions
  * @param stableSlots   every slot serving the target before this deployment (rolling: several instances)
+ * @param attempt       the provision attempt under way (1-based; a retry before the switch starts the next one)
+ * @param failures      every classified failure, with what was done about it
+ * @param config        the resolved configuration it runs with (secret references only, never values)
+ * @param provenance    dotted key → the layer that set it (base, environment:&lt;name&gt;, overrides), when known
+ * @param configPinnedFrom the deployment whose resolved configuration was reused (redeploy), instead of resolving
  */
 public record Deployment(String id,
                          Target target,
@@ -63,9 +68,16 @@ public record Deployment(String id,
                          boolean approved,
                          List<AnalysisEntry> analyses,
                          List<OperatorAction> actions,
-                         List<String> stableSlots) {
+                         List<String> stableSlots,
+                         int attempt,
+                         List<FailureRecord> failures,
+                         Map<String, Object> config,
+                         Map<String, String> provenance,
+                         String configPinnedFrom) {
 
     public Deployment {
+        attempt = Math.max(1, attempt);
+        failures = failures == null ? List.of() : List.copyOf(failures);
         overrides = overrides == null ? Map.of() : overrides;
         stages = stages == null ? List.of() : List.copyOf(stages);
         weights = weights == null ? Map.of() : Map.copyOf(weights);
@@ -100,6 +112,11 @@ public record Deployment(String id,
             return rolling.oldSlots();
         }
         return stableSlots;
+    }
+
+    /** The most recent failure, or null. */
+    public FailureRecord lastFailure() {
+        return failures.isEmpty() ? null : failures.get(failures.size() - 1);
     }
 
     public Builder edit() {
@@ -141,6 +158,11 @@ public record Deployment(String id,
         private List<AnalysisEntry> analyses;
         private List<OperatorAction> actions;
         private List<String> stableSlots;
+        private int attempt = 1;
+        private List<FailureRecord> failures;
+        private Map<String, Object> config;
+        private Map<String, String> provenance;
+        private String configPinnedFrom;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -180,6 +202,11 @@ public record Deployment(String id,
             analyses = d.analyses;
             actions = d.actions;
             stableSlots = d.stableSlots;
+            attempt = d.attempt;
+            failures = d.failures;
+            config = d.config;
+            provenance = d.provenance;
+            configPinnedFrom = d.configPinnedFrom;
             stages = new ArrayList<>(d.stages);
         }
 
@@ -215,6 +242,17 @@ public record Deployment(String id,
         public Builder analyses(List<AnalysisEntry> v) { analyses = v; return this; }
         public Builder actions(List<OperatorAction> v) { actions = v; return this; }
         public Builder stableSlots(List<String> v) { stableSlots = v; return this; }
+        public Builder attempt(int v) { attempt = v; return this; }
+        public Builder config(Map<String, Object> v) { config = v; return this; }
+        public Builder provenance(Map<String, String> v) { provenance = v; return this; }
+        public Builder configPinnedFrom(String v) { configPinnedFrom = v; return this; }
+
+        public Builder addFailure(FailureRecord failure) {
+            List<FailureRecord> all = new ArrayList<>(failures == null ? List.of() : failures);
+            all.add(failure);
+            failures = all;
+            return this;
+        }
 
         /** Ends the running stage (if any) with {@code outcome}. */
         public Builder endStage(StageStatus outcome, String why, Instant now) {
@@ -250,7 +288,7 @@ public record Deployment(String id,
         }
 
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -122,7 +123,7 @@ public class DeploymentService {
     /** REST: a new deployment with a fresh id. */
     public SubmitResult submit(DeploymentRequest request) throws InterruptedException {
         String id = UUID.randomUUID().toString();
-        return submit(request, id, id, null);
+        return submit(request, id, id, null, null);
     }
 
     /** From the requests topic: same rules, plus DeploymentRejected for requests that will not run. */
@@ -136,7 +137,7 @@ public class DeploymentService {
         Object onConflict = overrides.remove("onConflict");
         DeploymentRequest request = new DeploymentRequest(r.target().application(), r.target().environment(),
                 r.version(), r.artifact(), r.strategy(), overrides, onConflict == null ? null : onConflict.toString());
-        SubmitResult result = submit(request, id, correlationId, meta);
+        SubmitResult result = submit(request, id, correlationId, meta, null);
         String reason = null;
         String field = null;
         if (result instanceof SubmitResult.Invalid invalid) {
@@ -161,8 +162,9 @@ public class DeploymentService {
         return "target " + active.target().key() + " already has active deployment " + active.id();
     }
 
-    private SubmitResult submit(DeploymentRequest raw, String id, String correlationId, Meta cause)
-            throws InterruptedException {
+    /** {@code pinned}: run with that earlier configuration instead of resolving it again (redeploy). */
+    private SubmitResult submit(DeploymentRequest raw, String id, String correlationId, Meta cause,
+                                PinnedConfig pinned) throws InterruptedException {
         List<Violation> violations = DeploymentRequestValidator.validate(raw);
         if (!violations.isEmpty()) {
             metrics.rejected("invalid");
@@ -184,7 +186,8 @@ public class DeploymentService {
                     metrics.rejected("conflict");
                     return new SubmitResult.Conflict(running);
                 }
-                Transition waiting = machine.queue(id, correlationId, request, running.id(), cause, Instant.now());
+                Transition waiting = machine.queue(id, correlationId, request, running.id(), cause, Instant.now(),
+                        pinned);
                 apply(waiting, false);
                 if (DeploymentRequest.SUPERSEDE.equals(request.onConflict())) {
                     // newest wins: earlier queued requests end too, and the running one is rolled back
@@ -197,7 +200,7 @@ public class DeploymentService {
                 return new SubmitResult.Accepted(now);
             }
             SlotPlan plan = SlotPlan.after(store.repository().latestTerminal(request.target()).orElse(null));
-            Transition accepted = machine.accept(id, correlationId, request, plan, cause, Instant.now());
+            Transition accepted = machine.accept(id, correlationId, request, plan, cause, Instant.now(), pinned);
             apply(accepted, false);
             Transition started = machine.start(accepted.after(), Instant.now());
             apply(started, false);
@@ -282,6 +285,17 @@ public class DeploymentService {
         }
         Deployment after = t.after();
         store.save(after);
+        int failuresBefore = t.before() == null ? 0 : t.before().failures().size();
+        for (FailureRecord f : after.failures().subList(Math.min(failuresBefore, after.failures().size()),
+                after.failures().size())) {
+            metrics.failure(f.type(), f.action());
+            LOG.infof("deployment %s %s: %s failure (%s) in %s, attempt %d: %s", after.id(), after.target().key(),
+                    f.type(), f.severity(), f.stage(), f.attempt(), f.actionTaken());
+        }
+        if (!t.statusChanged() && t.before() != null && !Objects.equals(t.before().stage(), after.stage())) {
+            LOG.infof("deployment %s %s %s, stage %s -> %s: %s", after.id(), after.target().key(), after.status(),
+                    t.before().stage(), after.stage(), t.reason());
+        }
         if (t.statusChanged()) {
             String from = t.before() == null ? "NEW" : t.before().status().name();
             LOG.infof("deployment %s %s %s -> %s: %s", after.id(), after.target().key(), from, after.status(),
@@ -345,7 +359,8 @@ public class DeploymentService {
 
     /**
      * A new deployment of an earlier SUCCEEDED deployment's version, artifact, strategy and overrides, for the same
-     * target ("roll back to an earlier revision").
+     * target ("roll back to an earlier revision"), with the earlier deployment's resolved configuration pinned
+     * (when it has one recorded): the config stage is skipped and the configHash is the earlier one.
      *
      * @return empty when the deployment is unknown
      * @throws ActionNotAllowedException when it did not succeed
@@ -361,7 +376,10 @@ public class DeploymentService {
             throw new ActionNotAllowedException("deployment " + id + " is " + e.status()
                     + ": only a SUCCEEDED deployment can be deployed again");
         }
+        // the exact configuration it ran with (same hash), not a fresh resolution of today's files
+        PinnedConfig pinned = PinnedConfig.of(e);
+        String newId = UUID.randomUUID().toString();
         return Optional.of(submit(new DeploymentRequest(e.target().application(), e.target().environment(),
-                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict)));
+                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict), newId, newId, null, pinned));
     }
 }

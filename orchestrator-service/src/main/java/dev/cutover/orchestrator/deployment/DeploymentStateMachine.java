@@ -4,6 +4,7 @@ import dev.cutover.events.Command;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigRejected;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentEvent;
 import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.DeploymentStatus;
@@ -18,6 +19,9 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
+import dev.cutover.orchestrator.failure.Classification;
+import dev.cutover.orchestrator.failure.Classifier;
+import dev.cutover.orchestrator.failure.FailureType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +95,14 @@ public final class DeploymentStateMachine {
     /** A new deployment, PENDING: saved and announced before anything is commanded. */
     public Transition accept(String id, String correlationId, DeploymentRequest request, SlotPlan plan, Meta cause,
                              Instant now) {
-        Deployment d = newDeployment(id, correlationId, request, now).status(PENDING).reason("accepted").build();
+        return accept(id, correlationId, request, plan, cause, now, null);
+    }
+
+    /** As {@link #accept}; with {@code pinned} the deployment runs with that configuration and skips the config stage. */
+    public Transition accept(String id, String correlationId, DeploymentRequest request, SlotPlan plan, Meta cause,
+                             Instant now, PinnedConfig pinned) {
+        Deployment d = pin(newDeployment(id, correlationId, request, now), pinned).status(PENDING).reason("accepted")
+                .build();
         d = planned(d, plan);
         DeploymentAccepted accepted = new DeploymentAccepted(meta(d, cause, now), d.target(), d.version(),
                 d.strategy());
@@ -101,10 +112,15 @@ public final class DeploymentStateMachine {
     /** A new deployment that waits for the target's active one to end (onConflict queue or supersede). */
     public Transition queue(String id, String correlationId, DeploymentRequest request, String behind, Meta cause,
                             Instant now) {
+        return queue(id, correlationId, request, behind, cause, now, null);
+    }
+
+    public Transition queue(String id, String correlationId, DeploymentRequest request, String behind, Meta cause,
+                            Instant now, PinnedConfig pinned) {
         String reason = "queued behind deployment " + behind
                 + (DeploymentRequest.SUPERSEDE.equals(request.onConflict()) ? " (superseding it)" : "");
-        Deployment d = newDeployment(id, correlationId, request, now).status(QUEUED).reason(reason).stage("queue")
-                .build();
+        Deployment d = pin(newDeployment(id, correlationId, request, now), pinned).status(QUEUED).reason(reason)
+                .stage("queue").build();
         List<Message> out = List.of(
                 new DeploymentAccepted(meta(d, cause, now), d.target(), d.version(), d.strategy()),
                 new DeploymentStatusChanged(meta(d, cause, now), d.target(), d.version(), QUEUED, "queue", reason));
@@ -116,6 +132,11 @@ public final class DeploymentStateMachine {
         return new Deployment.Builder().id(id).target(request.target()).version(request.version())
                 .artifact(request.artifact()).strategy(request.strategy()).overrides(request.overrides())
                 .onConflict(request.onConflict()).correlationId(correlationId).createdAt(now).updatedAt(now);
+    }
+
+    private static Deployment.Builder pin(Deployment.Builder b, PinnedConfig pinned) {
+        return pinned == null ? b : b.configHash(pinned.configHash()).config(pinned.config())
+                .provenance(pinned.provenance()).configPinnedFrom(pinned.fromDeploymentId());
     }
 
     private static Deployment planned(Deployment d, SlotPlan plan) {
@@ -133,8 +154,36 @@ public final class DeploymentStateMachine {
         if (d.status() != PENDING) {
             return Transition.ignored(d);
         }
+        if (pinned(d)) {
+            return configured(d, null, now, pinnedReason(d));
+        }
         String reason = "resolving configuration for " + d.version();
         return advance(d, null, now, StageStatus.SUCCEEDED, CONFIGURING, reason, b -> b);
+    }
+
+    private static boolean pinned(Deployment d) {
+        return d.configPinnedFrom() != null && d.config() != null;
+    }
+
+    private static String pinnedReason(Deployment d) {
+        return "configuration pinned to " + d.configHash() + " from deployment " + d.configPinnedFrom();
+    }
+
+    /**
+     * The configuration is known ({@code d.config()}): run the strategy's first step with it, or FAILED when the
+     * orchestrator cannot run with it.
+     */
+    private Transition configured(Deployment d, Meta cause, Instant now, String reason) {
+        RunSettings settings;
+        try {
+            settings = RunSettings.from(d.config());
+        } catch (IllegalArgumentException e) {
+            String why = "invalid configuration: " + e.getMessage();
+            FailureRecord f = FailureRecord.of(Classifier.configuration(), "stopped: fix the configuration",
+                    FailureRecord.STOP, d.attempt(), Stage.CONFIG, why, now);
+            return advance(d, cause, now, StageStatus.FAILED, FAILED, why, b -> b.addFailure(f));
+        }
+        return strategy(d).begin(this, d.edit().settings(settings).build(), cause, now, reason);
     }
 
     /** QUEUED → CONFIGURING, on the slots that serve the target now. */
@@ -143,28 +192,33 @@ public final class DeploymentStateMachine {
             return Transition.ignored(d);
         }
         Deployment planned = planned(d, plan);
+        if (pinned(planned)) {
+            return configured(planned, null, now, "target free: " + pinnedReason(planned));
+        }
         String reason = "target free: resolving configuration for " + d.version();
         return advance(planned, null, now, StageStatus.SUCCEEDED, CONFIGURING, reason, b -> b);
     }
 
     // ---- agent events --------------------------------------------------------------------------------------
 
+    /**
+     * An agent event. A failure it reports is classified and recorded with what was done about it (the retry path
+     * records its own, with the attempt it scheduled).
+     */
     public Transition on(Deployment d, Event event, Instant now) {
+        Transition t = dispatch(d, event, now);
+        return classified(t, d, Classifier.of(event, trafficMoved(d)), now);
+    }
+
+    private Transition dispatch(Deployment d, Event event, Instant now) {
         Meta cause = event.meta();
         DeploymentStrategy strategy = strategy(d);
         switch (d.status()) {
             case CONFIGURING -> {
                 if (event instanceof ConfigResolved resolved) {
-                    RunSettings settings;
-                    try {
-                        settings = RunSettings.from(resolved.config());
-                    } catch (IllegalArgumentException e) {
-                        return advance(d, cause, now, StageStatus.FAILED, FAILED,
-                                "invalid configuration: " + e.getMessage(), b -> b.configHash(resolved.configHash()));
-                    }
-                    Deployment configured = d.edit().settings(settings).configHash(resolved.configHash()).build();
-                    return strategy.begin(this, configured, cause, now,
-                            "configuration resolved (" + resolved.configHash() + ")");
+                    Deployment withConfig = d.edit().configHash(resolved.configHash()).config(resolved.config())
+                            .provenance(resolved.provenance()).build();
+                    return configured(withConfig, cause, now, "configuration resolved (" + resolved.configHash() + ")");
                 }
                 if (event instanceof ConfigRejected rejected) {
                     return advance(d, cause, now, StageStatus.FAILED, FAILED,
@@ -316,6 +370,14 @@ public final class DeploymentStateMachine {
         if (d.terminal() || stage == null) {
             return Transition.ignored(d);
         }
+        if (Stage.RETRY.equals(stage.name())) {
+            return stage.deadline() == null || now.isBefore(stage.deadline()) ? Transition.ignored(d) : retryNow(d, now);
+        }
+        Transition t = overdue(d, stage, now);
+        return classified(t, d, Classifier.timeout(stage.name(), trafficMoved(d)), now);
+    }
+
+    private Transition overdue(Deployment d, Stage stage, Instant now) {
         if (stage.pipeline() != null && d.settings() != null && d.status() != PAUSED && d.status() != AWAITING_APPROVAL
                 && d.status() != ROLLING_BACK && d.status() != CLEANING_UP) {
             Long limitMs = d.settings().rollout().pipelineTimeoutsMs().get(stage.pipeline());
@@ -486,6 +548,12 @@ public final class DeploymentStateMachine {
      */
     Transition go(Deployment d, Meta cause, Instant now, StageStatus stageOutcome, DeploymentStatus next,
                   String stage, String reason, UnaryOperator<Deployment.Builder> changes) {
+        return go(d, cause, now, stageOutcome, next, stage, reason, null, changes);
+    }
+
+    /** As above; {@code deadline} (when not null) replaces the stage's configured timeout. */
+    Transition go(Deployment d, Meta cause, Instant now, StageStatus stageOutcome, DeploymentStatus next,
+                  String stage, String reason, Instant deadline, UnaryOperator<Deployment.Builder> changes) {
         Deployment.Builder b = d.edit().endStage(stageOutcome, reason, now);
         if (next != CLEANING_UP) {
             b.cleanup(null);
@@ -496,18 +564,146 @@ public final class DeploymentStateMachine {
         b = changes.apply(b).status(next).reason(reason).updatedAt(now);
         if (stage != null) {
             Deployment sofar = b.build();
-            Duration timeout = timeouts.of(stage, sofar.settings());
-            b.startStage(stage, now, timeout == null ? null : now.plus(timeout), Pipeline.of(sofar, stage));
+            Duration timeout = deadline != null ? null : timeouts.of(stage, sofar.settings());
+            b.startStage(stage, now, deadline != null ? deadline : timeout == null ? null : now.plus(timeout),
+                    Pipeline.of(sofar, stage));
         }
         Deployment after = b.build();
         List<Message> out = new ArrayList<>();
         out.add(new DeploymentStatusChanged(meta(after, cause, now), after.target(), after.version(), next,
-                after.stage() == null ? "accept" : after.stage(), reason));
+                after.stage() == null ? "accept" : after.stage(), reason, causingFailure(d, after)));
         Command command = commandFor(after, meta(after, cause, now));
         if (command != null) {
             out.add(command);
         }
         return new Transition(d, after, out, reason);
+    }
+
+    // ---- failures and recovery ------------------------------------------------------------------------------
+
+    /**
+     * A failure before traffic moved (provision, verify). Recoverable and attempts left: release what the attempt
+     * left and provision again after the policy's delay (PROVISIONING, stage retry, its deadline the retry time).
+     * Otherwise release the new slot, then FAILED.
+     */
+    Transition failedBeforeSwitch(Deployment d, Meta cause, Instant now, String why, Classification c) {
+        RecoveryPolicy policy = d.settings() == null ? RecoveryPolicy.DEFAULTS : d.settings().recovery();
+        int attempt = d.attempt();
+        int max = policy.maxAttempts();
+        if (c.recoverable() && attempt < max) {
+            Duration delay = Duration.ofMillis(policy.delayMs(c.type(), d.stage()));
+            int next = attempt + 1;
+            String action = "retry " + next + "/" + max + " in " + format(delay);
+            FailureRecord f = FailureRecord.of(c, action, FailureRecord.RETRY, attempt, d.stage(), why, now);
+            return go(d, cause, now, StageStatus.FAILED, PROVISIONING, Stage.RETRY, action + " after: " + why,
+                    now.plus(delay), b -> b.attempt(next).addFailure(f));
+        }
+        String action;
+        String reason = why;
+        if (c.type() == FailureType.CONFIGURATION_ERROR) {
+            action = "stopped: fix the configuration; releasing " + d.slot();
+        } else if (c.recoverable()) {
+            action = "releasing " + d.slot() + "; no attempts left (" + attempt + "/" + max + ")";
+            reason = max > 1 ? why + " (attempt " + attempt + "/" + max + ", no attempts left)" : why;
+        } else {
+            action = "releasing " + d.slot() + "; not retried";
+        }
+        FailureRecord f = FailureRecord.of(c, action, c.type() == FailureType.CONFIGURATION_ERROR ? FailureRecord.STOP
+                : FailureRecord.RELEASE, attempt, d.stage(), reason, now);
+        String ended = reason;
+        return go(d, cause, now, StageStatus.FAILED, CLEANING_UP, Stage.CLEANUP, ended,
+                b -> b.cleanup(new CleanupPlan(d.slot(), FAILED, ended)).addFailure(f));
+    }
+
+    /** The retry time came: provision the same slot and version again (the strategy's PROVISIONING command). */
+    private Transition retryNow(Deployment d, Instant now) {
+        int max = d.settings() == null ? RecoveryPolicy.DEFAULTS.maxAttempts() : d.settings().recovery().maxAttempts();
+        return go(d, null, now, StageStatus.SUCCEEDED, PROVISIONING, Stage.PROVISION,
+                "attempt " + d.attempt() + "/" + max + ": provisioning " + d.slot() + " with " + d.version()
+                        + " again", b -> b);
+    }
+
+    /** Traffic may be on the new version: from the switch on (or any confirmed weights). */
+    static boolean trafficMoved(Deployment d) {
+        return switch (d.status()) {
+            case QUEUED, PENDING, CONFIGURING, PROVISIONING, VERIFYING -> false;
+            case CLEANING_UP -> !d.weights().isEmpty();
+            default -> true;
+        };
+    }
+
+    /**
+     * Records {@code c} on a transition the failure caused (rollback, release, pause for a manual rollback, stop, or
+     * the end of a cleanup), unless the transition recorded one itself; the status event carries it.
+     */
+    private Transition classified(Transition t, Deployment before, Classification c, Instant now) {
+        if (c == null || !t.changed() || t.after().failures().size() > before.failures().size()) {
+            return t;
+        }
+        Deployment a = t.after();
+        String action;
+        String kind;
+        switch (a.status()) {
+            case ROLLING_BACK -> {
+                action = "rollback (" + (a.rollbackPlan() == null ? ROLLBACK_STRATEGY : a.rollbackPlan().strategy())
+                        + ")";
+                kind = FailureRecord.ROLLBACK;
+            }
+            case CLEANING_UP -> {
+                if (a.cleanup() == null || a.cleanup().outcome() == SUCCEEDED) {
+                    return t;
+                }
+                action = "releasing " + a.cleanup().slot() + (trafficMoved(before)
+                        ? " (first deployment: no stable version to roll back to)" : "") + "; not retried";
+                kind = FailureRecord.RELEASE;
+            }
+            case PAUSED -> {
+                if (a.hold() == null || !Hold.MANUAL_ROLLBACK.equals(a.hold().kind())) {
+                    return t;
+                }
+                action = "paused: waiting for an operator to roll back";
+                kind = FailureRecord.PAUSE;
+            }
+            case FAILED -> {
+                action = switch (c.type()) {
+                    case CONFIGURATION_ERROR -> "stopped: fix the configuration";
+                    case ROLLBACK_FAILURE -> "stopped: manual intervention needed";
+                    default -> "stopped";
+                };
+                kind = FailureRecord.STOP;
+            }
+            default -> {
+                if (before.status() != CLEANING_UP || !a.terminal()) {
+                    return t;
+                }
+                action = "none: the deployment still ends " + a.status();
+                kind = FailureRecord.NONE;
+            }
+        }
+        FailureRecord f = FailureRecord.of(c, action, kind, before.attempt(), before.stage(), t.reason(), now);
+        Deployment after = a.edit().addFailure(f).build();
+        List<Message> out = t.messages().stream().map(m -> m instanceof DeploymentStatusChanged s
+                ? (Message) new DeploymentStatusChanged(s.meta(), s.target(), s.version(), s.status(), s.stage(),
+                s.reason(), f.toEvent()) : m).toList();
+        return new Transition(t.before(), after, out, t.reason());
+    }
+
+    /**
+     * The failure a status change is caused by: one recorded by this transition, or, when a deployment ends FAILED or
+     * ROLLED_BACK after the cleanup or rollback a failure started, that failure.
+     */
+    private static DeploymentEvent.Failure causingFailure(Deployment before, Deployment after) {
+        FailureRecord last = after.lastFailure();
+        if (last == null) {
+            return null;
+        }
+        if (after.failures().size() > before.failures().size()) {
+            return last.toEvent();
+        }
+        boolean endsAfterFailure = (after.status() == FAILED || after.status() == ROLLED_BACK)
+                && (before.status() == CLEANING_UP || before.status() == ROLLING_BACK)
+                && !FailureRecord.RETRY.equals(last.action()) && !FailureRecord.NONE.equals(last.action());
+        return endsAfterFailure ? last.toEvent() : null;
     }
 
     static String stageOf(DeploymentStatus status) {

@@ -36,7 +36,7 @@ public final class Pipeline {
     static String of(Deployment d, String stage) {
         boolean rolling = d.rolling() != null;
         return switch (stage) {
-            case Stage.CONFIG -> PROVISION;
+            case Stage.CONFIG, Stage.RETRY -> PROVISION;
             case Stage.PROVISION -> rolling ? DEPLOY : PROVISION;
             case Stage.VERIFY, Stage.RELEASE -> DEPLOY;
             case Stage.SWITCH -> rolling ? DEPLOY
@@ -55,12 +55,12 @@ public final class Pipeline {
         };
     }
 
-    /** Time spent so far in a pipeline stage's fine stages, pauses excluded. */
+    /** Time spent so far in a pipeline stage's fine stages, pauses and retry waits excluded. */
     static Duration spent(Deployment d, String pipelineStage, Instant now) {
         Duration total = Duration.ZERO;
         for (Stage s : d.stages()) {
             if (pipelineStage.equals(s.pipeline()) && !Stage.PAUSE.equals(s.name())
-                    && !Stage.APPROVAL.equals(s.name())) {
+                    && !Stage.APPROVAL.equals(s.name()) && !Stage.RETRY.equals(s.name())) {
                 total = total.plus(Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : now));
             }
         }

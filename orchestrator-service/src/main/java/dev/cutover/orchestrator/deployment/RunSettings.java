@@ -16,14 +16,21 @@ import java.util.Map;
  * ({@code "router.port": 18080}) since the config-service may publish either shape.
  */
 public record RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
-                          RolloutSettings rollout) {
+                          RolloutSettings rollout, RecoveryPolicy recovery) {
 
     public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health) {
-        this(routerPort, environment, health, RolloutSettings.DEFAULTS);
+        this(routerPort, environment, health, RolloutSettings.DEFAULTS, RecoveryPolicy.DEFAULTS);
+    }
+
+    public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
+                       RolloutSettings rollout) {
+        this(routerPort, environment, health, rollout, RecoveryPolicy.DEFAULTS);
     }
 
     public RunSettings {
         rollout = rollout == null ? RolloutSettings.DEFAULTS : rollout;
+        // snapshots written before recovery existed have none
+        recovery = recovery == null ? RecoveryPolicy.DEFAULTS : recovery;
     }
 
     /** Where the router's per-backend metrics are read: its admin port is the router port + 1. */
@@ -51,7 +58,14 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                 number(c, "health.max-wait-ms", d.maxWaitMs()),
                 (int) number(c, "health.failure-threshold", d.failureThreshold()),
                 number(c, "health.monitor-window-ms", d.monitorWindowMs()));
-        return new RunSettings((int) routerPort, environment(lookup(c, "app.env")), health, rollout(c));
+        return new RunSettings((int) routerPort, environment(lookup(c, "app.env")), health, rollout(c), recovery(c));
+    }
+
+    static RecoveryPolicy recovery(Map<String, Object> c) {
+        RecoveryPolicy d = RecoveryPolicy.DEFAULTS;
+        return new RecoveryPolicy((int) positive(c, "recovery.max-attempts", d.maxAttempts()),
+                number(c, "recovery.infrastructure-retry-delay-ms", d.infrastructureRetryDelayMs()),
+                number(c, "recovery.application-retry-delay-ms", d.applicationRetryDelayMs()));
     }
 
     static RolloutSettings rollout(Map<String, Object> c) {

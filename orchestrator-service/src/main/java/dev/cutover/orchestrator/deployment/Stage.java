@@ -13,6 +13,8 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
 
     public static final String CONFIG = "config";
     public static final String PROVISION = "provision";
+    /** Waiting to provision again after a recoverable failure before the switch; its deadline is the retry time. */
+    public static final String RETRY = "retry";
     public static final String VERIFY = "verify";
     public static final String SWITCH = "switch";
     public static final String ANALYSIS = "analysis";

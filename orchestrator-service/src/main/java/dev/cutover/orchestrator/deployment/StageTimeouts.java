@@ -41,7 +41,7 @@ public record StageTimeouts(Duration config, Duration provision, Duration verify
                 yield Duration.ofMillis(a.windowMs() + (long) a.maxExtensions() * a.extensionMs()).plus(analysisGrace);
             }
             case Stage.APPROVAL -> Duration.ofMillis(rollout.approvalTimeoutMs());
-            case Stage.PAUSE -> null;
+            case Stage.PAUSE, Stage.RETRY -> null;
             case Stage.CLEANUP, Stage.RELEASE -> cleanup;
             case Stage.ROLLBACK -> rollback;
             default -> throw new IllegalArgumentException("unknown stage " + stage);

@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Deployment outcomes and durations. Labels are bounded: outcome, stage, rejection kind. */
+/** Deployment outcomes and durations. Labels are bounded: outcome, stage, rejection kind, failure type and action. */
 @Startup
 @ApplicationScoped
 public class DeploymentMetrics {
@@ -41,6 +41,11 @@ public class DeploymentMetrics {
                 .publishPercentileHistogram(false)
                 .register(registry)
                 .record(Duration.between(d.createdAt(), d.updatedAt()));
+    }
+
+    /** type: a FailureType; action: retry, rollback, release, pause, stop or none (both bounded). */
+    public void failure(String type, String action) {
+        registry.counter("cutover.failures", "type", type, "action", action).increment();
     }
 
     public void stageTimedOut(String stage) {

@@ -34,10 +34,12 @@ final class Fixtures {
         return new Meta("m-" + System.nanoTime(), ID, "c-1", null, T0);
     }
 
+    /** Retries off (recovery.max-attempts 1): the tables here describe a single attempt; see RecoveryTest. */
     static Map<String, Object> config() {
         return Map.of("router", Map.of("port", 18080),
                 "app", Map.of("env", Map.of("GREETING", "hi", "WORKERS", 4)),
-                "health", Map.of("max-wait-ms", 10000, "monitor-window-ms", 2000));
+                "health", Map.of("max-wait-ms", 10000, "monitor-window-ms", 2000),
+                "recovery", Map.of("max-attempts", 1));
     }
 
     static ConfigResolved configResolved() {

@@ -95,8 +95,10 @@ class ResumeAfterRestartTest {
             d = sm.start(d, at).after();
             Meta m = new Meta(UUID.randomUUID().toString(), id, id, null, at);
             List<dev.cutover.events.Event> path = List.of(
+                    // retries off: the expired verify stage is expected to end the deployment
                     new ConfigResolved(m, target, "sha256:resume", Map.of("router", Map.of("port", 18100),
-                            "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300))),
+                            "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300),
+                            "recovery", Map.of("max-attempts", 1))),
                     new SlotProvisioned(m, target, "blue", "1.0.0", URL, "i-1"),
                     new HealthCheckCompleted(m, target, "blue", "pre-switch", true, null, 3, List.of()),
                     new TrafficShifted(m, target, Map.of("blue", 100), null, "switch"));

@@ -113,12 +113,13 @@ class CanaryFlowTest {
         // rollback never re-runs analysis: exactly the two steps' analyses were asked for
         assertEquals(2, kafka.messages(id).stream().filter(RunAnalysis.class::isInstance).count());
 
-        // roll back to the earlier successful revision, as a new deployment
+        // roll back to the earlier successful revision, as a new deployment with its configuration pinned
         String again = given().contentType(ContentType.JSON).body("{}").when()
                 .post("/deployments/" + first + "/redeploy").then().statusCode(202)
                 .body("version", equalTo("1.0.0"))
                 .body("strategy", equalTo("canary"))
-                .body("status", equalTo("CONFIGURING"))
+                .body("status", equalTo("PROVISIONING"))
+                .body("configPinnedFrom", equalTo(first))
                 .extract().path("id");
         assertTrue(!again.equals(first));
         given().contentType(ContentType.JSON).when().post("/deployments/" + again + "/abort").then().statusCode(202)

@@ -1,0 +1,5 @@
+package dev.cutover.orchestrator.failure;
+
+public enum Severity {
+    LOW, MEDIUM, HIGH, CRITICAL
+}

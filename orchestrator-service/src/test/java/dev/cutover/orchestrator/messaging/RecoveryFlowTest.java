@@ -1,0 +1,113 @@
+package dev.cutover.orchestrator.messaging;
+
+import dev.cutover.events.ConfigCommand.ResolveConfig;
+import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.Target;
+import dev.cutover.orchestrator.testing.TestKafka;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.awaitStatus;
+import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.post;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A failed first attempt is retried after the configured delay, on a real broker; the test plays the agents. */
+@QuarkusTest
+class RecoveryFlowTest {
+
+    private static final String INSTANCE = "http://127.0.0.1:41011";
+
+    private TestKafka kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new TestKafka();
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void provisioningFailureIsRetriedThenSucceeds() {
+        String id = post("flow-retry", "1.0.0");
+        Target target = new Target("flow-retry", "test");
+        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:retry", Map.of(
+                "router", Map.of("port", 18095),
+                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300),
+                "recovery", Map.of("max-attempts", 3, "infrastructure-retry-delay-ms", 500))));
+
+        ProvisionSlot first = kafka.await(ProvisionSlot.class, id);
+        kafka.send(new ProvisioningFailed(Meta.causedBy(first.meta()), target, "blue", "provision",
+                "process exited with code 1"));
+
+        // the failed attempt's leftovers are released, then the slot is provisioned again after the delay
+        ReleaseSlot release = kafka.await(ReleaseSlot.class, id, r -> "retry".equals(r.reason()));
+        assertEquals("blue", release.slot());
+        DeploymentStatusChanged retrying = kafka.await(DeploymentStatusChanged.class, id, e -> e.failure() != null);
+        assertEquals(DeploymentStatus.PROVISIONING, retrying.status());
+        assertEquals("INFRASTRUCTURE_FAILURE", retrying.failure().type());
+        assertTrue(retrying.reason().startsWith("retry 2/3 in 0.5s after: provisioning slot blue failed"),
+                retrying.reason());
+        kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target, "blue", "retry"));
+        await().atMost(TestKafka.WAIT).until(() -> kafka.messages(id).stream()
+                .filter(ProvisionSlot.class::isInstance).count() == 2);
+        ProvisionSlot second = kafka.messages(id).stream().filter(ProvisionSlot.class::isInstance)
+                .map(ProvisionSlot.class::cast).toList().get(1);
+        assertEquals(first.slot(), second.slot());
+        assertEquals(first.version(), second.version());
+        assertTrue(second.meta().occurredAt().isAfter(retrying.meta().occurredAt().plusMillis(400)),
+                "not before the retry delay");
+
+        kafka.send(new SlotProvisioned(Meta.causedBy(second.meta()), target, "blue", "1.0.0", INSTANCE, "i-2"));
+        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, "blue", "pre-switch", true, null, 3,
+                List.of()));
+        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id);
+        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), null, "switch"));
+        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "blue", "post-switch", true, null, 3,
+                List.of()));
+
+        awaitStatus(id, DeploymentStatus.SUCCEEDED);
+        given().when().get("/deployments/" + id).then()
+                .body("attempt", equalTo(2))
+                .body("failures", hasSize(1))
+                .body("failures[0].type", equalTo("INFRASTRUCTURE_FAILURE"))
+                .body("failures[0].severity", equalTo("MEDIUM"))
+                .body("failures[0].recoverable", equalTo(true))
+                .body("failures[0].actionTaken", containsString("retry 2/3"))
+                .body("failures[0].attempt", equalTo(1))
+                .body("failures[0].stage", equalTo("provision"))
+                .body("failures[0].reason", containsString("process exited with code 1"))
+                .body("stages.name", org.hamcrest.Matchers.contains("config", "provision", "retry", "provision",
+                        "verify", "switch", "monitor"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("cutover_failures_total{action=\"retry\",type=\"INFRASTRUCTURE_FAILURE\"}"));
+    }
+}
