@@ -335,10 +335,19 @@ public final class AnalysisJudge {
             }
             double c = (double) o.canary().requests() / canaryWeight;
             double b = (double) o.baseline().requests() / (100 - canaryWeight);
-            boolean failed = exceeds(ratio * b, c);
+            // The router picks a backend per request at random by weight, so the canary's count is binomial:
+            // a shortfall within 3 standard deviations of its expected share is chance, not a slow canary.
+            long n = o.canary().requests() + o.baseline().requests();
+            double p = canaryWeight / 100.0;
+            double noiseFloor = n * p - 3 * Math.sqrt(n * p * (1 - p));
+            boolean belowRatio = exceeds(ratio * b, c);
+            boolean failed = belowRatio && o.canary().requests() < noiseFloor;
             String detail = String.format(Locale.ROOT, "%s %s %s x %s requests per weight point (canary %d at weight %d,"
-                            + " baseline %d at weight %d)", fmt(c), failed ? "<" : ">=", fmt(ratio), fmt(b),
-                    o.canary().requests(), canaryWeight, o.baseline().requests(), 100 - canaryWeight);
+                            + " baseline %d at weight %d)", fmt(c), belowRatio ? "<" : ">=", fmt(ratio), fmt(b),
+                    o.canary().requests(), canaryWeight, o.baseline().requests(), 100 - canaryWeight)
+                    + (belowRatio && !failed ? String.format(Locale.ROOT, "; within chance of weighted routing"
+                    + " (%d requests is not below %.1f, 3 standard deviations under the expected share)",
+                    o.canary().requests(), noiseFloor) : "");
             return new RuleOutcome(THROUGHPUT_RELATIVE, failed ? FAIL : PASS, round(c, 3), round(b, 3), ratio, detail);
         }
 

@@ -99,10 +99,15 @@ class AnalysisJudgeTest {
                         "latency-p95-relative=FAIL"),
                 Arguments.of("p95 exactly 2000 ms", m(250, 0, 2000), m(750, 0, 1700), 25, ok, PASS, null,
                         "latency-p95-absolute=PASS"),
-                Arguments.of("throughput exactly 0.8 x", m(80, 0, 40), m(100, 0, 40), 50, ok, PASS, null,
+                Arguments.of("throughput exactly 0.8 x", m(8000, 0, 40), m(10000, 0, 40), 50, ok, PASS, null,
                         "throughput-relative=PASS"),
-                Arguments.of("throughput just under 0.8 x", m(79, 0, 40), m(100, 0, 40), 50, ok, FAIL, "throughput-relative",
+                Arguments.of("throughput just under 0.8 x", m(7999, 0, 40), m(10000, 0, 40), 50, ok, FAIL, "throughput-relative",
                         "throughput-relative=FAIL"),
+                // weighted routing is random: 50 of 1300 at 5 % (expected 65, sd 7.9) is chance, not a slow canary
+                Arguments.of("throughput shortfall within chance", m(50, 0, 40), m(1250, 0, 40), 5, ok, PASS, null,
+                        "throughput-relative=PASS"),
+                Arguments.of("throughput shortfall beyond chance", m(50, 0, 40), m(3000, 0, 40), 5, ok, FAIL,
+                        "throughput-relative", "throughput-relative=FAIL"),
                 Arguments.of("exactly minSamples on both sides", m(50, 0, 40), m(50, 0, 40), 50, ok, PASS, null,
                         "min-samples=PASS"),
                 // health
