@@ -35,6 +35,8 @@ import java.util.Map;
  * @param config        the resolved configuration it runs with (secret references only, never values)
  * @param provenance    dotted key → the layer that set it (base, environment:&lt;name&gt;, overrides), when known
  * @param configPinnedFrom the deployment whose resolved configuration was reused (redeploy), instead of resolving
+ * @param stableArtifact the stable version's artifact, when known (rolling: restores released old instances)
+ * @param stableEnvironment the stable version's instance environment, when known (with {@code stableArtifact})
  */
 public record Deployment(String id,
                          Target target,
@@ -73,9 +75,12 @@ public record Deployment(String id,
                          List<FailureRecord> failures,
                          Map<String, Object> config,
                          Map<String, String> provenance,
-                         String configPinnedFrom) {
+                         String configPinnedFrom,
+                         String stableArtifact,
+                         Map<String, String> stableEnvironment) {
 
     public Deployment {
+        stableEnvironment = stableEnvironment == null ? null : Map.copyOf(stableEnvironment);
         attempt = Math.max(1, attempt);
         failures = failures == null ? List.of() : List.copyOf(failures);
         overrides = overrides == null ? Map.of() : overrides;
@@ -163,6 +168,8 @@ public record Deployment(String id,
         private Map<String, Object> config;
         private Map<String, String> provenance;
         private String configPinnedFrom;
+        private String stableArtifact;
+        private Map<String, String> stableEnvironment;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -207,6 +214,8 @@ public record Deployment(String id,
             config = d.config;
             provenance = d.provenance;
             configPinnedFrom = d.configPinnedFrom;
+            stableArtifact = d.stableArtifact;
+            stableEnvironment = d.stableEnvironment;
             stages = new ArrayList<>(d.stages);
         }
 
@@ -246,6 +255,8 @@ public record Deployment(String id,
         public Builder config(Map<String, Object> v) { config = v; return this; }
         public Builder provenance(Map<String, String> v) { provenance = v; return this; }
         public Builder configPinnedFrom(String v) { configPinnedFrom = v; return this; }
+        public Builder stableArtifact(String v) { stableArtifact = v; return this; }
+        public Builder stableEnvironment(Map<String, String> v) { stableEnvironment = v; return this; }
 
         public Builder addFailure(FailureRecord failure) {
             List<FailureRecord> all = new ArrayList<>(failures == null ? List.of() : failures);
@@ -288,7 +299,7 @@ public record Deployment(String id,
         }
 
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment);
         }
     }
 }

@@ -146,6 +146,7 @@ public final class DeploymentStateMachine {
         boolean rolling = Strategies.ROLLING.equals(d.strategy());
         return d.edit().slot(rolling ? null : plan.slot()).stableSlot(plan.stableSlot())
                 .stableVersion(plan.stableVersion()).stableUrl(plan.stableUrl()).stableSlots(plan.stableSlots())
+                .stableArtifact(plan.stableArtifact()).stableEnvironment(plan.stableEnvironment())
                 .build();
     }
 
@@ -401,7 +402,9 @@ public final class DeploymentStateMachine {
             case CONFIGURING -> advance(d, null, now, StageStatus.FAILED, FAILED, reason, b -> b);
             case CLEANING_UP -> d.rolling() != null ? RollingStrategy.endCleanup(this, d, null, now, reason)
                     : endCleanup(d, null, now, reason);
-            case ROLLING_BACK -> advance(d, null, now, StageStatus.FAILED, FAILED,
+            case ROLLING_BACK -> d.rolling() != null && Stage.RESTORE.equals(d.stage())
+                    ? RollingStrategy.restoreFailed(this, d, null, now, reason)
+                    : advance(d, null, now, StageStatus.FAILED, FAILED,
                     reason + " (rolling back after: " + d.reason() + ")", b -> b);
             case AWAITING_APPROVAL -> rollBack(d, null, now, reason, Trigger.FAILURE);
             case PAUSED, QUEUED, PENDING -> Transition.ignored(d);

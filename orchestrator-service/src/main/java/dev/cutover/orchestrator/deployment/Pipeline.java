@@ -46,7 +46,7 @@ public final class Pipeline {
             case Stage.APPROVAL -> PROMOTE;
             case Stage.CLEANUP -> d.cleanup() != null && d.cleanup().outcome() == dev.cutover.events.DeploymentStatus.SUCCEEDED
                     && d.rolling() == null ? PROMOTE : ROLLBACK;
-            case Stage.ROLLBACK -> ROLLBACK;
+            case Stage.ROLLBACK, Stage.RESTORE -> ROLLBACK;
             case Stage.PAUSE -> {
                 Stage current = d.stages().isEmpty() ? null : d.stages().get(d.stages().size() - 1);
                 yield current == null || current.pipeline() == null ? DEPLOY : current.pipeline();

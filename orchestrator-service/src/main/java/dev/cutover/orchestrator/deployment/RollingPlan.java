@@ -14,16 +14,20 @@ import java.util.Map;
  * @param victim    the old instance being taken out (weight 0, then released), or null
  * @param urls      instance url by new slot
  * @param toRelease on failure: new instances still to release
+ * @param restoring on failure, before traffic moves back: the released old instance being provisioned again with
+ *                  the stable version (its url in {@code urls} once provisioned), or null
+ * @param restored  old instances provisioned again and healthy (they are in {@code oldSlots} too)
  */
 public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavailable, List<String> oldSlots,
                           List<String> newSlots, String pending, String victim, Map<String, String> urls,
-                          List<String> toRelease) {
+                          List<String> toRelease, String restoring, List<String> restored) {
 
     public RollingPlan {
         oldSlots = oldSlots == null ? List.of() : List.copyOf(oldSlots);
         newSlots = newSlots == null ? List.of() : List.copyOf(newSlots);
         urls = urls == null ? Map.of() : Map.copyOf(urls);
         toRelease = toRelease == null ? List.of() : List.copyOf(toRelease);
+        restored = restored == null ? List.of() : List.copyOf(restored);
     }
 
     public boolean surge() {
@@ -72,7 +76,12 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
     RollingPlan with(List<String> oldSlots, List<String> newSlots, String pending, String victim,
                      Map<String, String> urls, List<String> toRelease) {
         return new RollingPlan(prefix, total, maxSurge, maxUnavailable, oldSlots, newSlots, pending, victim, urls,
-                toRelease);
+                toRelease, restoring, restored);
+    }
+
+    RollingPlan restore(String restoring, List<String> restored) {
+        return new RollingPlan(prefix, total, maxSurge, maxUnavailable, oldSlots, newSlots, pending, victim, urls,
+                toRelease, restoring, restored);
     }
 
     RollingPlan withUrl(String slot, String url) {

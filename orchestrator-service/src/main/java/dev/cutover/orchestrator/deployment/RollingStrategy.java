@@ -38,9 +38,12 @@ import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlo
  * its replacement is provisioned, checked and given its share. Weights are equal across serving instances and sum
  * to 100.
  * <p>
- * A failure rolls back what was replaced: all traffic back to the old instances still running, then the new ones
- * released → ROLLED_BACK (if no old instance is left: the new ones released → FAILED). Old versions are not
- * re-provisioned.
+ * A failure rolls back what was replaced, capacity first: when old instances were already released and the stable
+ * version's artifact and environment are known ({@link Deployment#stableArtifact()}), each released old instance is
+ * provisioned again with the stable version and checked until healthy (ROLLING_BACK, stage {@code restore}); only
+ * then does all traffic move back to the old instances (equal weights), and the new ones are released →
+ * ROLLED_BACK. If restoring fails, or the stable artifact is unknown (deployments recorded before it was kept),
+ * traffic moves back to the old instances still running (if none is left: the new ones released → FAILED).
  */
 final class RollingStrategy implements DeploymentStrategy {
 
@@ -54,7 +57,7 @@ final class RollingStrategy implements DeploymentStrategy {
         RolloutSettings s = d.settings().rollout();
         String prefix = d.stableSlots().stream().anyMatch(x -> x.matches("a\\d+")) ? "b" : "a";
         RollingPlan plan = new RollingPlan(prefix, s.instanceCount(), s.maxSurge(), s.maxUnavailable(),
-                d.stableSlots(), List.of(), null, null, Map.of(), List.of());
+                d.stableSlots(), List.of(), null, null, Map.of(), List.of(), null, List.of());
         return next(m, d.edit().rolling(plan).build(), cause, now, reason + "; rolling " + s.instanceCount()
                 + " instance(s), max-surge " + s.maxSurge() + ", max-unavailable " + s.maxUnavailable());
     }
@@ -91,6 +94,9 @@ final class RollingStrategy implements DeploymentStrategy {
         }
         Meta cause = event.meta();
         if (d.status() == ROLLING_BACK) {
+            if (Stage.RESTORE.equals(d.stage())) {
+                return restoring(m, d, event, now);
+            }
             if (event instanceof TrafficShifted t && "rollback".equals(t.reason())
                     && nonZero(t.weights()).equals(nonZero(RollingPlan.equal(p.oldSlots())))) {
                 return cleanup(m, d.edit().weights(t.weights()).build(), cause, now, d.reason(),
@@ -222,6 +228,21 @@ final class RollingStrategy implements DeploymentStrategy {
             old.remove(p.victim());
         }
         RollingPlan back = p.with(old, List.of(), null, null, p.urls(), release);
+        List<String> missing = missing(d, back);
+        if (outcome == StageStatus.FAILED && restorable(d) && !missing.isEmpty()) {
+            RollbackPlan plan = new RollbackPlan("rolling", null, null, null, why, endAs);
+            String slot = missing.get(0);
+            return m.go(d, cause, now, outcome, ROLLING_BACK, Stage.RESTORE, why + "; restoring " + missing.size()
+                            + " old instance(s) of " + d.stableVersion() + " before moving traffic back: provisioning "
+                            + slot, b -> b.rolling(back.restore(slot, List.of())).rollbackPlan(plan));
+        }
+        return returnTo(m, d, back, cause, now, why, endAs, outcome);
+    }
+
+    /** All traffic to the old instances of {@code back} (then release its {@code toRelease}); none: release, FAILED. */
+    private static Transition returnTo(DeploymentStateMachine m, Deployment d, RollingPlan back, Meta cause,
+                                       Instant now, String why, DeploymentStatus endAs, StageStatus outcome) {
+        List<String> old = back.oldSlots();
         if (old.isEmpty()) {
             DeploymentStatus end = outcome == StageStatus.FAILED ? FAILED : endAs;
             return cleanup(m, d.edit().rolling(back).build(), cause, now,
@@ -230,6 +251,97 @@ final class RollingStrategy implements DeploymentStrategy {
         RollbackPlan plan = new RollbackPlan("rolling", null, null, null, why, endAs);
         return m.go(d, cause, now, outcome, ROLLING_BACK, Stage.ROLLBACK, why,
                 b -> b.rolling(back).rollbackPlan(plan));
+    }
+
+    /** The stable version can be provisioned again: its version, artifact and environment are known. */
+    private static boolean restorable(Deployment d) {
+        return d.stableVersion() != null && d.stableArtifact() != null && d.stableEnvironment() != null
+                && d.settings() != null;
+    }
+
+    /** Released old instances to provision again, in order, until the old instances are back at the plan's total. */
+    private static List<String> missing(Deployment d, RollingPlan p) {
+        List<String> out = new ArrayList<>();
+        for (String s : d.stableSlots()) {
+            if (p.oldSlots().size() + out.size() >= p.total()) {
+                break;
+            }
+            if (!p.oldSlots().contains(s) && !p.toRelease().contains(s) && !p.newSlots().contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** ROLLING_BACK, stage restore: the old instance {@code restoring} is being provisioned, then checked. */
+    private static Transition restoring(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+        RollingPlan p = d.rolling();
+        String slot = p.restoring();
+        if (slot == null) {
+            return null;
+        }
+        Meta cause = event.meta();
+        if (!p.urls().containsKey(slot)) {
+            if (event instanceof SlotProvisioned s && slot.equals(s.slot())) {
+                return m.go(d, cause, now, StageStatus.SUCCEEDED, ROLLING_BACK, Stage.RESTORE,
+                        "old instance " + slot + " runs " + d.stableVersion() + " again at " + s.instanceUrl()
+                                + "; checking it", b -> b.rolling(p.withUrl(slot, s.instanceUrl())));
+            }
+            if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
+                    && sameSlot(f.slot(), slot)) {
+                return restoreFailed(m, d, cause, now, "provisioning old instance " + slot + " failed: "
+                        + f.reason());
+            }
+            return null;
+        }
+        if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && slot.equals(h.slot())) {
+            if (!h.passed()) {
+                return restoreFailed(m, d, cause, now, "health check of old instance " + slot + " failed: "
+                        + h.reason());
+            }
+            List<String> old = new ArrayList<>(p.oldSlots());
+            old.add(slot);
+            List<String> restored = new ArrayList<>(p.restored());
+            restored.add(slot);
+            RollingPlan after = p.with(old, p.newSlots(), null, null, p.urls(), p.toRelease()).restore(null, restored);
+            List<String> missing = missing(d, after);
+            if (!missing.isEmpty()) {
+                String next = missing.get(0);
+                return m.go(d, cause, now, StageStatus.SUCCEEDED, ROLLING_BACK, Stage.RESTORE,
+                        "old instance " + slot + " healthy; provisioning old instance " + next,
+                        b -> b.rolling(after.restore(next, restored)));
+            }
+            RollbackPlan plan = d.rollbackPlan();
+            String why = (plan == null ? d.reason() : plan.reason()) + "; restored " + restored.size()
+                    + " instance(s) of " + d.stableVersion() + " before moving traffic back";
+            RollbackPlan updated = plan == null ? new RollbackPlan("rolling", null, null, null, why,
+                    DeploymentStatus.ROLLED_BACK) : new RollbackPlan(plan.strategy(), plan.steps(),
+                    plan.stepIntervalMs(), plan.stableHealthUrl(), why, plan.endAs());
+            return m.go(d, cause, now, StageStatus.SUCCEEDED, ROLLING_BACK, Stage.ROLLBACK, why,
+                    b -> b.rolling(after).rollbackPlan(updated));
+        }
+        return null;
+    }
+
+    /**
+     * Restoring an old instance failed (provisioning, health check, timeout): fall back to the old instances running
+     * now (restored ones included); an instance provisioned but not healthy is released with the new ones.
+     */
+    static Transition restoreFailed(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String problem) {
+        RollingPlan p = d.rolling();
+        RollbackPlan plan = d.rollbackPlan();
+        String slot = p.restoring();
+        List<String> release = new ArrayList<>(p.toRelease());
+        if (slot != null && p.urls().containsKey(slot) && !release.contains(slot)) {
+            release.add(slot);
+        }
+        RollingPlan back = p.with(p.oldSlots(), p.newSlots(), null, null, p.urls(), release).restore(null,
+                p.restored());
+        String why = (plan == null ? d.reason() : plan.reason()) + "; capacity not restored (" + problem + ")"
+                + (p.restored().isEmpty() ? "" : " after restoring " + String.join(", ", p.restored()))
+                + ": moving traffic back to the " + back.oldSlots().size() + " old instance(s) running";
+        DeploymentStatus endAs = plan == null ? DeploymentStatus.ROLLED_BACK : plan.endAs();
+        return returnTo(m, d.edit().rolling(back).build(), back, cause, now, why, endAs, StageStatus.FAILED);
     }
 
     /** Releases {@code toRelease} one by one (CLEANING_UP), then ends as {@code endAs}. */
@@ -263,6 +375,15 @@ final class RollingStrategy implements DeploymentStrategy {
             return null;
         }
         if (d.status() == ROLLING_BACK) {
+            if (Stage.RESTORE.equals(d.stage()) && p.restoring() != null) {
+                String slot = p.restoring();
+                String url = p.urls().get(slot);
+                return url == null
+                        ? new ProvisionSlot(meta, d.target(), slot, d.stableVersion(), d.stableArtifact(),
+                        d.stableEnvironment(), d.settings().routerPort())
+                        : new RunHealthCheck(meta, d.target(), slot, url, PRE_SWITCH, CheckMode.UNTIL_HEALTHY,
+                        d.settings().health().untilHealthySpec());
+            }
             Map<String, Integer> w = new java.util.LinkedHashMap<>(RollingPlan.equal(p.oldSlots()));
             p.toRelease().forEach(s -> w.put(s, 0));
             return new ShiftTraffic(meta, d.target(), w, "rollback");

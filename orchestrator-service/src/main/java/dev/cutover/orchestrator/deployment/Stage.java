@@ -24,6 +24,8 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
     public static final String RELEASE = "release";
     public static final String CLEANUP = "cleanup";
     public static final String ROLLBACK = "rollback";
+    /** Rolling rollback: re-provisioning released old instances before traffic moves back to them. */
+    public static final String RESTORE = "restore";
 
     static Stage start(String name, Instant now, Instant deadline, String pipeline) {
         return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline);

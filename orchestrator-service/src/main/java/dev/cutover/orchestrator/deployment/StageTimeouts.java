@@ -44,6 +44,9 @@ public record StageTimeouts(Duration config, Duration provision, Duration verify
             case Stage.PAUSE, Stage.RETRY -> null;
             case Stage.CLEANUP, Stage.RELEASE -> cleanup;
             case Stage.ROLLBACK -> rollback;
+            // one restore step: provision an old instance, then check it until healthy
+            case Stage.RESTORE -> provision == null ? null : provision.plus(verify != null ? verify
+                    : Duration.ofMillis(health.maxWaitMs()).plus(verifyGrace));
             default -> throw new IllegalArgumentException("unknown stage " + stage);
         };
     }

@@ -8,6 +8,7 @@ import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
 import static dev.cutover.events.DeploymentStatus.FAILED;
@@ -27,6 +30,7 @@ import static dev.cutover.orchestrator.deployment.Fixtures.T0;
 import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
 import static dev.cutover.orchestrator.deployment.Fixtures.meta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rolling: command sequences for both limits, weight sums, failure mid-way. */
@@ -176,5 +180,241 @@ class RollingStrategyTest {
         Transition t = configured(List.of("a1"), 1, 0, 0);
         assertEquals(FAILED, t.after().status());
         assertTrue(t.after().reason().contains("rolling.max-surge and rolling.max-unavailable cannot both be 0"));
+    }
+
+    // ---- capacity-safe rollback: released old instances are provisioned again before traffic moves back --------
+
+    static final Map<String, String> STABLE_ENV = Map.of("GREETING", "hello from 1.0.0");
+
+    /** As {@link #configured}, over a stable version whose artifact and environment are known. */
+    static Transition configuredWithStable(List<String> old, int n, int surge, int unavailable) {
+        SlotPlan plan = new SlotPlan("blue", old.get(0), "1.0.0", null, old, "app-1.0.0.jar", STABLE_ENV);
+        Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
+                "rolling", Map.of()), plan, null, T0).after();
+        d = SM.start(d, T0).after();
+        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config("infrastructure.instance-count", n,
+                "rolling.max-surge", surge, "rolling.max-unavailable", unavailable)), T0);
+    }
+
+    /**
+     * Plays the agents: health checks of {@code failHealth} fail, provisioning {@code failProvision} fails (each
+     * once). Every command goes to {@code commands}; stops before the reply when {@code stop} holds.
+     */
+    static Deployment run(Transition t, Set<String> failHealth, Set<String> failProvision, List<Command> commands,
+                          Predicate<Deployment> stop) {
+        Deployment d = t.after();
+        Command c = CanaryStrategyTest.command(t);
+        Set<String> provisionFailures = new java.util.HashSet<>(failProvision);
+        Set<String> healthFailures = new java.util.HashSet<>(failHealth);
+        for (int i = 0; i < 60 && c != null && !stop.test(d); i++) {
+            commands.add(c);
+            Event reply;
+            if (c instanceof ProvisionSlot p) {
+                reply = provisionFailures.remove(p.slot())
+                        ? new ProvisioningFailed(meta(), TARGET, p.slot(), "provision", "container exited")
+                        : new SlotProvisioned(meta(), TARGET, p.slot(), p.version(),
+                        "http://127.0.0.1:" + (41000 + Math.abs(p.slot().hashCode() % 100)), "i-" + p.slot());
+            } else if (c instanceof RunHealthCheck h) {
+                boolean fails = healthFailures.remove(h.slot());
+                reply = new HealthCheckCompleted(meta(), TARGET, h.slot(), h.phase(), !fails, fails ? "500" : null, 3,
+                        List.of());
+            } else if (c instanceof ShiftTraffic s) {
+                assertEquals(100, s.weights().values().stream().mapToInt(Integer::intValue).sum(), s.toString());
+                reply = new TrafficShifted(meta(), TARGET, s.weights(), "http://127.0.0.1:18080", s.reason());
+            } else if (c instanceof ReleaseSlot r) {
+                reply = new SlotReleased(meta(), TARGET, r.slot(), r.reason());
+            } else {
+                throw new IllegalStateException("unexpected " + c);
+            }
+            Transition next = SM.on(d, reply, T0);
+            d = next.after();
+            List<Command> cs = CanaryStrategyTest.commands(next);
+            c = cs.isEmpty() ? null : cs.get(0);
+        }
+        return d;
+    }
+
+    static List<String> described(List<Command> commands) {
+        return commands.stream().map(RollingStrategyTest::describe).toList();
+    }
+
+    static final List<String> UP_TO_THIRD_CHECK = List.of(
+            "provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1",
+            "provision b2", "check b2", "shift {a2=0, a3=34, b1=33, b2=33} rolling", "release a2",
+            "provision b3", "check b3");
+
+    static List<String> upToThirdCheckThen(String... rest) {
+        List<String> all = new ArrayList<>(UP_TO_THIRD_CHECK);
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    @Test
+    void failureAfterReleasingOldInstancesRestoresThemBeforeMovingTrafficBack() {
+        List<Command> commands = new ArrayList<>();
+        Deployment d = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"), Set.of(), commands,
+                x -> false);
+        assertEquals(upToThirdCheckThen(
+                "provision a1", "check a1", "provision a2", "check a2",
+                "shift {a1=33, a2=33, a3=34, b1=0, b2=0, b3=0} rollback",
+                "release b1", "release b2", "release b3"), described(commands));
+        // the old instances come back with the stable version, its artifact and its environment
+        List<ProvisionSlot> restores = commands.stream().filter(c -> c instanceof ProvisionSlot p
+                && p.slot().startsWith("a")).map(c -> (ProvisionSlot) c).toList();
+        assertEquals(2, restores.size());
+        for (ProvisionSlot p : restores) {
+            assertEquals("1.0.0", p.version());
+            assertEquals("app-1.0.0.jar", p.artifact());
+            assertEquals(STABLE_ENV, p.environment());
+            assertEquals(18080, p.routerPort());
+        }
+        // the health checks of restored instances are pre-switch, until healthy, at their recorded url
+        commands.stream().filter(c -> c instanceof RunHealthCheck h && h.slot().startsWith("a"))
+                .map(c -> (RunHealthCheck) c).forEach(h -> {
+                    assertEquals(DeploymentStateMachine.PRE_SWITCH, h.phase());
+                    assertEquals(dev.cutover.events.HealthMonitorCommand.CheckMode.UNTIL_HEALTHY, h.mode());
+                    assertEquals("http://127.0.0.1:" + (41000 + Math.abs(h.slot().hashCode() % 100)), h.baseUrl());
+                });
+        assertEquals(ROLLED_BACK, d.status());
+        assertTrue(d.reason().contains("health check of instance b3 failed"), d.reason());
+        assertTrue(d.reason().contains("restored 2 instance(s) of 1.0.0 before moving traffic back"), d.reason());
+        assertEquals(Set.of("a1", "a2", "a3"), Set.copyOf(d.servingSlots()));
+        assertTrue(d.stages().stream().anyMatch(s -> Stage.RESTORE.equals(s.name())
+                && Pipeline.ROLLBACK.equals(s.pipeline())));
+        // the next deployment still knows the stable version's artifact and environment
+        SlotPlan next = SlotPlan.after(d);
+        assertEquals("1.0.0", next.stableVersion());
+        assertEquals("app-1.0.0.jar", next.stableArtifact());
+        assertEquals(STABLE_ENV, next.stableEnvironment());
+    }
+
+    @Test
+    void restoredHealthCheckFailingFallsBackToTheOldInstancesRunning() {
+        List<Command> commands = new ArrayList<>();
+        Deployment d = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3", "a2"), Set.of(),
+                commands, x -> false);
+        assertEquals(upToThirdCheckThen(
+                "provision a1", "check a1", "provision a2", "check a2",
+                "shift {a1=50, a2=0, a3=50, b1=0, b2=0, b3=0} rollback",
+                "release b1", "release b2", "release b3", "release a2"), described(commands));
+        assertEquals(ROLLED_BACK, d.status());
+        assertTrue(d.reason().contains("capacity not restored (health check of old instance a2 failed: 500)"),
+                d.reason());
+        assertTrue(d.reason().contains("after restoring a1"), d.reason());
+        assertEquals(Set.of("a1", "a3"), Set.copyOf(d.servingSlots()));
+    }
+
+    @Test
+    void restoreProvisioningFailingFallsBackToTheOldInstancesRunning() {
+        List<Command> commands = new ArrayList<>();
+        Deployment d = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"), Set.of("a1"),
+                commands, x -> false);
+        assertEquals(upToThirdCheckThen(
+                "provision a1",
+                "shift {a3=100, b1=0, b2=0, b3=0} rollback",
+                "release b1", "release b2", "release b3"), described(commands));
+        assertEquals(ROLLED_BACK, d.status());
+        assertTrue(d.reason().contains("capacity not restored (provisioning old instance a1 failed: container exited)"),
+                d.reason());
+        assertEquals(List.of("a3"), d.servingSlots());
+    }
+
+    @Test
+    void restoreTimingOutFallsBack() {
+        Deployment restoring = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"), Set.of(),
+                new ArrayList<>(), x -> Stage.RESTORE.equals(x.stage()));
+        assertEquals(ROLLING_BACK, restoring.status());
+        assertTrue(restoring.currentStage().deadline() != null);
+        Transition t = SM.tick(restoring, restoring.currentStage().deadline());
+        assertEquals(ROLLING_BACK, t.after().status());
+        assertEquals(Stage.ROLLBACK, t.after().stage());
+        assertEquals("shift {a3=100, b1=0, b2=0, b3=0} rollback", describe(CanaryStrategyTest.command(t)));
+        assertTrue(t.after().reason().contains("capacity not restored (stage restore timed out after"), t.after().reason());
+    }
+
+    @Test
+    void commandForReissuesTheRestoreStepAfterARestart() {
+        Deployment provisioning = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"),
+                Set.of(), new ArrayList<>(), x -> Stage.RESTORE.equals(x.stage()));
+        Deployment reloaded = dev.cutover.orchestrator.store.SnapshotCodec.decode(
+                dev.cutover.orchestrator.store.SnapshotCodec.encode(provisioning));
+        assertEquals(provisioning, reloaded);
+        Command again = SM.reissue(reloaded, T0).stream().map(Command.class::cast).findFirst().orElseThrow();
+        ProvisionSlot p = (ProvisionSlot) again;
+        assertEquals("a1", p.slot());
+        assertEquals("1.0.0", p.version());
+        assertEquals("app-1.0.0.jar", p.artifact());
+        assertEquals(STABLE_ENV, p.environment());
+
+        Deployment checking = SM.on(reloaded, new SlotProvisioned(meta(), TARGET, "a1", "1.0.0",
+                "http://127.0.0.1:41001", "i-a1"), T0).after();
+        assertEquals(Stage.RESTORE, checking.stage());
+        Deployment reloaded2 = dev.cutover.orchestrator.store.SnapshotCodec.decode(
+                dev.cutover.orchestrator.store.SnapshotCodec.encode(checking));
+        RunHealthCheck h = (RunHealthCheck) SM.reissue(reloaded2, T0).get(0);
+        assertEquals("a1", h.slot());
+        assertEquals("http://127.0.0.1:41001", h.baseUrl());
+        assertEquals(DeploymentStateMachine.PRE_SWITCH, h.phase());
+
+        // once a1 is healthy the next released instance is provisioned
+        Transition healthy = SM.on(reloaded2, new HealthCheckCompleted(meta(), TARGET, "a1",
+                DeploymentStateMachine.PRE_SWITCH, true, null, 3, List.of()), T0);
+        assertEquals("provision a2", describe(CanaryStrategyTest.command(healthy)));
+        assertEquals(List.of("a1"), healthy.after().rolling().restored());
+    }
+
+    @Test
+    void unknownStableArtifactMovesTrafficBackToTheOldInstancesRunning() {
+        List<Command> commands = new ArrayList<>();
+        Deployment d = run(configured(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"), Set.of(), commands,
+                x -> false);
+        assertEquals(upToThirdCheckThen(
+                "shift {a3=100, b1=0, b2=0, b3=0} rollback", "release b1", "release b2", "release b3"),
+                described(commands));
+        assertEquals(ROLLED_BACK, d.status());
+    }
+
+    @Test
+    void abortDoesNotRestore() {
+        Deployment mid = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of(), Set.of(),
+                new ArrayList<>(), x -> x.rolling() != null && x.rolling().oldSlots().size() == 1
+                        && "b3".equals(x.rolling().pending()));
+        Transition aborted = SM.act(mid, OperatorAction.Kind.ABORT, null, null, T0);
+        assertEquals(Stage.ROLLBACK, aborted.after().stage());
+        assertTrue(describe(CanaryStrategyTest.command(aborted)).endsWith("rollback"));
+    }
+
+    @Test
+    void successfulRollingDeploymentHandsItsArtifactAndEnvironmentToTheNext() {
+        Deployment d = run(configured(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of(), Set.of(), new ArrayList<>(),
+                x -> false);
+        assertEquals(SUCCEEDED, d.status());
+        SlotPlan next = SlotPlan.after(d);
+        assertEquals("2.0.0", next.stableVersion());
+        assertEquals("a.jar", next.stableArtifact());
+        assertEquals(d.settings().environment(), next.stableEnvironment());
+        assertTrue(!next.stableEnvironment().isEmpty());
+    }
+
+    @Test
+    void snapshotWithoutTheStableArtifactFieldsLoadsAndRollsBackAsBefore() throws Exception {
+        Deployment mid = run(configuredWithStable(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of(), Set.of(),
+                new ArrayList<>(), x -> x.rolling() != null && "b3".equals(x.rolling().pending())
+                        && Stage.VERIFY.equals(x.stage()));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(dev.cutover.orchestrator.store.SnapshotCodec.encode(mid));
+        assertTrue(tree.has("stableArtifact") && tree.has("stableEnvironment"));
+        tree.remove(List.of("stableArtifact", "stableEnvironment"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("rolling")).remove(List.of("restoring", "restored"));
+        Deployment old = dev.cutover.orchestrator.store.SnapshotCodec.decode(json.writeValueAsBytes(tree));
+        assertNull(old.stableArtifact());
+        assertNull(old.stableEnvironment());
+        assertEquals(List.of(), old.rolling().restored());
+        assertEquals(mid.rolling().oldSlots(), old.rolling().oldSlots());
+        Transition failed = SM.on(old, new HealthCheckCompleted(meta(), TARGET, "b3",
+                DeploymentStateMachine.PRE_SWITCH, false, "500", 3, List.of()), T0);
+        assertEquals(ROLLING_BACK, failed.after().status());
+        assertEquals("shift {a3=100, b1=0, b2=0, b3=0} rollback", describe(CanaryStrategyTest.command(failed)));
     }
 }
