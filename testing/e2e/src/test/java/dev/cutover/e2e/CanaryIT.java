@@ -30,12 +30,13 @@ class CanaryIT {
 
     /**
      * Short windows so the suite stays fast; 100 requests/s gives a 5 % canary ~15 requests per window. A freshly
-     * started canary JVM on a loaded 2-core machine answers slower than the warm baseline (seen: p95 253 vs
-     * 145 ms), so tests that are not about latency allow 3x; the latency test sets the default 1.2x back.
+     * started canary JVM answers far slower than the warm baseline in its first seconds (seen: p95 253 vs 145 ms,
+     * 69 vs 8 ms), so tests that are not about latency leave the relative latency rule out of it (the absolute
+     * 2 s limit still applies); the latency test sets the default 1.2x back.
      */
     static final Map<String, Object> FAST = Map.of(
             "analysis", Map.of("window-ms", 3000, "probe-interval-ms", 500, "min-samples", 10,
-                    "max-extensions", 1, "extension-ms", 1500, "max-latency-ratio", 3.0),
+                    "max-extensions", 1, "extension-ms", 1500, "max-latency-ratio", 100.0),
             "health", Map.of("monitor-window-ms", 2000));
 
     static Map<String, Object> fast(Map<String, Object> more) {
