@@ -1,12 +1,12 @@
 package dev.cutover.provisioner;
 
 import dev.cutover.provisioner.config.ProvisionerConfig;
+import dev.cutover.provisioner.slot.PortPool;
+import dev.cutover.provisioner.slot.ProvisioningException;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import dev.cutover.provisioner.slot.TargetState;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,16 +31,18 @@ public final class TestProcesses {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final PortPool ROUTER_PORTS = new PortPool(30000, 32699);
+
     private TestProcesses() {
     }
 
-    public record LocalSettings(Path workDir, Duration startTimeout, Path routerJar, String javaOptions,
+    public record LocalSettings(Path workDir, Duration startTimeout, String instancePorts, Path routerJar, String javaOptions,
                                 String routerJavaOptions, Optional<String> java, Duration drainTimeout,
                                 Duration stopTimeout, boolean detach) implements ProvisionerConfig.Local {
     }
 
     public static ProvisionerConfig.Local settings(Path workDir) {
-        return new LocalSettings(workDir, Duration.ofSeconds(30), routerJar(),
+        return new LocalSettings(workDir, Duration.ofSeconds(30), "20000-29999", routerJar(),
                 "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", "-Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(10), true);
     }
@@ -103,22 +105,12 @@ public final class TestProcesses {
         }
     }
 
-    /** A port P with P + 1 (the router's admin port) free too. */
-    public static int freeRouterPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                p = s.getLocalPort();
-            }
-            if (p < 65000) {
-                try (ServerSocket admin = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
-                    return p;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free port pair");
+    /**
+     * A port P with P + 1 (the router's admin port) free too. Router ports come from the environment's config in
+     * production; tests take them from a range apart from the instances' and from the kernel's ephemeral ports.
+     */
+    public static int freeRouterPort() throws ProvisioningException {
+        return ROUTER_PORTS.next(2);
     }
 
     public static HttpResponse<String> get(String url) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +44,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FIRST_PORT = 30000;
+    private static final int LAST_PORT = 32699;
+    private static final AtomicInteger NEXT_PORT =
+            new AtomicInteger(2 * ThreadLocalRandom.current().nextInt((LAST_PORT - FIRST_PORT) / 2));
 
     private final Settings settings;
     private final Consumer<String> progress;
@@ -278,12 +285,28 @@ public final class LocalStack implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A port P, with P + 1 free too so that P can also be a router's port (its admin port is P + 1). Taken from
+     * 30000-32699: below the kernel's ephemeral range (Linux 32768-60999), where an outgoing connection could take
+     * a port from {@code new ServerSocket(0)} before the service binds it, and apart from the provisioner's
+     * instance ports (20000-29999). The cursor walks the range, so a port is not offered twice in one run.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int size = LAST_PORT - FIRST_PORT + 1;
+        for (int tried = 0; tried < size; tried += 2) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndAdd(2), size);
+            if (port < LAST_PORT && bindable(port) && bindable(port + 1)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no two free consecutive ports in " + FIRST_PORT + "-" + LAST_PORT);
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 

@@ -27,6 +27,13 @@ public interface ProvisionerConfig {
         @WithDefault("30s")
         Duration startTimeout();
 
+        /**
+         * Where instance ports come from: keep it outside the kernel's ephemeral range (Linux 32768-60999), where
+         * an outgoing connection could take a chosen port before the instance binds it.
+         */
+        @WithDefault("20000-29999")
+        String instancePorts();
+
         @WithDefault("deploy/router/target/router.jar")
         Path routerJar();
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,14 +116,6 @@ public final class LocalProcesses {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    public static int freePort() throws ProvisioningException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new ProvisioningException("no free port: " + e.getMessage(), e);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Instances as OS processes on free ports: {@code *.jar} artifacts run with {@code java -jar}, anything else
+ * Instances as OS processes on free ports of the configured range: {@code *.jar} artifacts run with {@code java -jar}, anything else
  * is executed directly, with PORT, CUTOVER_VERSION and CUTOVER_SLOT in the environment. Ready when the
  * port accepts connections.
  */
@@ -23,9 +23,11 @@ public class LocalTargetProvider implements TargetProvider {
     private static final Logger LOG = Logger.getLogger(LocalTargetProvider.class);
 
     private final ProvisionerConfig.Local config;
+    private final PortPool ports;
 
     public LocalTargetProvider(ProvisionerConfig.Local config) {
         this.config = config;
+        this.ports = PortPool.parse(config.instancePorts());
     }
 
     @Override
@@ -38,7 +40,7 @@ public class LocalTargetProvider implements TargetProvider {
         if (process.size() == 1 && !Files.isExecutable(artifact)) {
             throw new ProvisioningException("artifact " + artifact + " is neither a jar nor executable");
         }
-        int port = LocalProcesses.freePort();
+        int port = ports.next();
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("PORT", Integer.toString(port));
         env.put("CUTOVER_VERSION", command.version());
