@@ -26,8 +26,10 @@ import java.util.Optional;
  *       per unit of weight) decide PASS or FAIL.</li>
  * </ul>
  * Small samples are not judged finer than they can resolve: the baseline error rate used by the relative rule
- * is at least one error in the smaller sample, and a p95 within {@code latencyMinDifferenceMs} of the
- * baseline's is never a regression (histogram buckets and scheduling noise are that coarse at low latencies).
+ * is at least one error in the smaller sample, a p95 within {@code latencyMinDifferenceMs} of the baseline's is
+ * never a regression (histogram buckets and scheduling noise are that coarse at low latencies), and the canary's
+ * p95 is held to the latency limits by its 95 % lower confidence bound ({@link SlotMetrics#p95LowMs}): with few
+ * requests the p95 is little more than the slowest one, and one stray slow request is not a slow version.
  */
 public final class AnalysisJudge {
 
@@ -152,6 +154,8 @@ public final class AnalysisJudge {
         final double canaryRate;
         final double baselineRate;
         final double canaryP95;
+        /** What the limits judge: the canary's p95 as low as it could really be, given its sample size. */
+        final double canaryP95Low;
         final double baselineP95;
 
         Rules(Observation o) {
@@ -163,6 +167,7 @@ public final class AnalysisJudge {
             canaryRate = c.requests() > 0 ? (double) c.errors() / c.requests() : Double.NaN;
             baselineRate = b.requests() > 0 ? (double) b.errors() / b.requests() : Double.NaN;
             canaryP95 = Double.isFinite(c.p95Ms()) ? c.p95Ms() : Double.NaN;
+            canaryP95Low = Double.isFinite(c.p95LowMs()) ? Math.min(c.p95LowMs(), canaryP95) : canaryP95;
             baselineP95 = Double.isFinite(b.p95Ms()) ? b.p95Ms() : Double.NaN;
             canary = sample(c, canaryRate, canaryP95, canaryWeight);
             baseline = sample(b, baselineRate, baselineP95, 100 - canaryWeight);
@@ -268,14 +273,18 @@ public final class AnalysisJudge {
                         "canary p95 unknown (no latency data): not judged");
             }
             Double value = round(canaryP95, 2);
-            if (exceeds(canaryP95, spec.maxP95Ms())) {
+            if (exceeds(canaryP95Low, spec.maxP95Ms())) {
                 if (baselineEnough && exceeds(baselineP95, spec.maxP95Ms())) {
                     return new RuleOutcome(P95_ABSOLUTE, SKIPPED, value, round(baselineP95, 2), spec.maxP95Ms(),
                             ms(canaryP95) + " > " + ms(spec.maxP95Ms()) + ", but the baseline is at " + ms(baselineP95)
                                     + " too: not the canary's doing");
                 }
                 return new RuleOutcome(P95_ABSOLUTE, FAIL, value, null, spec.maxP95Ms(),
-                        ms(canaryP95) + " > " + ms(spec.maxP95Ms()));
+                        ms(canaryP95) + atLeast() + " > " + ms(spec.maxP95Ms()));
+            }
+            if (exceeds(canaryP95, spec.maxP95Ms())) {
+                return new RuleOutcome(P95_ABSOLUTE, PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " > "
+                        + ms(spec.maxP95Ms()) + mayBeAsLow());
             }
             return new RuleOutcome(P95_ABSOLUTE, PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " <= " + ms(spec.maxP95Ms()));
         }
@@ -316,12 +325,27 @@ public final class AnalysisJudge {
             double floor = baselineP95 + latencyMinDifferenceMs;
             boolean floored = floor > scaled;
             double limit = Math.max(scaled, floor);
-            boolean failed = exceeds(canaryP95, limit);
-            String detail = ms(canaryP95) + (failed ? " > " : " <= ") + (floored
+            boolean failed = exceeds(canaryP95Low, limit);
+            boolean unsure = !failed && exceeds(canaryP95, limit);
+            String limitText = floored
                     ? ms(baselineP95) + " + " + ms(latencyMinDifferenceMs) + " (" + fmt(ratio) + " x " + ms(baselineP95)
                     + " is within the " + ms(latencyMinDifferenceMs) + " treated as noise)"
-                    : fmt(ratio) + " x " + ms(baselineP95));
+                    : fmt(ratio) + " x " + ms(baselineP95);
+            String detail = failed ? ms(canaryP95) + atLeast() + " > " + limitText
+                    : unsure ? ms(canaryP95) + " > " + limitText + mayBeAsLow()
+                    : ms(canaryP95) + " <= " + limitText;
             return new RuleOutcome(P95_RELATIVE, failed ? FAIL : PASS, round(canaryP95, 2), round(baselineP95, 2), ratio, detail);
+        }
+
+        /** " (at least X with 95 % confidence from n requests)" when the bound is below the p95. */
+        private String atLeast() {
+            return canaryP95Low < canaryP95 ? String.format(Locale.ROOT, " (at least %s with 95%% confidence from %d"
+                    + " requests)", ms(canaryP95Low), o.canary().requests()) : "";
+        }
+
+        private String mayBeAsLow() {
+            return String.format(Locale.ROOT, ", but from %d requests it may really be as low as %s (95%% confidence):"
+                    + " not judged a regression", o.canary().requests(), ms(canaryP95Low));
         }
 
         private RuleOutcome throughput() {

@@ -44,6 +44,11 @@ class AnalysisJudgeTest {
         return new SlotMetrics(requests, errors, p95);
     }
 
+    /** With the p95's 95 % lower confidence bound. */
+    static SlotMetrics m(long requests, long errors, double p95, double p95Low) {
+        return new SlotMetrics(requests, errors, p95, p95Low);
+    }
+
     static Stream<Arguments> windowEnd() {
         Health ok = Health.OK;
         return Stream.of(
@@ -87,6 +92,17 @@ class AnalysisJudgeTest {
                 Arguments.of("small latency differences are noise", m(250, 0, 4.2), m(750, 0, 2.1), 25, ok, PASS, null,
                         "latency-p95-relative=PASS"),
                 Arguments.of("latency over the noise floor", m(250, 0, 30), m(750, 0, 2.1), 25, ok, FAIL,
+                        "latency-p95-relative", "latency-p95-relative=FAIL"),
+                // few requests: the p95 is judged by how low it could really be (95 % lower confidence bound)
+                Arguments.of("one stray slow request among few", m(60, 0, 119, 30), m(900, 0, 40), 5, ok, PASS, null,
+                        "latency-p95-relative=PASS,latency-p95-absolute=PASS"),
+                Arguments.of("slow even at its lower bound", m(60, 0, 559, 540), m(900, 0, 40), 5, ok, FAIL,
+                        "latency-p95-relative", "latency-p95-relative=FAIL"),
+                Arguments.of("over 2000 ms by one request only", m(60, 0, 2400, 50), m(900, 0, 40), 5, ok, PASS, null,
+                        "latency-p95-absolute=PASS,latency-p95-relative=PASS"),
+                Arguments.of("over 2000 ms at its lower bound", m(60, 0, 2600, 2100), m(900, 0, 40), 5, ok, FAIL,
+                        "latency-p95-absolute", "latency-p95-absolute=FAIL"),
+                Arguments.of("NaN bound falls back to the p95", m(250, 1, 540, NAN), m(750, 3, 40), 25, ok, FAIL,
                         "latency-p95-relative", "latency-p95-relative=FAIL"),
                 // exactly at every threshold passes; a hair over fails
                 Arguments.of("error rate exactly 5 % and exactly 1.5 x", m(200, 10, 40), m(600, 20, 40), 25, ok, PASS, null,

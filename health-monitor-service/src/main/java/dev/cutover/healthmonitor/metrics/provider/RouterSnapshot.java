@@ -80,9 +80,15 @@ public record RouterSnapshot(Map<String, Counts> slots) {
                 delta.put(b.getKey(), running);
             }
             window.put(e.getKey(), new SlotMetrics(Math.round(now.requests() - base.requests()),
-                    Math.round(now.errors() - base.errors()), quantile(0.95, delta) * 1000.0));
+                    Math.round(now.errors() - base.errors()), quantile(0.95, delta) * 1000.0, p95Low(delta) * 1000.0));
         }
         return window;
+    }
+
+    /** The 95 % lower confidence bound of the p95: the histogram's value at the bounding order statistic. */
+    static double p95Low(NavigableMap<Double, Double> cumulative) {
+        long n = cumulative.isEmpty() ? 0 : Math.round(cumulative.lastEntry().getValue());
+        return n <= 0 ? Double.NaN : quantile((double) QuantileBound.lowerRank(n, 0.95) / n, cumulative);
     }
 
     /**

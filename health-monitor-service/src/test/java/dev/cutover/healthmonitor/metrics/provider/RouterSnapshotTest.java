@@ -52,6 +52,8 @@ class RouterSnapshotTest {
         assertEquals(20, window.get("canary").errors());
         // 100 new observations: 80 in (0.2, 0.5], 20 in (0.5, 1.0]; rank 95 lies in the last: 0.5 + 0.5 x 15/20
         assertEquals(875.0, window.get("canary").p95Ms(), 1e-9);
+        // its 95 % lower bound is the 91st of 100 observations: 0.5 + 0.5 x 11/20
+        assertEquals(775.0, window.get("canary").p95LowMs(), 1e-9);
         assertEquals(400, window.get("stable").requests());
         assertTrue(Double.isNaN(window.get("stable").p95Ms()), "no histogram, no p95");
     }
