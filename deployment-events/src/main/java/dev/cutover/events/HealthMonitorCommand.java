@@ -40,12 +40,36 @@ public sealed interface HealthMonitorCommand extends Command {
      * least {@code minThroughputRatio} x baseline. Absolute: error rate above {@code maxErrorRate} or p95
      * above {@code maxP95Ms} fails. Fewer than {@code minSamples} requests on either side extends the
      * window by {@code extensionMs}, at most {@code maxExtensions} times; then
-     * {@code insufficientDataPolicy} decides.
+     * {@code insufficientDataPolicy} decides. {@code warmupMs} (absent: none) comes before the window: a freshly
+     * started canary (cold JVM, empty caches) is watched by the health probes and absolute triggers only, and the
+     * relative comparison counts just the requests after it.
      */
     record AnalysisSpec(long windowMs, long probeIntervalMs, long minSamples, int maxExtensions, long extensionMs,
                         InsufficientDataPolicy insufficientDataPolicy, double maxErrorRateRatio,
                         double maxLatencyRatio, double minThroughputRatio, double maxErrorRate, double maxP95Ms,
-                        @OptionalField List<String> healthPaths, int healthFailureThreshold) {
+                        @OptionalField List<String> healthPaths, int healthFailureThreshold,
+                        @OptionalField Long warmupMs) {
+
+        /** Without a warm-up. */
+        public AnalysisSpec(long windowMs, long probeIntervalMs, long minSamples, int maxExtensions, long extensionMs,
+                            InsufficientDataPolicy insufficientDataPolicy, double maxErrorRateRatio,
+                            double maxLatencyRatio, double minThroughputRatio, double maxErrorRate, double maxP95Ms,
+                            List<String> healthPaths, int healthFailureThreshold) {
+            this(windowMs, probeIntervalMs, minSamples, maxExtensions, extensionMs, insufficientDataPolicy,
+                    maxErrorRateRatio, maxLatencyRatio, minThroughputRatio, maxErrorRate, maxP95Ms, healthPaths,
+                    healthFailureThreshold, null);
+        }
+
+        /** The warm-up in ms, 0 when absent. */
+        public long warmup() {
+            return warmupMs == null ? 0 : warmupMs;
+        }
+
+        public AnalysisSpec withWarmupMs(long warmup) {
+            return new AnalysisSpec(windowMs, probeIntervalMs, minSamples, maxExtensions, extensionMs,
+                    insufficientDataPolicy, maxErrorRateRatio, maxLatencyRatio, minThroughputRatio, maxErrorRate,
+                    maxP95Ms, healthPaths, healthFailureThreshold, warmup);
+        }
     }
 
     enum InsufficientDataPolicy { FAIL, PAUSE, PASS }

@@ -102,6 +102,9 @@ class GoldenSamplesTest {
                 new RunAnalysis(META, TARGET, "canary", "stable", 2, 25, "http://127.0.0.1:18081", "http://127.0.0.1:40123",
                         new AnalysisSpec(30000, 1000, 50, 3, 10000, InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000,
                                 List.of("/health"), 2)),
+                new RunAnalysis(META, TARGET, "canary", "stable", 0, 5, "http://127.0.0.1:18081", "http://127.0.0.1:40123",
+                        new AnalysisSpec(30000, 1000, 50, 2, 10000, InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000,
+                                List.of("/health"), 2, 10000L)),
                 new AnalysisCompleted(META, TARGET, "canary", 2, Verdict.FAIL, new DecisionRecord(
                         new MetricSample(412, 83, 0.2015, 38.0, 16.5), new MetricSample(1240, 2, 0.0016, 35.0, 16.6),
                         List.of(new RuleOutcome("error-rate-absolute", "FAIL", 0.2015, null, 0.05, "20.1% > 5.0%"),

@@ -30,6 +30,10 @@ import java.util.function.LongSupplier;
  * probes the canary's health paths and reads the window so far, both in parallel; absolute triggers end it early,
  * the window's end decides (extended while either side lacks {@code minSamples}). No thread waits on I/O; a tick
  * lands exactly on the window's end rather than up to one interval after it.
+ *
+ * <p>With a warm-up ({@code spec.warmupMs}), a first window covers the warm-up, where only health and the
+ * absolute triggers can end the analysis; then the comparison window is opened afresh, so a cold start's slow
+ * first requests never count against the canary in the relative rules.
  */
 public final class AnalysisRun {
 
@@ -60,6 +64,7 @@ public final class AnalysisRun {
     private int failedInARow;
     private String lastFailure;
     private int extensions;
+    private boolean warmingUp;
 
     public AnalysisRun(RunAnalysis command, MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler,
                        LongSupplier nanoTime, double latencyMinDifferenceMs, long probeTimeoutMs, Listener listener) {
@@ -81,6 +86,7 @@ public final class AnalysisRun {
 
     public synchronized void start() {
         startNanos = nanoTime.getAsLong();
+        warmingUp = spec.warmup() > 0;
         provider.open(command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
                 .whenComplete(this::opened);
     }
@@ -165,6 +171,9 @@ public final class AnalysisRun {
         if (early.isPresent()) {
             return finish(early.get());
         }
+        if (warmingUp) {
+            return afterWarmupTick(tickStart);
+        }
         if (now.elapsedMs() >= deadlineMs()) {
             if (lastReadError != null) {
                 return finish(judge.unreadable(lastReadError, now));
@@ -182,6 +191,34 @@ public final class AnalysisRun {
         long untilDeadline = deadlineMs() - elapsedMs();
         schedule(Math.max(0, Math.min(spec.probeIntervalMs() - elapsedInTick, untilDeadline)));
         return null;
+    }
+
+    /** During the warm-up nothing but the early triggers decides; at its end the comparison window opens. */
+    private Decision afterWarmupTick(long tickStart) {
+        long untilEnd = spec.warmup() - elapsedMs();
+        if (untilEnd > 0) {
+            long elapsedInTick = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - tickStart);
+            schedule(Math.max(0, Math.min(spec.probeIntervalMs() - elapsedInTick, untilEnd)));
+            return null;
+        }
+        warmingUp = false;
+        LOG.infof("Analysis of deployment %s target %s step %d: warm-up of %d ms over (canary %d requests), comparison"
+                        + " window opens", command.meta().deploymentId(), command.target(), command.step(), spec.warmup(),
+                observation().canary().requests());
+        provider.open(command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
+                .whenComplete(this::comparisonOpened);
+        return null;
+    }
+
+    /** The comparison window after a warm-up: its numbers and its clock start now. */
+    private void comparisonOpened(MetricWindow opened, Throwable failure) {
+        synchronized (this) {
+            if (!finished && failure == null) {
+                startNanos = nanoTime.getAsLong();
+                lastMetrics = Map.of(); // health failures in a row keep counting across the warm-up
+            }
+        }
+        opened(opened, failure);
     }
 
     private long deadlineMs() {

@@ -2,6 +2,7 @@ package dev.cutover.orchestrator.deployment;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.Event;
+import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
@@ -185,8 +186,10 @@ final class CanaryStrategy implements DeploymentStrategy {
         }
         Rollout r = d.rollout();
         if (Stage.ANALYSIS.equals(d.stage())) {
+            AnalysisSpec spec = d.settings().rollout().analysis();
+            // only the first step meets a freshly started canary; later steps find it warm
             return new RunAnalysis(meta, d.target(), d.slot(), d.stableSlot(), r.step(), r.weight(),
-                    d.settings().metricsUrl(), d.instanceUrl(), d.settings().rollout().analysis());
+                    d.settings().metricsUrl(), d.instanceUrl(), r.step() == 0 ? spec : spec.withWarmupMs(0));
         }
         return new ShiftTraffic(meta, d.target(), stepWeights(d), "canary step " + (r.step() + 1) + "/"
                 + r.steps().size());

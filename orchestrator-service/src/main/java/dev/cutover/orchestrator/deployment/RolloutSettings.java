@@ -22,7 +22,7 @@ public record RolloutSettings(List<Integer> canarySteps, AnalysisSpec analysis, 
     public static final String MANUAL = "manual";
 
     public static final AnalysisSpec DEFAULT_ANALYSIS = new AnalysisSpec(30000, 1000, 50, 2, 10000,
-            InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000, List.of("/health"), 2);
+            InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000, List.of("/health"), 2, 10000L);
 
     public static final RolloutSettings DEFAULTS = new RolloutSettings(List.of(5, 25, 50, 100), DEFAULT_ANALYSIS,
             IMMEDIATE, 5000, 1, 1, 0, false, 3_600_000, Map.of());

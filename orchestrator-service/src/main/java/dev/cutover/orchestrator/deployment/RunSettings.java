@@ -94,7 +94,8 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                 decimal(c, "analysis.max-error-rate", a.maxErrorRate()),
                 decimal(c, "analysis.max-p95-ms", a.maxP95Ms()),
                 healthPaths == null ? a.healthPaths() : paths(healthPaths, a.healthPaths()),
-                (int) positive(c, "analysis.health-failure-threshold", a.healthFailureThreshold()));
+                (int) positive(c, "analysis.health-failure-threshold", a.healthFailureThreshold()),
+                number(c, "analysis.warmup-ms", a.warmup()));
         String strategy = text(c, "rollback.strategy", d.rollbackStrategy()).trim().toLowerCase(Locale.ROOT);
         if (!List.of(RolloutSettings.IMMEDIATE, RolloutSettings.GRADUAL, RolloutSettings.MANUAL).contains(strategy)) {
             throw new IllegalArgumentException("rollback.strategy must be immediate, gradual or manual, not '"

@@ -38,7 +38,9 @@ public record StageTimeouts(Duration config, Duration provision, Duration verify
                     : Duration.ofMillis(health.monitorWindowMs()).plus(monitorGrace);
             case Stage.ANALYSIS -> {
                 AnalysisSpec a = rollout.analysis();
-                yield Duration.ofMillis(a.windowMs() + (long) a.maxExtensions() * a.extensionMs()).plus(analysisGrace);
+                // the first step's warm-up comes before its window; later steps are given it as slack
+                yield Duration.ofMillis(a.warmup() + a.windowMs() + (long) a.maxExtensions() * a.extensionMs())
+                        .plus(analysisGrace);
             }
             case Stage.APPROVAL -> Duration.ofMillis(rollout.approvalTimeoutMs());
             case Stage.PAUSE, Stage.RETRY -> null;

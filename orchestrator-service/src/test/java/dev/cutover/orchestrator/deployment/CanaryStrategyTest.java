@@ -131,7 +131,10 @@ class CanaryStrategyTest {
             assertEquals(weights[i], a.canaryWeight());
             assertEquals("http://127.0.0.1:18081", a.metricsUrl());
             assertEquals(URL, a.canaryUrl());
-            assertEquals(RolloutSettings.DEFAULT_ANALYSIS, a.spec());
+            // the warm-up is for the freshly started canary of the first step only
+            assertEquals(i == 0 ? RolloutSettings.DEFAULT_ANALYSIS : RolloutSettings.DEFAULT_ANALYSIS.withWarmupMs(0),
+                    a.spec());
+            assertEquals(i == 0 ? 10_000 : 0, a.spec().warmup());
             d = shiftedT.after();
             assertEquals(Stage.ANALYSIS, d.stage());
             assertEquals(i, d.rollout().step());
@@ -228,10 +231,10 @@ class CanaryStrategyTest {
     void noVerdictBeforeTheDeadlineIsHandledByThePolicy() {
         Deployment d = analysing(0);
         Duration limit = Duration.between(d.currentStage().startedAt(), d.currentStage().deadline());
-        assertEquals(Duration.ofSeconds(30 + 2 * 10 + 30), limit);
+        assertEquals(Duration.ofSeconds(10 + 30 + 2 * 10 + 30), limit); // warm-up, window, extensions, grace
         Transition t = SM.tick(d, d.currentStage().deadline());
         assertEquals(PAUSED, t.after().status());
-        assertTrue(t.after().reason().contains("stage analysis timed out after 80s without a verdict"),
+        assertTrue(t.after().reason().contains("stage analysis timed out after 90s without a verdict"),
                 t.after().reason());
         Deployment failing = analysing(0, "analysis.insufficient-data-policy", "fail");
         assertEquals(ROLLING_BACK, SM.tick(failing, failing.currentStage().deadline()).after().status());

@@ -53,7 +53,7 @@ class RunSettingsTest {
         RolloutSettings r = RunSettings.from(Map.of("router", Map.of("port", 18080),
                 "canary", Map.of("steps", List.of(10, 30)),
                 "analysis", Map.of("window-ms", 4000, "insufficient-data-policy", "FAIL", "max-error-rate", 0.1,
-                        "health-paths", List.of("/live")),
+                        "health-paths", List.of("/live"), "warmup-ms", 2500),
                 "rollback", Map.of("strategy", "gradual", "step-interval-ms", 1500),
                 "infrastructure", Map.of("instance-count", 3),
                 "rolling", Map.of("max-surge", 0, "max-unavailable", 1),
@@ -65,6 +65,7 @@ class RunSettingsTest {
         assertEquals(0.1, r.analysis().maxErrorRate());
         assertEquals(List.of("/live"), r.analysis().healthPaths());
         assertEquals(1.5, r.analysis().maxErrorRateRatio());
+        assertEquals(2500, r.analysis().warmup());
         assertEquals("gradual", r.rollbackStrategy());
         assertEquals(1500, r.rollbackStepIntervalMs());
         assertEquals(3, r.instanceCount());
@@ -88,6 +89,7 @@ class RunSettingsTest {
                 Arguments.of(Map.of("router.port", 1, "analysis.insufficient-data-policy", "ignore"),
                         "analysis.insufficient-data-policy"),
                 Arguments.of(Map.of("router.port", 1, "analysis.max-latency-ratio", "fast"), "analysis.max-latency-ratio"),
+                Arguments.of(Map.of("router.port", 1, "analysis.warmup-ms", -1), "analysis.warmup-ms"),
                 Arguments.of(Map.of("router.port", 1, "pipeline.approval-before-promote", "yes"),
                         "pipeline.approval-before-promote"),
                 Arguments.of(Map.of("router.port", 1, "infrastructure.instance-count", 0), "infrastructure.instance-count"));
