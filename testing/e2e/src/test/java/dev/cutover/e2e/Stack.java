@@ -31,13 +31,19 @@ final class Stack {
     }
 
     /**
-     * Application instances the provisioner runs now, as (pid, CUTOVER_VERSION) read from
-     * /proc/&lt;pid&gt;/environ — the OS's word, not the provisioner's, on whether a process is gone.
+     * Application instances the provisioner runs now from this checkout's sample app, as (pid, CUTOVER_VERSION)
+     * read from /proc/&lt;pid&gt;/environ — the OS's word, not the provisioner's, on whether a process is gone.
      */
     static List<String> runningVersions(String application) {
         List<String> versions = new ArrayList<>();
+        // this checkout's sample-app jar: another checkout's e2e run on the machine may use the same app names
+        String jar = get().sampleAppJar().toString();
         ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> {
             try {
+                String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline"), StandardCharsets.ISO_8859_1);
+                if (!List.of(cmdline.split("\0")).contains(jar)) {
+                    return;
+                }
                 String env = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"), StandardCharsets.ISO_8859_1);
                 String version = null;
                 String slotApp = null;
