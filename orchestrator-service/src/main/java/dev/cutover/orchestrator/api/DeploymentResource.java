@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
 import java.util.List;
+import java.util.Locale;
 
 @Path("/deployments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,44 +60,32 @@ public class DeploymentResource {
         throw new IllegalStateException("unexpected " + result);
     }
 
-    /** Skip the remaining steps: 100 % now, then finish (also passes an approval gate). */
+    /**
+     * Operator actions, each allowed in some statuses only (409 otherwise): {@code promote} (skip the remaining
+     * steps: 100 % now, then finish; also passes an approval gate), {@code pause} (hold at the current step; a
+     * verdict arriving meanwhile is recorded, not acted on), {@code resume}, {@code abort} (immediate rollback →
+     * ROLLED_BACK "aborted by operator"), {@code approve}, {@code rollback} (the environment's rollback strategy;
+     * manual: immediately).
+     */
     @POST
-    @Path("/{id}/promote")
-    public Response promote(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.PROMOTE, body);
-    }
-
-    /** Hold at the current step; an analysis verdict that arrives meanwhile is recorded, not acted on. */
-    @POST
-    @Path("/{id}/pause")
-    public Response pause(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.PAUSE, body);
-    }
-
-    @POST
-    @Path("/{id}/resume")
-    public Response resume(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.RESUME, body);
-    }
-
-    /** Roll back by the immediate strategy → ROLLED_BACK, "aborted by operator". */
-    @POST
-    @Path("/{id}/abort")
-    public Response abort(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.ABORT, body);
-    }
-
-    @POST
-    @Path("/{id}/approve")
-    public Response approve(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.APPROVE, body);
-    }
-
-    /** Roll back now by the environment's rollback strategy (manual: immediately). */
-    @POST
-    @Path("/{id}/rollback")
-    public Response rollback(@PathParam("id") String id, String body) throws InterruptedException {
-        return act(id, OperatorAction.Kind.ROLLBACK, body);
+    @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
+    public Response act(@PathParam("id") String id, @PathParam("action") String action, String body)
+            throws InterruptedException {
+        OperatorAction.Kind kind = OperatorAction.Kind.valueOf(action.toUpperCase(Locale.ROOT));
+        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
+        if (!parsed.violations().isEmpty()) {
+            return problem(Problem.invalid(parsed.violations()));
+        }
+        if (!service.awaitReady()) {
+            return problem(Problem.notReady());
+        }
+        try {
+            return service.act(id, kind, parsed.by(), parsed.reason())
+                    .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
+                    .orElseGet(() -> problem(Problem.notFound(id)));
+        } catch (ActionNotAllowedException e) {
+            return problem(Problem.notAllowed(e.getMessage(), id));
+        }
     }
 
     /** A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides. */
@@ -112,23 +101,6 @@ public class DeploymentResource {
         }
         try {
             return service.redeploy(id, parsed.onConflict()).map(this::submitted)
-                    .orElseGet(() -> problem(Problem.notFound(id)));
-        } catch (ActionNotAllowedException e) {
-            return problem(Problem.notAllowed(e.getMessage(), id));
-        }
-    }
-
-    private Response act(String id, OperatorAction.Kind kind, String body) throws InterruptedException {
-        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
-        if (!parsed.violations().isEmpty()) {
-            return problem(Problem.invalid(parsed.violations()));
-        }
-        if (!service.awaitReady()) {
-            return problem(Problem.notReady());
-        }
-        try {
-            return service.act(id, kind, parsed.by(), parsed.reason())
-                    .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
             return problem(Problem.notAllowed(e.getMessage(), id));

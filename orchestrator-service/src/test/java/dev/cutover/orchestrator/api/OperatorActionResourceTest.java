@@ -59,6 +59,7 @@ class OperatorActionResourceTest {
                 .body("actions[0].by", equalTo("alice"))
                 .body("actions[0].reason", equalTo("wrong build"));
         action(id, "abort", null).statusCode(409).contentType(startsWith(PROBLEM));
+        action(id, "explode", null).statusCode(404); // no such action
     }
 
     @Test
