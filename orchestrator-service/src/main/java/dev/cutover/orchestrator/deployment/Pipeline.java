@@ -13,8 +13,8 @@ import java.util.List;
  * blue-green: provision = config, provision; deploy = verify, switch; test = monitor; promote = approval, cleanup.
  * canary: provision = config, provision; deploy = verify and each step's traffic shift; test = each step's
  * analysis; promote = approval, the shift to 100 %, the final watch, cleanup.
- * rolling: provision = config; deploy = every instance's provision, check, shift and release; test and promote
- * have no steps (SKIPPED).
+ * rolling: provision = config; deploy = every instance's provision, check, shift and release; promote = the
+ * approval after the first instance (if the environment has a gate); test has no steps (SKIPPED).
  */
 public final class Pipeline {
 

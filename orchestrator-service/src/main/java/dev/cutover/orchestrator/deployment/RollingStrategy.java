@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
 import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
 import static dev.cutover.events.DeploymentStatus.FAILED;
 import static dev.cutover.events.DeploymentStatus.PROGRESSING;
@@ -62,8 +63,27 @@ final class RollingStrategy implements DeploymentStrategy {
                 + " instance(s), max-surge " + s.maxSurge() + ", max-unavailable " + s.maxUnavailable());
     }
 
-    /** The next move from a settled plan (no instance pending, no victim). */
+    /**
+     * The next move from a settled plan (no instance pending, no victim). With an approval gate
+     * ({@code pipeline.approval-before-promote}) the first replaced instance is the test: once it serves its share,
+     * the deployment waits AWAITING_APPROVAL with the next move planned, and approval makes it.
+     */
     private Transition next(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+        RollingPlan p = d.rolling();
+        Transition move = move(m, d, cause, now, why);
+        boolean gate = d.settings().rollout().approvalBeforePromote() && !d.approved() && p.newSlots().size() == 1
+                && move.after().status() == PROGRESSING;
+        if (!gate) {
+            return move;
+        }
+        Deployment planned = move.after();
+        String reason = why + "; instance " + p.newSlots().get(0) + " serves " + d.version() + ": waiting for approval"
+                + " before replacing the other " + (p.total() - 1) + " (POST /deployments/" + d.id() + "/approve)";
+        return m.hold(d.edit().rolling(planned.rolling()).build(), cause, now, AWAITING_APPROVAL,
+                new Hold(Hold.APPROVAL, PROGRESSING, planned.stage(), reason, null), reason, StageStatus.SUCCEEDED);
+    }
+
+    private Transition move(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
         RollingPlan p = d.rolling();
         if (p.newSlots().size() >= p.total() && p.oldSlots().isEmpty()) {
             return m.go(d, cause, now, StageStatus.SUCCEEDED, SUCCEEDED, null, why + "; all " + p.total()
@@ -220,7 +240,7 @@ final class RollingStrategy implements DeploymentStrategy {
                     ? FAILED : endAs, null, why, b -> b);
         }
         List<String> release = new ArrayList<>(p.newSlots());
-        if (p.pending() != null) {
+        if (p.pending() != null && d.status() != AWAITING_APPROVAL) { // held before provisioning it: nothing runs
             release.add(p.pending());
         }
         List<String> old = new ArrayList<>(p.oldSlots());

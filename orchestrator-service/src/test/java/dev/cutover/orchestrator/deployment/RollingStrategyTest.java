@@ -39,13 +39,15 @@ class RollingStrategyTest {
     static final DeploymentStateMachine SM = CanaryStrategyTest.SM;
 
     /** A rolling deployment over {@code old} (empty: first deployment), configured. */
-    static Transition configured(List<String> old, int n, int surge, int unavailable) {
+    static Transition configured(List<String> old, int n, int surge, int unavailable, Object... more) {
         SlotPlan plan = old.isEmpty() ? SlotPlan.after(null) : new SlotPlan("blue", old.get(0), "1.0.0", null, old);
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
                 "rolling", Map.of()), plan, null, T0).after();
         d = SM.start(d, T0).after();
-        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config("infrastructure.instance-count", n,
-                "rolling.max-surge", surge, "rolling.max-unavailable", unavailable)), T0);
+        List<Object> kv = new ArrayList<>(List.of("infrastructure.instance-count", n, "rolling.max-surge", surge,
+                "rolling.max-unavailable", unavailable));
+        kv.addAll(List.of(more));
+        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config(kv.toArray())), T0);
     }
 
     /** Plays a perfect provisioner and health monitor; returns every command in order, as text. */
@@ -106,6 +108,46 @@ class RollingStrategyTest {
         assertEquals(SUCCEEDED, end.get(0).status());
         assertEquals(List.of("b1", "b2", "b3"), end.get(0).servingSlots());
         assertEquals(List.of("b1", "b2", "b3"), SlotPlan.after(end.get(0)).stableSlots());
+    }
+
+    @Test
+    void anApprovalGateHoldsAfterTheFirstReplacedInstanceUntilApproved() {
+        List<Deployment> end = new ArrayList<>();
+        List<String> log = play(configured(List.of("a1", "a2", "a3"), 3, 1, 0,
+                "pipeline.approval-before-promote", true), end, null);
+        assertEquals(List.of("provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1"), log);
+        Deployment waiting = end.get(0);
+        assertEquals(DeploymentStatus.AWAITING_APPROVAL, waiting.status());
+        assertEquals(Stage.APPROVAL, waiting.stage());
+        assertTrue(waiting.reason().contains("instance b1 serves 2.0.0: waiting for approval before replacing the other 2"),
+                waiting.reason());
+        assertEquals(Map.of("a2", 34, "a3", 33, "b1", 33), new java.util.TreeMap<>(nonZero(waiting.weights())));
+
+        Transition approved = SM.act(waiting, OperatorAction.Kind.APPROVE, "alice", "b1 looks good", T0);
+        assertEquals(PROGRESSING, approved.after().status());
+        List<String> rest = play(approved, end, null);
+        assertEquals(List.of("provision b2", "check b2", "shift {a2=0, a3=34, b1=33, b2=33} rolling", "release a2",
+                "provision b3", "check b3", "shift {a3=0, b1=34, b2=33, b3=33} rolling", "release a3"), rest);
+        assertEquals(SUCCEEDED, end.get(1).status());
+    }
+
+    @Test
+    void anApprovalThatNeverComesRollsTheFirstInstanceBack() {
+        List<Deployment> end = new ArrayList<>();
+        play(configured(List.of("a1", "a2", "a3"), 3, 1, 0, "pipeline.approval-before-promote", true,
+                "pipeline.approval-timeout-ms", 1000), end, null);
+        Deployment waiting = end.get(0);
+        Transition timedOut = SM.tick(waiting, waiting.currentStage().deadline());
+        assertEquals(ROLLING_BACK, timedOut.after().status(), timedOut.after().reason());
+        assertTrue(timedOut.after().reason().contains("approval timed out"), timedOut.after().reason());
+        ShiftTraffic back = (ShiftTraffic) CanaryStrategyTest.command(timedOut);
+        assertEquals(Map.of("a2", 50, "a3", 50, "b1", 0), back.weights(), "b2 was planned, never provisioned");
+    }
+
+    private static Map<String, Integer> nonZero(Map<String, Integer> weights) {
+        Map<String, Integer> w = new java.util.HashMap<>(weights);
+        w.values().removeIf(v -> v == 0);
+        return w;
     }
 
     @Test
