@@ -37,19 +37,23 @@ public interface AnalysisConfig {
 
     Prometheus prometheus();
 
-    /** The {@code prometheus} provider: base URL and PromQL templates ({@code <slot>}, {@code <window>} seconds). */
+    /**
+     * The {@code prometheus} provider: base URL and PromQL templates ({@code <application>}, {@code <environment>},
+     * {@code <slot>}, {@code <window>} seconds). The defaults expect the routers scraped with {@code application}
+     * and {@code environment} target labels, as deploy/observability/prometheus.yml does.
+     */
     interface Prometheus {
         @WithDefault("http://localhost:9090")
         String url();
 
-        @WithDefault("sum(increase(cutover_router_requests_total{backend=\"<slot>\"}[<window>s]))")
+        @WithDefault("sum(increase(cutover_router_requests_total{application=\"<application>\",environment=\"<environment>\",backend=\"<slot>\"}[<window>s]))")
         String requestsQuery();
 
-        @WithDefault("sum(increase(cutover_router_errors_total{backend=\"<slot>\"}[<window>s]))")
+        @WithDefault("sum(increase(cutover_router_errors_total{application=\"<application>\",environment=\"<environment>\",backend=\"<slot>\"}[<window>s]))")
         String errorsQuery();
 
         /** Must answer seconds. */
-        @WithDefault("histogram_quantile(0.95, sum by (le) (rate(cutover_router_request_duration_seconds_bucket{backend=\"<slot>\"}[<window>s])))")
+        @WithDefault("histogram_quantile(0.95, sum by (le) (rate(cutover_router_request_duration_seconds_bucket{application=\"<application>\",environment=\"<environment>\",backend=\"<slot>\"}[<window>s])))")
         String p95Query();
     }
 }

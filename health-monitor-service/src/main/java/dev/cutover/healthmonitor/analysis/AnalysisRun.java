@@ -87,7 +87,7 @@ public final class AnalysisRun {
     public synchronized void start() {
         startNanos = nanoTime.getAsLong();
         warmingUp = spec.warmup() > 0;
-        provider.open(command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
+        provider.open(command.target(), command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
                 .whenComplete(this::opened);
     }
 
@@ -205,7 +205,7 @@ public final class AnalysisRun {
         LOG.infof("Analysis of deployment %s target %s step %d: warm-up of %d ms over (canary %d requests), comparison"
                         + " window opens", command.meta().deploymentId(), command.target(), command.step(), spec.warmup(),
                 observation().canary().requests());
-        provider.open(command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
+        provider.open(command.target(), command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
                 .whenComplete(this::comparisonOpened);
         return null;
     }

@@ -56,7 +56,7 @@ class AnalysisWarmupTest {
         }
 
         @Override
-        public CompletableFuture<MetricWindow> open(String metricsUrl, List<String> slots) {
+        public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
             SlotMetrics canary = opened.incrementAndGet() == 1 ? first : later;
             return CompletableFuture.completedFuture(
                     () -> CompletableFuture.completedFuture(Map.of("canary", canary, "stable", BASELINE)));

@@ -1,5 +1,7 @@
 package dev.cutover.healthmonitor.metrics.provider;
 
+import dev.cutover.events.Target;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,8 +13,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MetricProvider {
 
-    /** Starts a window on {@code slots}, reading from {@code metricsUrl} (for the router: its admin base URL). */
-    CompletableFuture<MetricWindow> open(String metricsUrl, List<String> slots);
+    /**
+     * Starts a window on {@code slots} of {@code target}, reading from {@code metricsUrl} (for the router: its
+     * admin base URL; a shared source such as Prometheus tells targets apart by {@code target}).
+     */
+    CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots);
 
     /** The name used in config and in decision records ("router", "prometheus"). */
     String name();

@@ -2,6 +2,7 @@ package dev.cutover.healthmonitor.metrics.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.events.Target;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,13 +18,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * PromQL instant queries over Prometheus's HTTP API ({@code /api/v1/query}) at a configured base URL, for where a
  * Prometheus already scrapes the routers (or the apps). The window is the time since {@link #open}, rounded up
- * to whole seconds, put into the query templates as {@code <window>}; the slot goes in as {@code <slot>}.
- * The p95 template must answer seconds. The command's {@code metricsUrl} is not used: Prometheus knows
- * every target.
+ * to whole seconds, put into the query templates as {@code <window>}; the slot goes in as {@code <slot>}, the
+ * target as {@code <application>} and {@code <environment>} - every router has slots named alike, so a query
+ * without the target would add up all applications'. The p95 template must answer seconds. The command's
+ * {@code metricsUrl} is not used: Prometheus knows every target.
  */
 public final class PrometheusMetricProvider implements MetricProvider {
 
-    /** The three queries; placeholders {@code <slot>} and {@code <window>} (seconds, a whole number). */
+    /** The three queries; placeholders {@code <application>}, {@code <environment>}, {@code <slot>}, {@code <window>} (seconds). */
     public record Queries(String requests, String errors, String p95Seconds) {
     }
 
@@ -45,16 +47,16 @@ public final class PrometheusMetricProvider implements MetricProvider {
     }
 
     @Override
-    public CompletableFuture<MetricWindow> open(String metricsUrl, List<String> slots) {
+    public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
         long startNanos = System.nanoTime();
         // fails fast when Prometheus is unreachable, like the router provider's first snapshot
         return query("vector(1)").thenApply(ignored -> () -> {
             long seconds = Math.max(1, (long) Math.ceil(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) / 1000.0));
             Map<String, CompletableFuture<SlotMetrics>> bySlot = new HashMap<>();
             for (String slot : slots) {
-                CompletableFuture<Double> requests = query(fill(queries.requests(), slot, seconds));
-                CompletableFuture<Double> errors = query(fill(queries.errors(), slot, seconds));
-                CompletableFuture<Double> p95 = query(fill(queries.p95Seconds(), slot, seconds));
+                CompletableFuture<Double> requests = query(fill(queries.requests(), target, slot, seconds));
+                CompletableFuture<Double> errors = query(fill(queries.errors(), target, slot, seconds));
+                CompletableFuture<Double> p95 = query(fill(queries.p95Seconds(), target, slot, seconds));
                 bySlot.put(slot, CompletableFuture.allOf(requests, errors, p95).thenApply(v -> new SlotMetrics(
                         count(requests.join()), count(errors.join()), p95.join() * 1000.0)));
             }
@@ -66,9 +68,15 @@ public final class PrometheusMetricProvider implements MetricProvider {
         });
     }
 
-    static String fill(String template, String slot, long windowSeconds) {
-        String label = slot.replace("\\", "\\\\").replace("\"", "\\\"");
-        return template.replace("<slot>", label).replace("<window>", Long.toString(windowSeconds));
+    static String fill(String template, Target target, String slot, long windowSeconds) {
+        return template.replace("<application>", label(target.application()))
+                .replace("<environment>", label(target.environment())).replace("<slot>", label(slot))
+                .replace("<window>", Long.toString(windowSeconds));
+    }
+
+    /** A PromQL label value inside double quotes. */
+    private static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** increase() extrapolates to the window's edges, so counts come back fractional: round them. */

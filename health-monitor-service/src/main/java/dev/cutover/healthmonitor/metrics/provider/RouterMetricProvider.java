@@ -1,5 +1,7 @@
 package dev.cutover.healthmonitor.metrics.provider;
 
+import dev.cutover.events.Target;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -24,7 +26,7 @@ public final class RouterMetricProvider implements MetricProvider {
     }
 
     @Override
-    public CompletableFuture<MetricWindow> open(String metricsUrl, List<String> slots) {
+    public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
         URI url = HttpGet.join(metricsUrl, "/metrics");
         return snapshot(url, slots).thenApply(start -> () -> snapshot(url, slots).thenApply(now -> {
             Map<String, SlotMetrics> window = new java.util.HashMap<>(now.since(start));

@@ -8,10 +8,12 @@ import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.healthmonitor.analysis.Analyses;
+import dev.cutover.healthmonitor.analysis.AnalysisConfig;
 import dev.cutover.healthmonitor.analysis.DataPlane;
 import dev.cutover.healthmonitor.analysis.Traffic;
 import dev.cutover.healthmonitor.check.HttpProbeClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,10 +54,15 @@ class PrometheusMetricProviderTest {
 
     static final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     static final HttpClient http = HttpClient.newBuilder().executor(scheduler).build();
-    static final PrometheusMetricProvider.Queries QUERIES = new PrometheusMetricProvider.Queries(
-            "sum(increase(cutover_router_requests_total{backend=\"<slot>\"}[<window>s]))",
-            "sum(increase(cutover_router_errors_total{backend=\"<slot>\"}[<window>s]))",
-            "histogram_quantile(0.95, sum by (le) (rate(cutover_router_request_duration_seconds_bucket{backend=\"<slot>\"}[<window>s])))");
+    /** The shipped default queries, as the service reads them from its configuration. */
+    static final PrometheusMetricProvider.Queries QUERIES = defaults();
+    static final Target SHOP = new Target("shop", "test");
+
+    static PrometheusMetricProvider.Queries defaults() {
+        AnalysisConfig.Prometheus p = new SmallRyeConfigBuilder().withMapping(AnalysisConfig.class).build()
+                .getConfigMapping(AnalysisConfig.class).prometheus();
+        return new PrometheusMetricProvider.Queries(p.requestsQuery(), p.errorsQuery(), p.p95Query());
+    }
 
     static Path dir;
     static Process prometheus;
@@ -83,14 +90,20 @@ class PrometheusMetricProviderTest {
                   - job_name: router
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(plane.router.adminPort()));
+                        labels: {application: shop, environment: test}
+                  # the same numbers as another application's router: slots are named alike everywhere
+                  - job_name: other-router
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                        labels: {application: other, environment: test}
+                """.formatted(plane.router.adminPort(), plane.router.adminPort()));
         prometheus = new ProcessBuilder(binary.get().toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         prometheusUrl = "http://127.0.0.1:" + port;
         provider = new PrometheusMetricProvider(http, 2000, prometheusUrl, QUERIES);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> provider
-                .query("sum(up{job=\"router\"})").get(5, TimeUnit.SECONDS) == 1.0);
+                .query("sum(up)").get(5, TimeUnit.SECONDS) == 2.0);
     }
 
     @AfterAll
@@ -114,9 +127,10 @@ class PrometheusMetricProviderTest {
 
     @Test
     void readsAWindowLikeTheRouterItScrapes() throws Exception {
-        MetricWindow fromPrometheus = provider.open("http://unused", List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
+        MetricWindow fromPrometheus = provider.open(SHOP, "http://unused", List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
         MetricWindow fromRouter = new RouterMetricProvider(http, 2000)
-                .open(plane.metricsUrl(), List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
+                .open(SHOP, plane.metricsUrl(), List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
+        MetricWindow nobodys = provider.open(new Target("nobody", "test"), "http://unused", List.of(DataPlane.CANARY)).get();
         try (Traffic traffic = Traffic.start(plane.trafficUrl(), 4, 600)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> traffic.completed() == 600);
         }
@@ -135,11 +149,22 @@ class PrometheusMetricProviderTest {
         assertTrue(errorRate > 0.15 && errorRate < 0.25, "about 20 %: " + canary);
         assertTrue(stable.requests() > 0 && stable.errors() == 0, stable.toString());
         assertTrue(canary.p95Ms() > 0 && canary.p95Ms() < 2000, canary.toString());
+        // only the asked-for application's router counts (the other job scrapes the same numbers as "other")
+        assertEquals(0, nobodys.read().get().get(DataPlane.CANARY).requests());
+    }
+
+    @Test
+    void queriesNameTheTargetAndTheSlotQuoted() {
+        String q = PrometheusMetricProvider.fill(QUERIES.requests(), new Target("sh\"op", "test"), "can\\ary", 42);
+        assertTrue(q.contains("application=\"sh\\\"op\""), q);
+        assertTrue(q.contains("environment=\"test\""), q);
+        assertTrue(q.contains("backend=\"can\\\\ary\""), q);
+        assertTrue(q.contains("[42s]"), q);
     }
 
     @Test
     void anUnknownSlotHasNoRequestsAndNoLatency() throws Exception {
-        MetricWindow window = provider.open("http://unused", List.of("nobody")).get();
+        MetricWindow window = provider.open(SHOP, "http://unused", List.of("nobody")).get();
         SlotMetrics none = window.read().get().get("nobody");
         assertEquals(0, none.requests());
         assertTrue(Double.isNaN(none.p95Ms()));
@@ -150,7 +175,7 @@ class PrometheusMetricProviderTest {
         var bad = new PrometheusMetricProvider(http, 2000, prometheusUrl,
                 new PrometheusMetricProvider.Queries("sum(", QUERIES.errors(), QUERIES.p95Seconds()));
         CompletionException rejected = assertThrows(CompletionException.class,
-                () -> bad.open("http://unused", List.of("canary")).join().read().join());
+                () -> bad.open(SHOP, "http://unused", List.of("canary")).join().read().join());
         assertTrue(rejected.getCause().getMessage().contains("answered 400: {\"status\":\"error\",\"errorType\":\"bad_data\""),
                 rejected.getCause().getMessage());
 
@@ -161,7 +186,7 @@ class PrometheusMetricProviderTest {
             throw new IllegalStateException(e);
         }
         var gone = new PrometheusMetricProvider(http, 2000, "http://127.0.0.1:" + closed, QUERIES);
-        CompletionException refused = assertThrows(CompletionException.class, () -> gone.open("http://unused", List.of("canary")).join());
+        CompletionException refused = assertThrows(CompletionException.class, () -> gone.open(SHOP, "http://unused", List.of("canary")).join());
         assertTrue(refused.getCause().getMessage().endsWith("failed: connection refused"), refused.getCause().getMessage());
     }
 
@@ -170,7 +195,7 @@ class PrometheusMetricProviderTest {
         List<AnalysisCompleted> published = new CopyOnWriteArrayList<>();
         Analyses analyses = new Analyses(provider, new HttpProbeClient(scheduler, 200), scheduler, new SimpleMeterRegistry(),
                 published::add, 25, 1000, 100);
-        RunAnalysis command = new RunAnalysis(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "test"),
+        RunAnalysis command = new RunAnalysis(Meta.start("d-" + UUID.randomUUID()), SHOP,
                 DataPlane.CANARY, DataPlane.STABLE, 1, 50, "http://unused", plane.canaryUrl(),
                 new AnalysisSpec(4000, 500, 20, 0, 0, InsufficientDataPolicy.FAIL, 1.5, 1.2, 0.8, 0.05, 2000,
                         List.of("/health"), 2));
