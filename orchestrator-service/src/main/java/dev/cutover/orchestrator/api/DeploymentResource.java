@@ -6,6 +6,7 @@ import dev.cutover.orchestrator.deployment.ActionNotAllowedException;
 import dev.cutover.orchestrator.deployment.DeploymentService;
 import dev.cutover.orchestrator.deployment.OperatorAction;
 import dev.cutover.orchestrator.deployment.SubmitResult;
+import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,11 +31,15 @@ public class DeploymentResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    DeploymentMetrics metrics;
+
     /** The body is taken as text: malformed JSON must become a 400 problem like any other invalid input. */
     @POST
     public Response create(String body) throws InterruptedException {
         DeploymentRequestParser.Parsed parsed = DeploymentRequestParser.parse(body);
         if (parsed.request() == null) {
+            metrics.rejected("invalid"); // as an invalid request from the requests topic is
             return problem(Problem.invalid(parsed.violations()));
         }
         if (!service.awaitReady()) {

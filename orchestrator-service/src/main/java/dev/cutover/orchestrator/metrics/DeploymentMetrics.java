@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.metrics;
 
+import dev.cutover.events.DeploymentStatus;
 import dev.cutover.orchestrator.deployment.Deployment;
 import dev.cutover.orchestrator.store.DeploymentStore;
 import io.micrometer.core.instrument.Gauge;
@@ -25,10 +26,17 @@ public class DeploymentMetrics {
     DeploymentStore store;
 
     @PostConstruct
-    void registerGauge() {
+    void register() {
         Gauge.builder("cutover.deployments.active", store, s -> s.loaded() ? s.activeCount() : 0)
                 .description("Deployments not yet in a terminal status")
                 .register(registry);
+        // at 0 from the start: Prometheus's increase() cannot see a series' first value, so an outcome counter
+        // born at 1 would hide the first rollback from every alert
+        for (DeploymentStatus status : DeploymentStatus.values()) {
+            if (status.terminal()) {
+                registry.counter("cutover.deployments", "outcome", status.name().toLowerCase(Locale.ROOT));
+            }
+        }
     }
 
     /** A deployment reached SUCCEEDED, FAILED or ROLLED_BACK. */

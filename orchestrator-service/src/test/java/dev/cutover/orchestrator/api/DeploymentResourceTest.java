@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 class DeploymentResourceTest {
@@ -72,6 +73,20 @@ class DeploymentResourceTest {
                 "application").body("violations[0].message", containsString("[a-z0-9]"));
         assertInvalid(post("{\"application\":\"rest-n\",\"environment\":\"" + name + "\",\"version\":\"1\",\"artifact\":\"a\"}"),
                 "environment");
+    }
+
+    @Test
+    void anInvalidRestRequestIsCountedAsRejected() {
+        double before = rejectedInvalid();
+        assertInvalid(post("{\"application\":\"rest-count\"}"), "environment", "version", "artifact");
+        assertEquals(before + 1, rejectedInvalid());
+    }
+
+    private static double rejectedInvalid() {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("cutover_deployment_requests_rejected_total\\{kind=\"invalid\"} ([0-9.Ee+-]+)")
+                .matcher(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
 
     @Test
@@ -164,6 +179,9 @@ class DeploymentResourceTest {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("deployment-state"));
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("cutover_deployments_active"));
+                .body(containsString("cutover_deployments_active"))
+                // every outcome from the start, so that alerts on increase() see the first one
+                .body(containsString("cutover_deployments_total{outcome=\"superseded\"}"))
+                .body(containsString("cutover_deployments_total{outcome=\"rolled_back\"}"));
     }
 }

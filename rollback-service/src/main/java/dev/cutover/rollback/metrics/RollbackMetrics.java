@@ -1,10 +1,13 @@
 package dev.cutover.rollback.metrics;
 
+import dev.cutover.rollback.strategy.GradualRollbackStrategy;
+import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +24,13 @@ public class RollbackMetrics {
     @Inject
     public RollbackMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // at 0 from the start: Prometheus's increase() cannot see a series' first value, so a counter born at 1
+        // would hide the first rollback from every alert
+        for (String strategy : List.of(ImmediateRollbackStrategy.NAME, GradualRollbackStrategy.NAME)) {
+            for (String outcome : List.of("completed", "failed")) {
+                registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", strategy);
+            }
+        }
     }
 
     public void completed(String strategy, long trafficRestoredMs, long durationMs) {
