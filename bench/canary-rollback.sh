@@ -7,6 +7,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 if [ ! -f deploy/local/target/local-stack.jar ] || [ ! -f orchestrator-service/target/quarkus-app/quarkus-run.jar ]; then
   echo "building Cutover (tests skipped) ..."
-  mvn -B -q -DskipTests install
+  "$root/mvnw" -B -q -DskipTests install
 fi
 exec java -Xmx128m -cp deploy/local/target/local-stack.jar dev.cutover.local.CanaryRollbackBench --root "$root" "$@"

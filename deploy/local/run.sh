@@ -20,7 +20,7 @@ needed=(deploy/kafka-broker/target/kafka-broker.jar deploy/router/target/router.
 for f in "${needed[@]}"; do [ -f "$f" ] || rebuild=true; done
 if $rebuild; then
   echo "building Cutover (tests skipped; the first build downloads dependencies and takes a few minutes) ..."
-  mvn -B -q -DskipTests install
+  "$root/mvnw" -B -q -DskipTests install
 fi
 
 # exec: Ctrl-C reaches the launcher, whose shutdown hook stops everything it started.
