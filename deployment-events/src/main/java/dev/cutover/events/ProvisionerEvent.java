@@ -10,10 +10,21 @@ public sealed interface ProvisionerEvent extends Event {
         return Topics.PROVISIONER_EVENTS;
     }
 
-    /** The slot runs the version and answers on {@code instanceUrl} (not yet serving traffic). */
+    /**
+     * The slot runs the version and answers on {@code instanceUrl} (not yet serving traffic).
+     * {@code routerAdminUrl}: where the target's router serves its admin API (base URL, e.g.
+     * {@code http://127.0.0.1:18081}; its per-backend metrics are at {@code routerAdminUrl + }
+     * {@link dev.cutover.events.router.RouterAdminApi#METRICS_PATH}). Absent from events written before it existed.
+     */
     @TypeName("dev.cutover.provisioner.slot-provisioned.v1")
     record SlotProvisioned(Meta meta, Target target, String slot, String version, String instanceUrl,
-                           String instanceId) implements ProvisionerEvent {
+                           String instanceId, @OptionalField String routerAdminUrl) implements ProvisionerEvent {
+
+        /** Without the router's admin URL. */
+        public SlotProvisioned(Meta meta, Target target, String slot, String version, String instanceUrl,
+                               String instanceId) {
+            this(meta, target, slot, version, instanceUrl, instanceId, null);
+        }
     }
 
     /** {@code operation} is provision, shift or release. */
@@ -23,9 +34,19 @@ public sealed interface ProvisionerEvent extends Event {
             implements ProvisionerEvent {
     }
 
+    /**
+     * The router of {@code target} now applies {@code weights}. {@code routerUrl}: where its traffic enters;
+     * {@code routerAdminUrl}: its admin API, as in {@link SlotProvisioned#routerAdminUrl()}.
+     */
     @TypeName("dev.cutover.traffic.shifted.v1")
     record TrafficShifted(Meta meta, Target target, Map<String, Integer> weights, @OptionalField String routerUrl,
-                          String reason) implements ProvisionerEvent {
+                          String reason, @OptionalField String routerAdminUrl) implements ProvisionerEvent {
+
+        /** Without the router's admin URL. */
+        public TrafficShifted(Meta meta, Target target, Map<String, Integer> weights, String routerUrl,
+                              String reason) {
+            this(meta, target, weights, routerUrl, reason, null);
+        }
     }
 
     @TypeName("dev.cutover.provisioner.slot-released.v1")
