@@ -14,7 +14,6 @@ import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import dev.cutover.healthmonitor.metrics.provider.RouterMetricProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
