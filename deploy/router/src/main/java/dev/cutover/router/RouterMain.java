@@ -1,86 +1,100 @@
 package dev.cutover.router;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.util.concurrent.Callable;
 
 /**
  * {@code java -jar router.jar --target app/env --port N --admin-port N [--bind 127.0.0.1]}
- * <p>Prints {@code ROUTER READY port=<p> admin-port=<a> target=<t>} once both ports listen; stops on SIGTERM.</p>
+ * <p>Prints {@code ROUTER READY port=<p> admin-port=<a> target=<t>} once both ports listen; stops on SIGTERM.
+ * Exit codes: 2 for a bad command line (the error and the usage on stderr), 1 when the router cannot start.</p>
  */
-public final class RouterMain {
+@Command(name = "router", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Weighted HTTP reverse proxy for one application/environment, with an admin API "
+                + "(backends and weights, health, per-backend Prometheus metrics) on 127.0.0.1.",
+        footer = "Prints 'ROUTER READY port=<p> admin-port=<a> target=<t>' once both ports listen; stops on SIGTERM.")
+public final class RouterMain implements Callable<Integer> {
 
-    private static final Set<String> OPTIONS = Set.of("target", "port", "admin-port", "bind");
+    @Option(names = "--target", required = true, paramLabel = "APP/ENV", converter = TargetKey.class,
+            description = "The application/environment it serves, e.g. shop/production.")
+    String target;
 
-    private RouterMain() {
-    }
+    @Option(names = "--port", required = true, paramLabel = "PORT", converter = Port.class,
+            description = "Traffic port, 0..65535 (0 picks a free one).")
+    int port;
+
+    @Option(names = "--admin-port", required = true, paramLabel = "PORT", converter = Port.class,
+            description = "Admin API port on 127.0.0.1, 0..65535 (0 picks a free one).")
+    int adminPort;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the traffic port listens on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     public static void main(String[] args) {
-        Map<String, String> options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("router: " + e.getMessage());
-            System.err.println("usage: router --target app/env --port N --admin-port N [--bind 127.0.0.1]");
-            System.exit(2);
-            return;
+        int exit = commandLine().execute(args);
+        if (exit != 0) {
+            System.exit(exit);
         }
+        // started (or --help): the router's non-daemon threads keep the JVM up until SIGTERM
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new RouterMain());
+    }
+
+    /** The options of a command line; a {@link CommandLine.ParameterException} names what is wrong. */
+    static RouterMain parse(String... args) {
+        CommandLine cli = commandLine();
+        cli.parseArgs(args);
+        return cli.getCommand();
+    }
+
+    @Override
+    public Integer call() {
         Router router;
         try {
-            router = Router.start(options.get("target"), options.getOrDefault("bind", "127.0.0.1"),
-                    Integer.parseInt(options.get("port")), Integer.parseInt(options.get("admin-port")));
+            router = Router.start(target, bind, port, adminPort);
         } catch (RuntimeException e) {
             System.err.println("router: cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(router::close, "router-shutdown"));
         System.out.println("ROUTER READY port=" + router.port() + " admin-port=" + router.adminPort()
                 + " target=" + router.target());
         System.out.flush();
+        return 0;
     }
 
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            if (!OPTIONS.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name);
-            }
-            options.put(name, value);
-        }
-        for (String required : new String[] {"target", "port", "admin-port"}) {
-            if (!options.containsKey(required)) {
-                throw new IllegalArgumentException("--" + required + " is required");
-            }
-        }
-        if (!options.get("target").matches("[^/\\s]+/[^/\\s]+")) {
-            throw new IllegalArgumentException("--target must be app/env, was '" + options.get("target") + "'");
-        }
-        for (String port : new String[] {"port", "admin-port"}) {
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
             try {
-                int p = Integer.parseInt(options.get(port));
-                if (p < 0 || p > 65535) {
-                    throw new NumberFormatException();
+                int p = Integer.parseInt(value);
+                if (p >= 0 && p <= 65535) {
+                    return p;
                 }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + port + " must be a port number 0..65535, was '" + options.get(port) + "'");
+            } catch (NumberFormatException ignored) {
+                // reported below
             }
+            throw new TypeConversionException("must be a port number 0..65535, was '" + value + "'");
         }
-        return options;
+    }
+
+    static final class TargetKey implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.matches("[^/\\s]+/[^/\\s]+")) {
+                throw new TypeConversionException("must be app/env, was '" + value + "'");
+            }
+            return value;
+        }
     }
 }
