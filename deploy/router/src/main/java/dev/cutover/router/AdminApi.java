@@ -1,24 +1,30 @@
 package dev.cutover.router;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.events.router.RouterAdminApi;
+import dev.cutover.events.router.RouterAdminApi.BackendTable;
+import dev.cutover.events.router.RouterAdminApi.DrainingBackend;
+import dev.cutover.events.router.RouterAdminApi.ErrorBody;
+import dev.cutover.events.router.RouterAdminApi.Health;
+import dev.cutover.events.router.RouterAdminApi.RoutedBackend;
+import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Control + metrics API (127.0.0.1 only):
+ * Control + metrics API (127.0.0.1 only), as {@link RouterAdminApi} describes it:
  * {@code PUT /backends} replaces the set, {@code GET /backends} shows it with in-flight counts,
  * {@code GET /health}, {@code GET /metrics} (Prometheus text).
  */
 final class AdminApi implements Handler<HttpServerRequest> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RouterAdminApi.mapper();
     private static final int MAX_BODY = 64 * 1024;
 
     private final Router router;
@@ -32,17 +38,17 @@ final class AdminApi implements Handler<HttpServerRequest> {
         String path = request.path();
         HttpMethod method = request.method();
         switch (path) {
-            case "/backends" -> {
+            case RouterAdminApi.BACKENDS_PATH -> {
                 if (method.equals(HttpMethod.GET)) {
                     json(request, 200, backends());
                 } else if (method.equals(HttpMethod.PUT)) {
                     putBackends(request);
                 } else {
-                    error(request, 405, "use GET or PUT on /backends");
+                    error(request, 405, "use GET or PUT on " + RouterAdminApi.BACKENDS_PATH);
                 }
             }
-            case "/health" -> json(request, 200, JSON.createObjectNode().put("status", "UP").put("target", router.target()));
-            case "/metrics" -> request.response()
+            case RouterAdminApi.HEALTH_PATH -> json(request, 200, new Health("UP", router.target()));
+            case RouterAdminApi.METRICS_PATH -> request.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(router.metrics().scrape());
             default -> error(request, 404, "no such admin endpoint: " + path);
@@ -61,7 +67,11 @@ final class AdminApi implements Handler<HttpServerRequest> {
             }
             List<BackendSpec> specs;
             try {
-                specs = BackendSpec.parseAll(JSON.readTree(ar.result().getBytes()));
+                specs = BackendSpec.of(JSON.readValue(ar.result().getBytes(), SetBackends.class));
+            } catch (JsonMappingException e) {
+                error(request, 400, "not a backend set {\"backends\":[{id, url, weight, version}]}" + at(e) + ": "
+                        + e.getOriginalMessage());
+                return;
             } catch (JsonProcessingException e) {
                 error(request, 400, "body is not valid JSON: " + e.getOriginalMessage());
                 return;
@@ -74,32 +84,37 @@ final class AdminApi implements Handler<HttpServerRequest> {
         });
     }
 
-    private ObjectNode backends() {
-        ObjectNode out = JSON.createObjectNode().put("target", router.target());
+    /** Where in the body a mapping error is, e.g. {@code " at backends[0].weight"}. */
+    private static String at(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining());
+        return path.isEmpty() ? "" : " at " + path.substring(path.startsWith(".") ? 1 : 0);
+    }
+
+    private BackendTable backends() {
         BackendSet table = router.table();
-        out.put("totalWeight", table.totalWeight());
-        ArrayNode list = out.putArray("backends");
-        for (BackendSet.Route route : table.routes()) {
-            Backend b = route.backend();
-            ObjectNode node = list.addObject()
-                    .put("id", b.id())
-                    .put("url", b.url())
-                    .put("weight", route.weight());
-            node.put("version", b.version());
-            node.put("inflight", b.inflight());
-        }
-        ArrayNode draining = out.putArray("draining");
-        for (Backend b : router.draining()) {
-            draining.addObject().put("id", b.id()).put("url", b.url()).put("version", b.version()).put("inflight", b.inflight());
-        }
-        return out;
+        List<RoutedBackend> routed = table.routes().stream()
+                .map(route -> new RoutedBackend(route.backend().id(), route.backend().url(), route.weight(),
+                        route.backend().version(), route.backend().inflight()))
+                .toList();
+        List<DrainingBackend> draining = router.draining().stream()
+                .map(b -> new DrainingBackend(b.id(), b.url(), b.version(), b.inflight()))
+                .toList();
+        return new BackendTable(router.target(), table.totalWeight(), routed, draining);
     }
 
     private static void error(HttpServerRequest request, int status, String message) {
-        json(request, status, JSON.createObjectNode().put("error", message));
+        json(request, status, new ErrorBody(message));
     }
 
-    private static void json(HttpServerRequest request, int status, JsonNode body) {
-        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    private static void json(HttpServerRequest request, int status, Object body) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
     }
 }

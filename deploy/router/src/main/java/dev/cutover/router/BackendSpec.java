@@ -1,6 +1,6 @@
 package dev.cutover.router;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.events.router.RouterAdminApi;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,39 +44,23 @@ public record BackendSpec(String id, String url, int weight, Optional<String> ve
         return loopbackPort(id, url);
     }
 
-    /** Parses and validates {@code {"backends":[...]}}: every entry valid and ids unique. */
-    public static List<BackendSpec> parseAll(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new IllegalArgumentException("body must be a JSON object {\"backends\":[...]}");
+    /** One entry of the admin API's {@code PUT /backends}, validated. */
+    public static BackendSpec of(RouterAdminApi.Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("every backend must be an object with id, url and weight");
         }
-        JsonNode array = body.get("backends");
-        if (array == null || !array.isArray()) {
-            throw new IllegalArgumentException("\"backends\" must be an array");
+        return new BackendSpec(backend.id(), backend.url(), backend.weight(), Optional.ofNullable(backend.version()));
+    }
+
+    /** Validates a {@code {"backends":[...]}} body: every entry valid and ids unique. */
+    public static List<BackendSpec> of(RouterAdminApi.SetBackends body) {
+        if (body == null || body.backends() == null) {
+            throw new IllegalArgumentException("body must be a JSON object {\"backends\":[...]}");
         }
         List<BackendSpec> specs = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (JsonNode node : array) {
-            if (!node.isObject()) {
-                throw new IllegalArgumentException("every backend must be an object with id, url and weight");
-            }
-            JsonNode id = node.get("id");
-            JsonNode url = node.get("url");
-            JsonNode weight = node.get("weight");
-            JsonNode version = node.get("version");
-            if (id == null || !id.isTextual()) {
-                throw new IllegalArgumentException("backend id must be a string");
-            }
-            if (url == null || !url.isTextual()) {
-                throw new IllegalArgumentException("backend '" + id.asText() + "': url must be a string");
-            }
-            if (weight == null || !weight.isIntegralNumber()) {
-                throw new IllegalArgumentException("backend '" + id.asText() + "': weight must be an integer 0..100");
-            }
-            if (version != null && !version.isNull() && !version.isTextual()) {
-                throw new IllegalArgumentException("backend '" + id.asText() + "': version must be a string");
-            }
-            BackendSpec spec = new BackendSpec(id.asText(), url.asText(), weight.canConvertToInt() ? weight.asInt() : -1,
-                    Optional.ofNullable(version).filter(JsonNode::isTextual).map(JsonNode::asText));
+        for (RouterAdminApi.Backend backend : body.backends()) {
+            BackendSpec spec = of(backend);
             if (!ids.add(spec.id())) {
                 throw new IllegalArgumentException("backend ids must be unique: '" + spec.id() + "' appears twice");
             }
