@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 if [ ! -f deploy/local/target/local-stack.jar ] || [ ! -f orchestrator-service/target/quarkus-app/quarkus-run.jar ]; then
   echo "building Cutover (tests skipped) ..."
-  "$root/mvnw" -B -q -DskipTests install
+  # (the formatter check belongs to ./mvnw verify, not to starting the stack)
+  "$root/mvnw" -B -q -DskipTests -Dspotless.check.skip=true install
 fi
 exec java -Xmx128m -cp deploy/local/target/local-stack.jar dev.cutover.local.CanaryRollbackBench --root "$root" "$@"

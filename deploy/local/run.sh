@@ -20,7 +20,8 @@ needed=(deploy/kafka-broker/target/kafka-broker.jar deploy/router/target/router.
 for f in "${needed[@]}"; do [ -f "$f" ] || rebuild=true; done
 if $rebuild; then
   echo "building Cutover (tests skipped; the first build downloads dependencies and takes a few minutes) ..."
-  "$root/mvnw" -B -q -DskipTests install
+  # (the formatter check belongs to ./mvnw verify, not to starting the stack)
+  "$root/mvnw" -B -q -DskipTests -Dspotless.check.skip=true install
 fi
 
 # exec: Ctrl-C reaches the launcher, whose shutdown hook stops everything it started.
