@@ -25,7 +25,6 @@ import java.util.Map;
 
 import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.awaitStatus;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasItem;
