@@ -101,7 +101,7 @@ public class ProvisioningService {
                 router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
                 LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
                         target, running.version(), running.instanceId(), command.meta().deploymentId());
-                return provisioned(command, running);
+                return provisioned(command, running, handle);
             }
             LOG.infof("Slot %s of %s runs %s (%s): replacing it with %s (deployment %s)", command.slot(), target,
                     running.version(), running.instanceId(), command.version(), command.meta().deploymentId());
@@ -128,7 +128,7 @@ public class ProvisioningService {
         router.apply(target, handle, BackendSets.of(now)); // in the router at weight 0: ready for a shift
         LOG.infof("Slot %s of %s runs %s at %s (%s), ready in %d ms (deployment %s)", command.slot(), target,
                 command.version(), started.url(), started.instanceId(), took.toMillis(), command.meta().deploymentId());
-        return provisioned(command, started);
+        return provisioned(command, started, handle);
     }
 
     private TrafficShifted shift(ShiftTraffic command) throws ProvisioningException {
@@ -146,7 +146,8 @@ public class ProvisioningService {
         registry.update(target, s -> s.withWeights(weights));
         LOG.infof("Traffic of %s shifted to %s (%s, deployment %s)", target, weights, command.reason(),
                 command.meta().deploymentId());
-        return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, handle.url(), command.reason());
+        return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, handle.url(), command.reason(),
+                handle.adminUrl());
     }
 
     private SlotReleased release(ReleaseSlot command) throws ProvisioningException {
@@ -201,9 +202,9 @@ public class ProvisioningService {
         }
     }
 
-    private static SlotProvisioned provisioned(ProvisionSlot command, SlotInstance instance) {
+    private static SlotProvisioned provisioned(ProvisionSlot command, SlotInstance instance, RouterHandle router) {
         return new SlotProvisioned(Meta.causedBy(command.meta()), command.target(), command.slot(), command.version(),
-                instance.url(), instance.instanceId());
+                instance.url(), instance.instanceId(), router.adminUrl());
     }
 
     private static String describe(ProvisionSlot command) {

@@ -1,10 +1,12 @@
 package dev.cutover.provisioner.traffic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.events.Target;
+import dev.cutover.events.router.RouterAdminApi;
+import dev.cutover.events.router.RouterAdminApi.Backend;
+import dev.cutover.events.router.RouterAdminApi.BackendTable;
+import dev.cutover.events.router.RouterAdminApi.Health;
+import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import dev.cutover.provisioner.config.ProvisionerConfig;
 import dev.cutover.provisioner.slot.LocalProcesses;
 import dev.cutover.provisioner.slot.ProvisioningException;
@@ -24,16 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The deploy/router process of each target: traffic on the ProvisionSlot's routerPort, admin API on
- * routerPort + 1 ({@code PUT/GET /backends}, {@code /health}). Routers are never stopped by the
+ * The deploy/router process of each target: traffic on the ProvisionSlot's routerPort, admin API
+ * ({@link RouterAdminApi}) on 127.0.0.1, port routerPort + 1 — decided here, in {@link #adminPort}, and
+ * reported to everyone else through {@link RouterHandle#adminUrl()}. Routers are never stopped by the
  * provisioner: they are the data plane and keep serving while the control plane restarts.
  */
 public class LocalTrafficRouter implements TrafficRouter {
 
     private static final Logger LOG = Logger.getLogger(LocalTrafficRouter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RouterAdminApi.mapper();
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
     private final ProvisionerConfig.Local config;
@@ -45,11 +50,13 @@ public class LocalTrafficRouter implements TrafficRouter {
 
     @Override
     public RouterHandle ensure(Target target, int routerPort, Long knownPid) throws ProvisioningException {
-        if (routerPort <= 0 || routerPort >= 65535) {
-            throw new ProvisioningException("router port must be 1..65534 (admin port = port + 1), was " + routerPort);
+        if (routerPort <= 0 || adminPort(routerPort) > 65535) {
+            throw new ProvisioningException("router port must be 1.." + (65535 - adminPort(0))
+                    + " (its admin API takes port " + adminPort(routerPort) + "), was " + routerPort);
         }
-        RouterHandle handle = new RouterHandle("http://127.0.0.1:" + routerPort, routerPort, knownPid);
-        Optional<String> serving = healthTarget(routerPort);
+        String url = "http://" + LOOPBACK + ":" + routerPort;
+        RouterHandle handle = new RouterHandle(url, adminUrl(routerPort), routerPort, knownPid);
+        Optional<String> serving = healthTarget(handle.adminUrl());
         if (serving.isPresent()) {
             if (!serving.get().equals(target.key())) {
                 throw new ProvisioningException("router port " + routerPort + " is taken by the router of " + serving.get());
@@ -64,35 +71,29 @@ public class LocalTrafficRouter implements TrafficRouter {
         List<String> command = new java.util.ArrayList<>(LocalProcesses.javaCommand(config.java(),
                 config.routerJavaOptions(), jar));
         command.addAll(List.of("--target", target.key(), "--port", Integer.toString(routerPort),
-                "--admin-port", Integer.toString(routerPort + 1)));
+                "--admin-port", Integer.toString(adminPort(routerPort))));
         Path log = config.workDir().resolve("logs")
                 .resolve("router-" + SlotRegistry.safe(target.application() + "-" + target.environment()) + ".log")
                 .toAbsolutePath();
         LocalProcesses.Spawned started = LocalProcesses.spawn(command, Map.of(), log, config.detach());
-        LocalProcesses.awaitReady(started, () -> healthTarget(routerPort).isPresent(), config.startTimeout(),
+        LocalProcesses.awaitReady(started, () -> healthTarget(handle.adminUrl()).isPresent(), config.startTimeout(),
                 "router of " + target + " (pid " + started.pid() + ")");
-        LOG.infof("Started the router of %s: pid %d, traffic port %d, admin port %d, log %s", target, started.pid(),
-                routerPort, routerPort + 1, log);
-        return new RouterHandle(handle.url(), routerPort, started.pid());
+        LOG.infof("Started the router of %s: pid %d, traffic port %d, admin API %s, log %s", target, started.pid(),
+                routerPort, handle.adminUrl(), log);
+        return new RouterHandle(handle.url(), handle.adminUrl(), routerPort, started.pid());
     }
 
     @Override
     public void apply(Target target, RouterHandle router, List<Backend> backends) throws ProvisioningException {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("backends");
-        for (Backend b : backends) {
-            list.addObject().put("id", b.id()).put("url", b.url()).put("weight", b.weight()).put("version", b.version());
-        }
-        JsonNode answer = call(router, HttpRequest.newBuilder(admin(router, "/backends"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .header("Content-Type", "application/json"));
-        JsonNode readBack = call(router, HttpRequest.newBuilder(admin(router, "/backends")).GET());
+        String body = write(new SetBackends(backends));
+        BackendTable answer = call(HttpRequest.newBuilder(admin(router, RouterAdminApi.BACKENDS_PATH))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), BackendTable.class);
+        BackendTable readBack = call(HttpRequest.newBuilder(admin(router, RouterAdminApi.BACKENDS_PATH)).GET(),
+                BackendTable.class);
         Set<Backend> expected = new HashSet<>(backends);
-        Set<Backend> actual = new HashSet<>();
-        for (JsonNode b : readBack.path("backends")) {
-            actual.add(new Backend(b.path("id").asText(), b.path("url").asText(), b.path("weight").asInt(),
-                    b.path("version").asText()));
-        }
+        Set<Backend> actual = readBack.backends().stream().map(RouterAdminApi.RoutedBackend::asBackend)
+                .collect(Collectors.toSet());
         if (!expected.equals(actual)) {
             throw new ProvisioningException("router of " + target + " shows " + actual + " after PUT " + expected
                     + " (answer " + answer + ")");
@@ -104,14 +105,9 @@ public class LocalTrafficRouter implements TrafficRouter {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         while (true) {
             try {
-                JsonNode table = call(router, HttpRequest.newBuilder(admin(router, "/backends")).GET());
-                boolean busy = false;
-                for (String list : List.of("backends", "draining")) {
-                    for (JsonNode b : table.path(list)) {
-                        busy |= backendId.equals(b.path("id").asText()) && b.path("inflight").asInt() > 0;
-                    }
-                }
-                if (!busy) {
+                BackendTable table = call(HttpRequest.newBuilder(admin(router, RouterAdminApi.BACKENDS_PATH)).GET(),
+                        BackendTable.class);
+                if (table.inflight(backendId) == 0) {
                     return true;
                 }
             } catch (ProvisioningException e) {
@@ -132,16 +128,26 @@ public class LocalTrafficRouter implements TrafficRouter {
         }
     }
 
-    /** The target the router on this port serves, if one answers. */
-    private Optional<String> healthTarget(int routerPort) {
+    /** The one place that knows where a local router's admin API is: 127.0.0.1, the traffic port + 1. */
+    static int adminPort(int routerPort) {
+        return routerPort + 1;
+    }
+
+    private static String adminUrl(int routerPort) {
+        return "http://" + LOOPBACK + ":" + adminPort(routerPort);
+    }
+
+    /** The target the router with this admin URL serves, if one answers. */
+    private Optional<String> healthTarget(String adminUrl) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + (routerPort + 1) + "/health")).timeout(HTTP_TIMEOUT).GET().build(),
+            URI health = RouterAdminApi.uri(adminUrl, RouterAdminApi.HEALTH_PATH);
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(HTTP_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
-            return Optional.of(JSON.readTree(response.body()).path("target").asText(""));
+            String target = JSON.readValue(response.body(), Health.class).target();
+            return Optional.of(target == null ? "" : target);
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -151,10 +157,18 @@ public class LocalTrafficRouter implements TrafficRouter {
     }
 
     private static URI admin(RouterHandle router, String path) {
-        return URI.create("http://127.0.0.1:" + (router.port() + 1) + path);
+        return RouterAdminApi.uri(router.adminUrl(), path);
     }
 
-    private JsonNode call(RouterHandle router, HttpRequest.Builder request) throws ProvisioningException {
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
+    }
+
+    private <T> T call(HttpRequest.Builder request, Class<T> answer) throws ProvisioningException {
         HttpRequest built = request.timeout(HTTP_TIMEOUT).build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
@@ -162,7 +176,12 @@ public class LocalTrafficRouter implements TrafficRouter {
                 throw new ProvisioningException("router admin " + built.method() + " " + built.uri() + " answered "
                         + response.statusCode() + ": " + response.body());
             }
-            return JSON.readTree(response.body());
+            try {
+                return JSON.readValue(response.body(), answer);
+            } catch (IOException e) {
+                throw new ProvisioningException("router admin " + built.method() + " " + built.uri()
+                        + " answered what is not a " + answer.getSimpleName() + ": " + response.body(), e);
+            }
         } catch (IOException e) {
             throw new ProvisioningException("router admin " + built.uri() + " not reachable: " + e, e);
         } catch (InterruptedException e) {

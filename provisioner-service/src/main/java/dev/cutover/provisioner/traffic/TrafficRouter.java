@@ -1,6 +1,7 @@
 package dev.cutover.provisioner.traffic;
 
 import dev.cutover.events.Target;
+import dev.cutover.events.router.RouterAdminApi.Backend;
 import dev.cutover.provisioner.slot.ProvisioningException;
 
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.List;
 public interface TrafficRouter {
 
     /**
-     * Makes sure the target's router runs (reusing one that answers), starting it if needed.
+     * Makes sure the target's router runs (reusing one that answers), starting it if needed. The handle says
+     * where it is, its admin API included: callers report that, they never work it out themselves.
      *
      * @param knownPid the pid recorded when this provisioner started it, if any
      */

@@ -31,6 +31,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The provisioner driven through Kafka commands on a real broker, starting real sample-app and router processes. */
@@ -89,6 +90,10 @@ class ProvisionerFlowTest {
         assertEquals(Map.of("green", 100, "blue", 0), shifted.weights());
         assertEquals("switch", shifted.reason());
         assertEquals("http://127.0.0.1:" + routerPort, shifted.routerUrl());
+        // where the router's admin API is travels in both events, and it is there
+        assertNotNull(shifted.routerAdminUrl());
+        assertEquals(blueUp.routerAdminUrl(), shifted.routerAdminUrl());
+        assertEquals(200, TestProcesses.get(shifted.routerAdminUrl() + "/health").statusCode());
         SlotReleased released = awaitReply(id, SlotReleased.class, release);
         assertEquals("cleanup", released.reason());
 

@@ -10,6 +10,7 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
+import dev.cutover.events.router.RouterAdminApi;
 import dev.cutover.provisioner.TestProcesses;
 import dev.cutover.provisioner.config.ProvisionerConfig;
 import dev.cutover.provisioner.secret.LocalSecretStore;
@@ -117,7 +118,12 @@ class LocalProvisioningTest {
         assertTrue(Files.readString(registry.file(SHOP)).contains(p.instanceId().substring(6)));
         assertTrue(Files.isRegularFile(workDir.resolve("logs/shop-test-blue-v1.log")));
         assertTrue(Files.isRegularFile(workDir.resolve("logs/router-shop-test.log")));
-        assertEquals(200, TestProcesses.get("http://127.0.0.1:" + (routerPort + 1) + "/health").statusCode());
+        // the event says where the router's admin API is: it answers there, for this target, with this slot's meters
+        HttpResponse<String> health = TestProcesses.get(p.routerAdminUrl() + RouterAdminApi.HEALTH_PATH);
+        assertEquals(200, health.statusCode());
+        assertEquals("shop/test", RouterAdminApi.mapper().readValue(health.body(), RouterAdminApi.Health.class).target());
+        String metrics = TestProcesses.get(p.routerAdminUrl() + RouterAdminApi.METRICS_PATH).body();
+        assertTrue(metrics.contains(RouterAdminApi.INFLIGHT + "{backend=\"blue\"}"), metrics);
         assertEquals(1.0, meters.get("cutover.provisioner.instances.running").gauge().value());
         assertEquals(1, meters.get("cutover.provisioner.instance.start").timer().count());
         // on the router at weight 0: no traffic yet
@@ -126,9 +132,10 @@ class LocalProvisioningTest {
 
     @Test
     void trafficMovesBackAndForthThroughTheRouter() throws Exception {
-        provisioned("d1", "blue", "v1");
+        SlotProvisioned blue = provisioned("d1", "blue", "v1");
         TrafficShifted first = shift(Map.of("blue", 100));
         assertEquals("http://127.0.0.1:" + routerPort, first.routerUrl());
+        assertEquals(blue.routerAdminUrl(), first.routerAdminUrl(), "both events report the same router admin API");
         assertEquals("switch", first.reason());
         assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(10));
 
@@ -146,7 +153,7 @@ class LocalProvisioningTest {
     void releaseStopsTheProcessAndTakesItOutOfTheRouter() throws Exception {
         long bluePid = pid(provisioned("d1", "blue", "v1"));
         provisioned("d2", "green", "v2");
-        shift(Map.of("green", 100, "blue", 0));
+        TrafficShifted shifted = shift(Map.of("green", 100, "blue", 0));
 
         ReleaseSlot release = new ReleaseSlot(Meta.start("d2"), SHOP, "blue", "cleanup");
         long t0 = System.nanoTime();
@@ -155,7 +162,7 @@ class LocalProvisioningTest {
         assertEquals("cleanup", released.reason());
         assertEquals(release.meta().messageId(), released.meta().causationId());
         assertTrue(TestProcesses.gone(bluePid), "blue process still running");
-        String table = TestProcesses.get("http://127.0.0.1:" + (routerPort + 1) + "/backends").body();
+        String table = TestProcesses.get(shifted.routerAdminUrl() + RouterAdminApi.BACKENDS_PATH).body();
         assertFalse(table.contains("\"blue\""), table);
         assertEquals(Set.of("200 version=v2 slot=green"), bodiesThroughRouter(10));
         assertEquals(Set.of("green"), registry.state(SHOP).slots().keySet());
@@ -222,14 +229,16 @@ class LocalProvisioningTest {
 
     @Test
     void aRestartedProvisionerStillKnowsWhatRunsAndCanReleaseIt() throws Exception {
-        long bluePid = pid(provisioned("d1", "blue", "v1"));
+        SlotProvisioned before = provisioned("d1", "blue", "v1");
+        long bluePid = pid(before);
         shift(Map.of("blue", 100));
 
         service = newService(); // same work dir, fresh registry read from disk
         assertEquals(Set.of("blue"), registry.state(SHOP).slots().keySet());
         assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(5)); // data plane kept serving
-        assertInstanceOf(SlotProvisioned.class, service.handle(provision("d1", "blue", "v1",
+        SlotProvisioned after = assertInstanceOf(SlotProvisioned.class, service.handle(provision("d1", "blue", "v1",
                 "file:" + TestProcesses.sampleAppJar(), Map.of())));
+        assertEquals(before.routerAdminUrl(), after.routerAdminUrl(), "the router it kept is reported again");
         assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "blue", "cleanup")));
         await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.gone(bluePid));
     }

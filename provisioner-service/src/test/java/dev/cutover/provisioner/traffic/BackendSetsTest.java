@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.traffic;
 
+import dev.cutover.events.router.RouterAdminApi.Backend;
 import dev.cutover.provisioner.slot.SlotInstance;
 import dev.cutover.provisioner.slot.TargetState;
 import org.junit.jupiter.api.Test;
