@@ -47,9 +47,11 @@ class AdminApiContractTest {
 
     @Test
     void aTypedPutIsAnsweredWithTheTypedTable() throws Exception {
-        List<Backend> set = List.of(new Backend("blue", url(blue), 100, "1.0.0"), new Backend("green", url(green), 0, null));
+        List<Backend> set = List.of(new Backend("blue", url(blue), 100, "1.0.0"),
+                new Backend("green", url(green), 0, null));
+        String body = RouterAdminApi.mapper().writeValueAsString(new SetBackends(set));
         HttpResponse<String> put = send(HttpRequest.newBuilder(admin(RouterAdminApi.BACKENDS_PATH))
-                .PUT(HttpRequest.BodyPublishers.ofString(RouterAdminApi.mapper().writeValueAsString(new SetBackends(set)))));
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
         assertEquals(200, put.statusCode(), put.body());
         BackendTable answer = RouterAdminApi.mapper().readValue(put.body(), BackendTable.class);
         assertEquals("shop/test", answer.target());
@@ -81,7 +83,8 @@ class AdminApiContractTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(RouterAdminApi.mapper().writeValueAsString(
                         new SetBackends(List.of(new Backend("blue", url(blue), 100, "1.0.0")))))));
         assertEquals(200, put.statusCode(), put.body());
-        assertEquals(200, send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/")).GET()).statusCode());
+        URI traffic = URI.create("http://127.0.0.1:" + router.port() + "/");
+        assertEquals(200, send(HttpRequest.newBuilder(traffic).GET()).statusCode());
 
         String text = send(HttpRequest.newBuilder(admin(RouterAdminApi.METRICS_PATH)).GET()).body();
         String backend = "{" + RouterAdminApi.BACKEND_LABEL + "=\"blue\"";

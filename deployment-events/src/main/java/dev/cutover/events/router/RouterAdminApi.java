@@ -72,7 +72,7 @@ public final class RouterAdminApi {
         return MAPPER;
     }
 
-    /** {@code path} (one of the {@code *_PATH} constants) under an admin base URL such as {@code http://127.0.0.1:18081}. */
+    /** {@code path} (a {@code *_PATH} constant) under an admin base URL such as {@code http://127.0.0.1:18081}. */
     public static URI uri(String adminUrl, String path) {
         String base = adminUrl.endsWith("/") ? adminUrl.substring(0, adminUrl.length() - 1) : adminUrl;
         return URI.create(base + path);
