@@ -1,6 +1,7 @@
 package dev.cutover.healthmonitor.metrics.provider;
 
 import dev.cutover.events.Target;
+import dev.cutover.events.router.RouterAdminApi;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads the router's own Prometheus text at {@code <metricsUrl>/metrics} (its admin port): a window is the
- * difference between the counters when it opened and now, so no Prometheus server is needed.
+ * Reads the router's own Prometheus text at {@code <metricsUrl>/metrics}: {@code metricsUrl} is the router's admin
+ * URL, as the provisioner reports it ({@code routerAdminUrl}), and the path is the admin API's
+ * ({@link RouterAdminApi#METRICS_PATH}). A window is the difference between the counters when it opened and now,
+ * so no Prometheus server is needed.
  */
 public final class RouterMetricProvider implements MetricProvider {
 
@@ -27,7 +30,7 @@ public final class RouterMetricProvider implements MetricProvider {
 
     @Override
     public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
-        URI url = HttpGet.join(metricsUrl, "/metrics");
+        URI url = RouterAdminApi.uri(metricsUrl, RouterAdminApi.METRICS_PATH);
         return snapshot(url, slots).thenApply(start -> () -> snapshot(url, slots).thenApply(now -> {
             Map<String, SlotMetrics> window = new java.util.HashMap<>(now.since(start));
             slots.forEach(slot -> window.putIfAbsent(slot, SlotMetrics.EMPTY));

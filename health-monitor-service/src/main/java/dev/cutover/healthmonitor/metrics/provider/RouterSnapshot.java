@@ -1,5 +1,7 @@
 package dev.cutover.healthmonitor.metrics.provider;
 
+import dev.cutover.events.router.RouterAdminApi;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,9 +17,9 @@ import java.util.TreeMap;
  */
 public record RouterSnapshot(Map<String, Counts> slots) {
 
-    static final String REQUESTS = "cutover_router_requests_total";
-    static final String ERRORS = "cutover_router_errors_total";
-    static final String BUCKETS = "cutover_router_request_duration_seconds_bucket";
+    static final String REQUESTS = RouterAdminApi.REQUESTS_TOTAL;
+    static final String ERRORS = RouterAdminApi.ERRORS_TOTAL;
+    static final String BUCKETS = RouterAdminApi.REQUEST_DURATION_BUCKET;
 
     /** Cumulative numbers of one backend; {@code buckets} maps the upper bound in seconds to a cumulative count. */
     public record Counts(double requests, double errors, NavigableMap<Double, Double> buckets) {
@@ -32,7 +34,7 @@ public record RouterSnapshot(Map<String, Counts> slots) {
         Map<String, double[]> counters = new HashMap<>();
         Map<String, NavigableMap<Double, Double>> buckets = new HashMap<>();
         for (PrometheusText.Sample s : samples) {
-            String backend = s.labels().get("backend");
+            String backend = s.labels().get(RouterAdminApi.BACKEND_LABEL);
             if (backend == null || !slots.contains(backend)) {
                 continue;
             }
