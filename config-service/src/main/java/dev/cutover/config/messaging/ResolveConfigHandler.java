@@ -4,9 +4,8 @@ import dev.cutover.config.resolve.ConfigResolver;
 import dev.cutover.config.resolve.Resolution;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent;
-import dev.cutover.events.KafkaMessages;
-import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
+import dev.cutover.events.kafka.IncomingRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +35,10 @@ public class ResolveConfigHandler {
     @Incoming("config-commands")
     @Blocking(ordered = true)
     public void handle(ConsumerRecord<String, byte[]> record) {
-        Message m = KafkaMessages.decode(record.headers(), record.value());
-        if (!(m instanceof ResolveConfig command)) {
-            LOG.debugf("Ignoring %s on %s", m.getClass().getSimpleName(), record.topic());
-            return;
-        }
+        IncomingRecords.decode(record, ResolveConfig.class).ifPresent(this::answer);
+    }
+
+    private void answer(ResolveConfig command) {
         String environment = command.target().environment();
         Resolution resolution = resolver.resolve(environment, command.overrides());
         Meta meta = Meta.causedBy(command.meta());

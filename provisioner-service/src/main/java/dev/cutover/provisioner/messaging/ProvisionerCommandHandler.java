@@ -1,21 +1,20 @@
 package dev.cutover.provisioner.messaging;
 
 import dev.cutover.events.InvalidMessageException;
-import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.ProvisionerCommand;
-import dev.cutover.events.ProvisionerEvent;
+import dev.cutover.events.kafka.IncomingRecords;
 import dev.cutover.provisioner.provisioning.ProvisioningService;
 import dev.cutover.provisioner.provisioning.TargetLanes;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Consumes cutover.provisioner.commands. Starting an instance can take seconds, so each command runs in its
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public class ProvisionerCommandHandler {
 
     private static final Logger LOG = Logger.getLogger(ProvisionerCommandHandler.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
     ProvisioningService service;
@@ -39,34 +39,27 @@ public class ProvisionerCommandHandler {
 
     @Incoming("provisioner-commands")
     public CompletionStage<Void> handle(Message<byte[]> record) {
-        dev.cutover.events.Message m;
+        Optional<ProvisionerCommand> decoded;
         try {
-            IncomingKafkaRecordMetadata<?, ?> kafka = record.getMetadata(IncomingKafkaRecordMetadata.class)
-                    .orElseThrow(() -> new InvalidMessageException("not a Kafka record"));
-            m = KafkaMessages.decode(kafka.getHeaders(), record.getPayload());
+            decoded = IncomingRecords.decode(record, ProvisionerCommand.class);
         } catch (InvalidMessageException e) {
             LOG.warnf("Invalid record on cutover.provisioner.commands: %s", e.getMessage());
             return record.nack(e);
         }
-        if (!(m instanceof ProvisionerCommand command)) {
-            LOG.debugf("Ignoring %s", m.getClass().getSimpleName());
+        if (decoded.isEmpty()) {
             return record.ack();
         }
-        lanes.submit(command.target().key(), () -> {
-            ProvisionerEvent event = service.handle(command);
-            try {
-                publisher.publish(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot publish " + event.getClass().getSimpleName() + ": " + e, e);
-            }
-        }).whenComplete((v, e) -> {
-            if (e == null) {
-                record.ack();
-            } else {
-                LOG.errorf("Command %s for %s not answered: %s", command.getClass().getSimpleName(), command.target(), e);
-                record.nack(e);
-            }
-        });
+        ProvisionerCommand command = decoded.get();
+        lanes.submit(command.target().key(), () -> publisher.publishAndWait(service.handle(command), ACK_TIMEOUT))
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        record.ack();
+                    } else {
+                        LOG.errorf("Command %s for %s not answered: %s", command.getClass().getSimpleName(),
+                                command.target(), e);
+                        record.nack(e);
+                    }
+                });
         return CompletableFuture.completedFuture(null);
     }
 }
