@@ -54,7 +54,7 @@ public final class CanaryRollbackBench implements Callable<Integer> {
             CutoverClient client = new CutoverClient(stack.orchestratorUrl());
             CutoverClient provisioner = new CutoverClient(stack.serviceUrl("provisioner-service"));
             int routerPort = LocalStack.freePort();
-            CutoverClient routerAdmin = new CutoverClient(URI.create("http://127.0.0.1:" + (routerPort + 1)));
+            CutoverClient routerAdmin = new CutoverClient(LocalStack.routerAdminUrl(routerPort));
             String artifact = stack.sampleAppJar().toUri().toString();
 
             JsonNode v1 = client.awaitTerminal(deploy(client, artifact, "1.0.0", "blue-green", routerPort), Duration.ofMinutes(2));

@@ -99,7 +99,7 @@ public final class DemoMain implements Callable<Integer> {
         say("  application through its router:  curl " + router);
         say("  deployments:                     curl " + stack.orchestratorUrl() + "/deployments");
         say("  service metrics (Prometheus):    curl " + stack.orchestratorUrl() + "/q/metrics");
-        say("  router metrics:                  curl http://127.0.0.1:" + (routerPort + 1) + "/metrics");
+        say("  router metrics:                  curl " + LocalStack.routerAdminUrl(routerPort).resolve("/metrics"));
         say("  logs:                            " + stack.logs());
         say("  deploy your own version:");
         say("    curl -XPOST -H 'Content-Type: application/json' " + stack.orchestratorUrl() + "/deployments \\");

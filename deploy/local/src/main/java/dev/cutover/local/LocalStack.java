@@ -286,16 +286,31 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * A port P, with P + 1 free too so that P can also be a router's port (its admin port is P + 1). Taken from
-     * 30000-32699: below the kernel's ephemeral range (Linux 32768-60999), where an outgoing connection could take
-     * a port from {@code new ServerSocket(0)} before the service binds it, and apart from the provisioner's
-     * instance ports (20000-29999). The cursor walks the range, so a port is not offered twice in one run.
+     * Where the router the provisioner starts for traffic port {@code routerPort} serves its admin API (backends,
+     * {@code /health}, {@code /metrics}). The provisioner decides that and reports it as {@code routerAdminUrl} in
+     * SlotProvisioned and TrafficShifted; tools that only know the traffic port they asked for (the demo, the
+     * benchmark, the e2e tests) ask here instead of repeating the rule.
+     */
+    public static URI routerAdminUrl(int routerPort) {
+        return URI.create("http://127.0.0.1:" + routerAdminPort(routerPort));
+    }
+
+    private static int routerAdminPort(int routerPort) {
+        return routerPort + 1;
+    }
+
+    /**
+     * A port P whose router admin port (see {@link #routerAdminUrl}) is free too, so that P can be a router's.
+     * Taken from 30000-32699: below the kernel's ephemeral range (Linux 32768-60999), where an outgoing
+     * connection could take a port from {@code new ServerSocket(0)} before the service binds it, and apart from
+     * the provisioner's instance ports (20000-29999). The cursor walks the range, so a port is not offered twice
+     * in one run.
      */
     public static int freePort() {
         int size = LAST_PORT - FIRST_PORT + 1;
         for (int tried = 0; tried < size; tried += 2) {
             int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndAdd(2), size);
-            if (port < LAST_PORT && bindable(port) && bindable(port + 1)) {
+            if (routerAdminPort(port) <= LAST_PORT && bindable(port) && bindable(routerAdminPort(port))) {
                 return port;
             }
         }
