@@ -100,9 +100,14 @@ final class Deployments {
         throw new AssertionError("no instance of " + app + " " + version + " in " + targets);
     }
 
-    /** The router's backends as it reports them on its admin port. */
+    /** The base URL of this app's router's admin API (backends, /health, /metrics). */
+    URI routerAdmin() {
+        return LocalStack.routerAdminUrl(routerPort);
+    }
+
+    /** The router's backends as it reports them on its admin API. */
     JsonNode routerBackends() {
-        return new CutoverClient(URI.create("http://127.0.0.1:" + (routerPort + 1))).get("/backends").body();
+        return new CutoverClient(routerAdmin()).get("/backends").body();
     }
 
     CutoverClient.Response action(String id, String action) {

@@ -209,9 +209,9 @@ class ObservabilityIT {
         deleteTree(work.resolve("routers"));
         Files.createDirectories(work.resolve("routers"));
         Files.writeString(work.resolve("routers/e2e.yml"), """
-                - targets: ['127.0.0.1:%d']
+                - targets: ['%s']
                   labels: {application: %s, environment: %s}
-                """.formatted(d.routerPort + 1, d.app, ENVIRONMENT));
+                """.formatted(d.routerAdmin().getAuthority(), d.app, ENVIRONMENT));
         int port = LocalStack.freePort();
         prometheus = new ProcessBuilder(binary.get().toString(), "--config.file=" + work.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
@@ -405,7 +405,7 @@ class ObservabilityIT {
         for (String service : LocalStack.SERVICES) {
             texts.put(service, getText(d.stack.serviceUrl(service).resolve("/q/metrics")));
         }
-        texts.put("router", getText(URI.create("http://127.0.0.1:" + (d.routerPort + 1) + "/metrics")));
+        texts.put("router", getText(d.routerAdmin().resolve("/metrics")));
         return texts;
     }
 

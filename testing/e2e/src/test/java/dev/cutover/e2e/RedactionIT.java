@@ -69,7 +69,7 @@ class RedactionIT {
         for (String service : LocalStack.SERVICES) {
             looked += check(leaks, service + " /q/metrics", get(d.stack.serviceUrl(service).resolve("/q/metrics")));
         }
-        looked += check(leaks, "router /metrics", get(URI.create("http://127.0.0.1:" + (d.routerPort + 1) + "/metrics")));
+        looked += check(leaks, "router /metrics", get(d.routerAdmin().resolve("/metrics")));
         looked += check(leaks, "GET /deployments", get(d.stack.orchestratorUrl().resolve("/deployments")));
         for (String id : List.of(v1.path("id").asText(), v3.path("id").asText())) {
             looked += check(leaks, "GET /deployments/" + id, get(d.stack.orchestratorUrl().resolve("/deployments/" + id)));
