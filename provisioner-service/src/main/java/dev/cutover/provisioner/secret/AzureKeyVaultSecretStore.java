@@ -15,12 +15,13 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Secrets from Azure Key Vault through the SDK's {@link SecretClient}: {@code secret://name} reads the current
- * version, {@code secret://name/version} that version. 404 is not found; 401/403 access denied; 429, 408,
- * 5xx and no answer are retried up to {@code maxRetries} times (waiting what Retry-After asks, else an
- * exponential backoff) and then unavailable.
+ * version, {@code secret://name/version} that version. 404 is not found; 401/403 access denied; throttling, server
+ * errors and no answer are retried by the client's own retry policy (see {@link KeyVaultClientFactory}), and what
+ * is still failing after it is unavailable.
  */
 public class AzureKeyVaultSecretStore implements SecretStore {
 
@@ -28,12 +29,7 @@ public class AzureKeyVaultSecretStore implements SecretStore {
     private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
     private static final HttpHeaderName X_MS_RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
 
-    /** How the store waits before a retry; tests record the delays instead of waiting. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration delay) throws InterruptedException;
-    }
-
+    /** The client's retry policy: {@code cutover.secrets.azure.max-retries, retry-delay, max-retry-delay}. */
     public record Retries(int maxRetries, Duration delay, Duration maxDelay) {
         public Retries {
             if (maxRetries < 0) {
@@ -44,18 +40,16 @@ public class AzureKeyVaultSecretStore implements SecretStore {
 
     private final SecretClient client;
     private final Retries retries;
-    private final Sleeper sleeper;
     private final Runnable onRetry;
 
-    public AzureKeyVaultSecretStore(SecretClient client, Retries retries, Sleeper sleeper, Runnable onRetry) {
+    /**
+     * @param client  built by {@link KeyVaultClientFactory} with the same {@code retries}
+     * @param onRetry run once for each retry the client made (a counter)
+     */
+    public AzureKeyVaultSecretStore(SecretClient client, Retries retries, Runnable onRetry) {
         this.client = client;
         this.retries = retries;
-        this.sleeper = sleeper;
         this.onRetry = onRetry;
-    }
-
-    public AzureKeyVaultSecretStore(SecretClient client, Retries retries) {
-        this(client, retries, d -> Thread.sleep(d.toMillis()), () -> { });
     }
 
     @Override
@@ -65,65 +59,57 @@ public class AzureKeyVaultSecretStore implements SecretStore {
 
     @Override
     public String resolve(SecretReference reference) throws SecretStoreException {
-        for (int attempt = 1; ; attempt++) {
-            String trouble;
-            Duration retryAfter = null;
-            try {
-                KeyVaultSecret secret = reference.pinned() ? client.getSecret(reference.name(), reference.version())
-                        : client.getSecret(reference.name());
-                if (secret == null || secret.getValue() == null) {
-                    throw new SecretStoreException.NotFound(reference, kind(), "the vault returned no value");
-                }
-                return secret.getValue();
-            } catch (ResourceNotFoundException e) {
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            KeyVaultSecret secret = client.getSecretWithResponse(reference.name(),
+                    reference.pinned() ? reference.version() : "", KeyVaultClientFactory.countingAttempts(attempts))
+                    .getValue();
+            if (secret == null || secret.getValue() == null) {
+                throw new SecretStoreException.NotFound(reference, kind(), "the vault returned no value");
+            }
+            return secret.getValue();
+        } catch (ResourceNotFoundException e) {
+            throw new SecretStoreException.NotFound(reference, kind(), "");
+        } catch (ClientAuthenticationException e) {
+            // 401, or no credential at all: the SDK message says which credentials were tried, never a value
+            throw new SecretStoreException.AccessDenied(reference, kind(), e.getResponse() == null
+                    ? "no Azure credential: " + firstLine(e.getMessage()) : "HTTP " + status(e));
+        } catch (HttpResponseException e) {
+            int status = status(e);
+            if (status == 401 || status == 403) {
+                throw new SecretStoreException.AccessDenied(reference, kind(), "HTTP " + status);
+            }
+            if (status == 404) {
                 throw new SecretStoreException.NotFound(reference, kind(), "");
-            } catch (ClientAuthenticationException e) {
-                // 401, or no credential at all: the SDK message says which credentials were tried, never a value
-                throw new SecretStoreException.AccessDenied(reference, kind(), e.getResponse() == null
-                        ? "no Azure credential: " + firstLine(e.getMessage()) : "HTTP " + status(e));
-            } catch (HttpResponseException e) {
-                int status = status(e);
-                if (status == 401 || status == 403) {
-                    throw new SecretStoreException.AccessDenied(reference, kind(), "HTTP " + status);
-                }
-                if (status == 404) {
-                    throw new SecretStoreException.NotFound(reference, kind(), "");
-                }
-                if (status != 429 && status != 408 && status < 500) {
-                    throw new SecretStoreException.Unavailable(reference, kind(), "the vault answered HTTP " + status);
-                }
-                trouble = status == 429 ? "throttled (HTTP 429)" : "HTTP " + status;
-                retryAfter = retryAfter(e.getResponse());
-            } catch (RuntimeException e) {
-                // connection refused, timeout, DNS: the SDK wraps I/O errors in unchecked exceptions
-                trouble = "no answer (" + e.getClass().getSimpleName() + ")";
             }
-            if (attempt > retries.maxRetries()) {
-                throw new SecretStoreException.Unavailable(reference, kind(), trouble + " after " + attempt
-                        + (attempt == 1 ? " attempt" : " attempts"));
+            if (status != 429 && status != 408 && status < 500) {
+                throw new SecretStoreException.Unavailable(reference, kind(), "the vault answered HTTP " + status);
             }
-            Duration delay = retryAfter != null ? retryAfter : backoff(attempt);
-            if (delay.compareTo(retries.maxDelay()) > 0) {
+            String trouble = status == 429 ? "throttled (HTTP 429)" : "HTTP " + status;
+            Duration asked = retryAfter(e.getResponse());
+            if (asked != null && asked.compareTo(retries.maxDelay()) > 0) {
                 throw new SecretStoreException.Unavailable(reference, kind(), trouble + ", asked to retry after "
-                        + delay.toMillis() + " ms (more than cutover.secrets.azure.max-retry-delay "
+                        + asked.toMillis() + " ms (more than cutover.secrets.azure.max-retry-delay "
                         + retries.maxDelay().toMillis() + " ms)");
             }
-            LOG.infof("Key Vault: %s for secret '%s': retry %d of %d in %d ms", trouble, reference.name(), attempt,
-                    retries.maxRetries(), delay.toMillis());
-            onRetry.run();
-            try {
-                sleeper.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SecretStoreException.Unavailable(reference, kind(), trouble + ", interrupted while waiting to retry");
+            throw new SecretStoreException.Unavailable(reference, kind(), trouble + after(attempts.get()));
+        } catch (RuntimeException e) {
+            // connection refused, timeout, DNS: the SDK wraps I/O errors in unchecked exceptions
+            throw new SecretStoreException.Unavailable(reference, kind(),
+                    "no answer (" + e.getClass().getSimpleName() + ")" + after(attempts.get()));
+        } finally {
+            int retried = attempts.get() - 1;
+            if (retried > 0) {
+                LOG.infof("Key Vault: secret '%s' took %d attempts", reference.name(), retried + 1);
+            }
+            for (int i = 0; i < retried; i++) {
+                onRetry.run();
             }
         }
     }
 
-    /** {@code delay * 2^(attempt-1)}, capped at the longest allowed wait. */
-    private Duration backoff(int attempt) {
-        Duration d = retries.delay().multipliedBy(1L << Math.min(attempt - 1, 20));
-        return d.compareTo(retries.maxDelay()) > 0 ? retries.maxDelay() : d;
+    private static String after(int attempts) {
+        return " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
     }
 
     /** The wait a throttled or failing answer asks for: retry-after-ms, x-ms-retry-after-ms or Retry-After. */

@@ -38,8 +38,7 @@ public class SecretStoreSelection {
         Counter retries = Counter.builder("cutover.provisioner.secrets.retries")
                 .description("Key Vault requests retried after throttling or a server error")
                 .tag("store", "azure-keyvault").register(meters);
-        return new AzureKeyVaultSecretStore(KeyVaultClientFactory.create(vaultUrl),
-                new AzureKeyVaultSecretStore.Retries(azure.maxRetries(), azure.retryDelay(), azure.maxRetryDelay()),
-                d -> Thread.sleep(d.toMillis()), retries::increment);
+        var policy = new AzureKeyVaultSecretStore.Retries(azure.maxRetries(), azure.retryDelay(), azure.maxRetryDelay());
+        return new AzureKeyVaultSecretStore(KeyVaultClientFactory.create(vaultUrl, policy), policy, retries::increment);
     }
 }

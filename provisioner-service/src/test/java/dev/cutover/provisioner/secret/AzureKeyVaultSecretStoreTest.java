@@ -1,11 +1,11 @@
 package dev.cutover.provisioner.secret;
 
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.HttpPipelineBuilder;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -32,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Key Vault store through the real Azure SDK (SecretClient, its serialization and error mapping) against
- * WireMock playing Key Vault's REST API. The client's pipeline has no authentication policy: credential-based
- * clients refuse http://, and the credential is the SDK's business, not ours.
+ * The Key Vault store through the real Azure SDK (SecretClient, its serialization, error mapping and retry policy)
+ * against WireMock playing Key Vault's REST API. The client's pipeline has no authentication policy: credential-based
+ * clients refuse http://, and the credential is the SDK's business, not ours. The SDK really waits between retries:
+ * the waits are read from the times WireMock received the requests.
  */
 class AzureKeyVaultSecretStoreTest {
 
@@ -42,7 +44,11 @@ class AzureKeyVaultSecretStoreTest {
     private static final String VERSION = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b";
     private static WireMockServer vault;
 
-    private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    /** How much longer than asked a wait may take on a busy machine (the SDK sleeps, then connects again). */
+    private static final Duration SLACK = Duration.ofMillis(1500);
+    private static final AzureKeyVaultSecretStore.Retries RETRIES =
+            new AzureKeyVaultSecretStore.Retries(3, Duration.ofMillis(100), Duration.ofSeconds(5));
+
     private int retries;
     private AzureKeyVaultSecretStore store;
 
@@ -60,12 +66,12 @@ class AzureKeyVaultSecretStoreTest {
     @BeforeEach
     void newStore() {
         vault.resetAll();
-        String url = "http://127.0.0.1:" + vault.port();
-        var pipeline = new HttpPipelineBuilder().httpClient(HttpClient.createDefault()).build();
-        // waits are recorded, not slept: the test checks what Retry-After asked for without spending it
-        store = new AzureKeyVaultSecretStore(KeyVaultClientFactory.create(url, pipeline),
-                new AzureKeyVaultSecretStore.Retries(3, Duration.ofMillis(100), Duration.ofSeconds(5)),
-                waits::add, () -> retries++);
+        store = store("http://127.0.0.1:" + vault.port(), RETRIES);
+    }
+
+    private AzureKeyVaultSecretStore store(String url, AzureKeyVaultSecretStore.Retries policy) {
+        return new AzureKeyVaultSecretStore(KeyVaultClientFactory.create(url, HttpClient.createDefault(), policy), policy,
+                () -> retries++);
     }
 
     private static String secretJson(String name, String version) {
@@ -96,6 +102,25 @@ class AzureKeyVaultSecretStoreTest {
     private int requestsTo(String path) {
         RequestPatternBuilder pattern = getRequestedFor(urlPathEqualTo(path));
         return vault.findAll(pattern).size();
+    }
+
+    /**
+     * Each wait between two requests to {@code path} lasted at least {@code low} and less than {@code high} + slack
+     * (a request's arrival to the next one's: the answer, the SDK's sleep, a new request).
+     */
+    private void assertWaited(String path, List<Duration> low, List<Duration> high) {
+        List<LoggedRequest> requests = new ArrayList<>(vault.findAll(getRequestedFor(urlPathEqualTo(path))));
+        requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 1; i < requests.size(); i++) {
+            waits.add(Duration.ofMillis(requests.get(i).getLoggedDate().getTime() - requests.get(i - 1).getLoggedDate().getTime()));
+        }
+        assertEquals(low.size(), waits.size(), "waits " + waits);
+        for (int i = 0; i < waits.size(); i++) {
+            assertTrue(waits.get(i).compareTo(low.get(i)) >= 0, "wait " + i + " of " + waits + " shorter than " + low.get(i));
+            assertTrue(waits.get(i).compareTo(high.get(i).plus(SLACK)) < 0, "wait " + i + " of " + waits + " longer than "
+                    + high.get(i) + " + " + SLACK);
+        }
     }
 
     private static SecretReference ref(String value) {
@@ -144,7 +169,7 @@ class AzureKeyVaultSecretStoreTest {
         SecretStoreException e = assertThrows(type, () -> store.resolve(ref("secret://db-password")));
         assertEquals(message, e.getMessage());
         assertEquals(1, requestsTo(current("db-password")));
-        assertEquals(List.of(), waits);
+        assertEquals(0, retries);
     }
 
     @Test
@@ -157,7 +182,7 @@ class AzureKeyVaultSecretStoreTest {
 
         assertEquals(VALUE, store.resolve(ref("secret://db-password")));
         assertEquals(2, requestsTo(current("db-password")));
-        assertEquals(List.of(Duration.ofSeconds(2)), waits);
+        assertWaited(current("db-password"), List.of(Duration.ofSeconds(2)), List.of(Duration.ofSeconds(2)));
         assertEquals(1, retries);
     }
 
@@ -170,7 +195,10 @@ class AzureKeyVaultSecretStoreTest {
                 e.getMessage());
         assertFalse(e.configurationError());
         assertEquals(4, requestsTo(current("db-password"))); // 1 + max-retries 3
-        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)), waits);
+        assertEquals(3, retries);
+        // 100 ms doubled each retry, within the SDK's 5% jitter
+        assertWaited(current("db-password"), List.of(Duration.ofMillis(95), Duration.ofMillis(190), Duration.ofMillis(380)),
+                List.of(Duration.ofMillis(105), Duration.ofMillis(210), Duration.ofMillis(420)));
     }
 
     @Test
@@ -182,8 +210,8 @@ class AzureKeyVaultSecretStoreTest {
                 .willReturn(json(200, secretJson("db-password", VERSION))));
 
         assertEquals(VALUE, store.resolve(ref("secret://db-password")));
-        assertEquals(List.of(Duration.ofMillis(250)), waits);
         assertEquals(2, requestsTo(current("db-password")));
+        assertWaited(current("db-password"), List.of(Duration.ofMillis(250)), List.of(Duration.ofMillis(250)));
     }
 
     @Test
@@ -194,28 +222,26 @@ class AzureKeyVaultSecretStoreTest {
         assertTrue(e.getMessage().contains("throttled (HTTP 429), asked to retry after 600000 ms (more than "
                 + "cutover.secrets.azure.max-retry-delay 5000 ms)"), e.getMessage());
         assertEquals(1, requestsTo(current("db-password")));
-        assertEquals(List.of(), waits);
+        assertEquals(0, retries);
     }
 
     @Test
     void anUnreachableVaultIsRetriedThenUnavailable() {
-        var pipeline = new HttpPipelineBuilder().httpClient(HttpClient.createDefault()).build();
-        AzureKeyVaultSecretStore unreachable = new AzureKeyVaultSecretStore(
-                KeyVaultClientFactory.create("http://127.0.0.1:1", pipeline),
-                new AzureKeyVaultSecretStore.Retries(1, Duration.ofMillis(10), Duration.ofSeconds(1)), waits::add, () -> { });
+        AzureKeyVaultSecretStore unreachable = store("http://127.0.0.1:1",
+                new AzureKeyVaultSecretStore.Retries(1, Duration.ofMillis(10), Duration.ofSeconds(1)));
 
         SecretStoreException e = assertThrows(SecretStoreException.class, () -> unreachable.resolve(ref("secret://db-password")));
         assertInstanceOf(SecretStoreException.Unavailable.class, e);
         assertTrue(e.getMessage().startsWith("secret 'db-password' could not be read from azure-keyvault: no answer ("),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("after 2 attempts"), e.getMessage());
-        assertEquals(List.of(Duration.ofMillis(10)), waits);
+        assertEquals(1, retries);
     }
 
     @Test
     void theProductionClientBuildsWithDefaultAzureCredential() {
         // building must not need a credential to be present yet: it is only asked for a token on first use
         assertEquals("https://cutover-test.vault.azure.net",
-                KeyVaultClientFactory.create("https://cutover-test.vault.azure.net").getVaultUrl());
+                KeyVaultClientFactory.create("https://cutover-test.vault.azure.net", RETRIES).getVaultUrl());
     }
 }
