@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.cutover.orchestrator.deployment.DeploymentRequest;
-import dev.cutover.orchestrator.deployment.DeploymentRequestValidator;
-import dev.cutover.orchestrator.deployment.Violation;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.Violation;
+import dev.cutover.orchestrator.service.DeploymentRequestValidator;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,11 +2,11 @@ package dev.cutover.orchestrator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.orchestrator.deployment.ActionNotAllowedException;
-import dev.cutover.orchestrator.deployment.DeploymentService;
-import dev.cutover.orchestrator.deployment.OperatorAction;
-import dev.cutover.orchestrator.deployment.SubmitResult;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.SubmitResult;
+import dev.cutover.orchestrator.service.DeploymentService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

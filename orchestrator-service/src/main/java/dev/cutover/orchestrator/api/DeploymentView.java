@@ -1,13 +1,14 @@
 package dev.cutover.orchestrator.api;
 
 import dev.cutover.events.DeploymentStatus;
-import dev.cutover.orchestrator.deployment.AnalysisEntry;
-import dev.cutover.orchestrator.deployment.Deployment;
-import dev.cutover.orchestrator.deployment.FailureRecord;
-import dev.cutover.orchestrator.deployment.OperatorAction;
-import dev.cutover.orchestrator.deployment.Pipeline;
-import dev.cutover.orchestrator.deployment.Stage;
-import dev.cutover.orchestrator.deployment.StageStatus;
+import dev.cutover.orchestrator.model.AnalysisEntry;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.FailureRecord;
+import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public record DeploymentView(String id, String application, String environment, 
     public record RollbackView(long trafficRestoredMs, long durationMs) {
     }
 
-    public record HoldView(String kind, String reason) {
+    public record HoldView(HoldKind kind, String reason) {
     }
 
     public record RollingView(int instances, int maxSurge, int maxUnavailable, List<String> oldInstances,

@@ -1,7 +1,7 @@
 package dev.cutover.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.cutover.orchestrator.deployment.Violation;
+import dev.cutover.orchestrator.model.Violation;
 
 import java.util.List;
 

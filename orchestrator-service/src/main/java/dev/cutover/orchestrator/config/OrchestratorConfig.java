@@ -1,6 +1,6 @@
 package dev.cutover.orchestrator.config;
 
-import dev.cutover.orchestrator.deployment.StageTimeouts;
+import dev.cutover.orchestrator.settings.StageTimeouts;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

@@ -3,7 +3,7 @@ package dev.cutover.orchestrator.messaging;
 import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
-import dev.cutover.orchestrator.deployment.DeploymentService;
+import dev.cutover.orchestrator.service.DeploymentService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

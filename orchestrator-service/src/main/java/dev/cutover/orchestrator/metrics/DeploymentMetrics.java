@@ -1,7 +1,9 @@
 package dev.cutover.orchestrator.metrics;
 
 import dev.cutover.events.DeploymentStatus;
-import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.FailureAction;
+import dev.cutover.orchestrator.model.FailureType;
 import dev.cutover.orchestrator.store.DeploymentStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,9 +53,9 @@ public class DeploymentMetrics {
                 .record(Duration.between(d.createdAt(), d.updatedAt()));
     }
 
-    /** type: a FailureType; action: retry, rollback, release, pause, stop or none (both bounded). */
-    public void failure(String type, String action) {
-        registry.counter("cutover.failures", "type", type, "action", action).increment();
+    /** Both labels are bounded kinds. */
+    public void failure(FailureType type, FailureAction action) {
+        registry.counter("cutover.failures", "type", type.name(), "action", action.wire()).increment();
     }
 
     public void stageTimedOut(String stage) {

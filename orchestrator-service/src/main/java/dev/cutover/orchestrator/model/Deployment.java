@@ -1,7 +1,8 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.settings.RunSettings;
 
 import java.time.Instant;
 import java.util.ArrayList;

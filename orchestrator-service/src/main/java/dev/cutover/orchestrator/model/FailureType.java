@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.failure;
+package dev.cutover.orchestrator.model;
 
 /** What kind of failure the orchestrator saw; the recovery policy is chosen by it. */
 public enum FailureType {

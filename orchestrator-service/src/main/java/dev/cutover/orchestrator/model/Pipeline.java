@@ -1,4 +1,5 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
+
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,20 +33,16 @@ public final class Pipeline {
         return DEPLOY.equals(pipelineStage) || TEST.equals(pipelineStage) || PROMOTE.equals(pipelineStage);
     }
 
-    /** The pipeline stage a fine stage entered now belongs to. */
-    static String of(Deployment d, String stage) {
-        boolean rolling = d.rolling() != null;
+    /**
+     * The pipeline stage of the fine stages every strategy shares (each strategy places its own first, see
+     * {@code DeploymentStrategy#pipelineStage}): verify, switch and release deploy; analysis tests; rollback and
+     * restore roll back; a pause stays in the pipeline stage it interrupted.
+     */
+    public static String shared(Deployment d, String stage) {
         return switch (stage) {
-            case Stage.CONFIG, Stage.RETRY -> PROVISION;
-            case Stage.PROVISION -> rolling ? DEPLOY : PROVISION;
-            case Stage.VERIFY, Stage.RELEASE -> DEPLOY;
-            case Stage.SWITCH -> rolling ? DEPLOY
-                    : d.rollout() != null && d.rollout().weight() == 100 && d.stableSlot() != null ? PROMOTE : DEPLOY;
-            case Stage.ANALYSIS -> TEST;
-            case Stage.MONITOR -> d.rollout() != null && d.stableSlot() != null ? PROMOTE : TEST;
+            case Stage.CONFIG, Stage.RETRY, Stage.PROVISION -> PROVISION;
+            case Stage.ANALYSIS, Stage.MONITOR -> TEST;
             case Stage.APPROVAL -> PROMOTE;
-            case Stage.CLEANUP -> d.cleanup() != null && d.cleanup().outcome() == dev.cutover.events.DeploymentStatus.SUCCEEDED
-                    && d.rolling() == null ? PROMOTE : ROLLBACK;
             case Stage.ROLLBACK, Stage.RESTORE -> ROLLBACK;
             case Stage.PAUSE -> {
                 Stage current = d.stages().isEmpty() ? null : d.stages().get(d.stages().size() - 1);
@@ -56,7 +53,7 @@ public final class Pipeline {
     }
 
     /** Time spent so far in a pipeline stage's fine stages, pauses and retry waits excluded. */
-    static Duration spent(Deployment d, String pipelineStage, Instant now) {
+    public static Duration spent(Deployment d, String pipelineStage, Instant now) {
         Duration total = Duration.ZERO;
         for (Stage s : d.stages()) {
             if (pipelineStage.equals(s.pipeline()) && !Stage.PAUSE.equals(s.name())

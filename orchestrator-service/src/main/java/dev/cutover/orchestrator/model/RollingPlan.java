@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
         return newSlots.size() >= total && oldSlots.isEmpty() && pending == null && victim == null;
     }
 
-    String nextSlot() {
+    public String nextSlot() {
         for (int i = 1; ; i++) {
             String s = prefix + i;
             if (!newSlots.contains(s) && !s.equals(pending)) {
@@ -48,7 +48,7 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
     }
 
     /** Serving instances (old ones except the victim, then new ones). */
-    List<String> serving() {
+    public List<String> serving() {
         List<String> s = new ArrayList<>();
         oldSlots.stream().filter(o -> !o.equals(victim)).forEach(s::add);
         s.addAll(newSlots);
@@ -56,7 +56,7 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
     }
 
     /** Equal weights over the serving instances, summing to 100 (the first ones take the remainder); the victim 0. */
-    Map<String, Integer> weights() {
+    public Map<String, Integer> weights() {
         Map<String, Integer> w = equal(serving());
         if (victim != null) {
             w.put(victim, 0);
@@ -64,7 +64,7 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
         return w;
     }
 
-    static Map<String, Integer> equal(List<String> slots) {
+    public static Map<String, Integer> equal(List<String> slots) {
         Map<String, Integer> w = new LinkedHashMap<>();
         int n = slots.size();
         for (int i = 0; i < n; i++) {
@@ -73,18 +73,18 @@ public record RollingPlan(String prefix, int total, int maxSurge, int maxUnavail
         return w;
     }
 
-    RollingPlan with(List<String> oldSlots, List<String> newSlots, String pending, String victim,
+    public RollingPlan with(List<String> oldSlots, List<String> newSlots, String pending, String victim,
                      Map<String, String> urls, List<String> toRelease) {
         return new RollingPlan(prefix, total, maxSurge, maxUnavailable, oldSlots, newSlots, pending, victim, urls,
                 toRelease, restoring, restored);
     }
 
-    RollingPlan restore(String restoring, List<String> restored) {
+    public RollingPlan restore(String restoring, List<String> restored) {
         return new RollingPlan(prefix, total, maxSurge, maxUnavailable, oldSlots, newSlots, pending, victim, urls,
                 toRelease, restoring, restored);
     }
 
-    RollingPlan withUrl(String slot, String url) {
+    public RollingPlan withUrl(String slot, String url) {
         Map<String, String> u = new LinkedHashMap<>(urls);
         u.put(slot, url);
         return with(oldSlots, newSlots, pending, victim, u, toRelease);

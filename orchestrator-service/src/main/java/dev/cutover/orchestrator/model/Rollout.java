@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 import java.util.List;
 
@@ -25,7 +25,7 @@ public record Rollout(List<Integer> steps, int step) {
     }
 
     /** Weights below {@code current} that the canary already went through, highest first. */
-    List<Integer> passedBelow(int current) {
+    public List<Integer> passedBelow(int current) {
         return steps.subList(0, Math.min(step + 1, steps.size())).stream().filter(w -> w < current && w > 0)
                 .sorted((a, b) -> b - a).distinct().toList();
     }

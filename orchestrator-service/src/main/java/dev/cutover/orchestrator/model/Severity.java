@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.failure;
+package dev.cutover.orchestrator.model;
 
 public enum Severity {
     LOW, MEDIUM, HIGH, CRITICAL

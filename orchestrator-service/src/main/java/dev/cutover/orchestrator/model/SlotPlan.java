@@ -1,4 +1,6 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
+
+import dev.cutover.orchestrator.strategy.rolling.RollingStrategy;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,5 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
+
 
 import java.time.Instant;
 
@@ -27,15 +28,15 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
     /** Rolling rollback: re-provisioning released old instances before traffic moves back to them. */
     public static final String RESTORE = "restore";
 
-    static Stage start(String name, Instant now, Instant deadline, String pipeline) {
+    public static Stage start(String name, Instant now, Instant deadline, String pipeline) {
         return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline);
     }
 
-    Stage end(StageStatus status, String reason, Instant now) {
+    public Stage end(StageStatus status, String reason, Instant now) {
         return new Stage(name, status, startedAt, now, reason, deadline, pipeline);
     }
 
-    boolean running() {
+    public boolean running() {
         return status == StageStatus.RUNNING;
     }
 }

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 public enum StageStatus {
     RUNNING, SUCCEEDED, FAILED,

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 import dev.cutover.events.Message;
 
@@ -14,7 +14,7 @@ public record Transition(Deployment before, Deployment after, List<Message> mess
         messages = List.copyOf(messages);
     }
 
-    static Transition ignored(Deployment d) {
+    public static Transition ignored(Deployment d) {
         return new Transition(d, d, List.of(), null);
     }
 

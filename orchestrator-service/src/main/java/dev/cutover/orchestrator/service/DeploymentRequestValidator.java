@@ -1,4 +1,8 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.service;
+
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.Violation;
+import dev.cutover.orchestrator.strategy.Strategies;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.service;
 
 import dev.cutover.events.DeploymentEvent.DeploymentRejected;
 import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
@@ -8,9 +8,21 @@ import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.orchestrator.config.OrchestratorConfig;
+import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.messaging.DeploymentPublisher;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.FailureRecord;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.PinnedConfig;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.SubmitResult;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.model.Violation;
 import dev.cutover.orchestrator.store.DeploymentStore;
+import dev.cutover.orchestrator.strategy.Strategies;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -23,9 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,7 +70,7 @@ public class DeploymentService {
     private volatile Thread loader;
 
     void onStart(@Observes StartupEvent event) {
-        machine = new DeploymentStateMachine(config.timeouts().toStageTimeouts());
+        machine = new DeploymentStateMachine(config.timeouts().toStageTimeouts(), Strategies.ALL);
         // load in the background, retrying, so the service comes up (and reports not-ready) while Kafka is away
         loader = new Thread(this::loadAndResume, "cutover-state-loader");
         loader.setDaemon(true);

@@ -1,6 +1,7 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.settings;
 
-import dev.cutover.orchestrator.failure.FailureType;
+import dev.cutover.orchestrator.model.FailureType;
+import dev.cutover.orchestrator.model.Stage;
 
 /**
  * How failures before the switch are retried ({@code recovery.*} in the configuration). {@code maxAttempts} counts
@@ -12,7 +13,7 @@ public record RecoveryPolicy(int maxAttempts, long infrastructureRetryDelayMs, l
 
     public static final RecoveryPolicy DEFAULTS = new RecoveryPolicy(3, 60_000, 30_000);
 
-    long delayMs(FailureType type, String stage) {
+    public long delayMs(FailureType type, String stage) {
         return switch (type) {
             case HEALTH_CHECK_FAILURE, APPLICATION_FAILURE -> applicationRetryDelayMs;
             case TIMEOUT -> Stage.VERIFY.equals(stage) ? applicationRetryDelayMs : infrastructureRetryDelayMs;

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.settings;
 
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.settings;
 
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
@@ -61,14 +61,14 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         return new RunSettings((int) routerPort, environment(lookup(c, "app.env")), health, rollout(c), recovery(c));
     }
 
-    static RecoveryPolicy recovery(Map<String, Object> c) {
+    public static RecoveryPolicy recovery(Map<String, Object> c) {
         RecoveryPolicy d = RecoveryPolicy.DEFAULTS;
         return new RecoveryPolicy((int) positive(c, "recovery.max-attempts", d.maxAttempts()),
                 number(c, "recovery.infrastructure-retry-delay-ms", d.infrastructureRetryDelayMs()),
                 number(c, "recovery.application-retry-delay-ms", d.applicationRetryDelayMs()));
     }
 
-    static RolloutSettings rollout(Map<String, Object> c) {
+    public static RolloutSettings rollout(Map<String, Object> c) {
         RolloutSettings d = RolloutSettings.DEFAULTS;
         List<Integer> steps = steps(lookup(c, "canary.steps"), d.canarySteps());
         AnalysisSpec a = d.analysis();
@@ -196,7 +196,7 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
     }
 
-    static Object lookup(Map<?, ?> map, String path) {
+    public static Object lookup(Map<?, ?> map, String path) {
         if (map.containsKey(path)) {
             return map.get(path);
         }

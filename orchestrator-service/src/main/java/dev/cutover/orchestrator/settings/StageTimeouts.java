@@ -1,6 +1,7 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.settings;
 
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+import dev.cutover.orchestrator.model.Stage;
 
 import java.time.Duration;
 

@@ -1,7 +1,8 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.store;
 
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.model.Deployment;
 
 import java.util.Collection;
 import java.util.Comparator;

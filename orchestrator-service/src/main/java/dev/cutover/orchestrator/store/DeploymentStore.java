@@ -1,8 +1,7 @@
 package dev.cutover.orchestrator.store;
 
 import dev.cutover.orchestrator.config.OrchestratorConfig;
-import dev.cutover.orchestrator.deployment.Deployment;
-import dev.cutover.orchestrator.deployment.DeploymentRepository;
+import dev.cutover.orchestrator.model.Deployment;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

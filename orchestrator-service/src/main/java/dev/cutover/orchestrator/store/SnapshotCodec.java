@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.model.Deployment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.cutover.orchestrator.store;
 
-import dev.cutover.orchestrator.deployment.Deployment;
+import dev.cutover.orchestrator.model.Deployment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.engine;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
@@ -13,6 +13,16 @@ import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.RollbackFigures;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.settings.StageTimeouts;
+import dev.cutover.orchestrator.strategy.Strategies;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,17 +47,17 @@ import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
 import static dev.cutover.events.DeploymentStatus.SWITCHING;
 import static dev.cutover.events.DeploymentStatus.VERIFYING;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
-import static dev.cutover.orchestrator.deployment.Fixtures.URL;
-import static dev.cutover.orchestrator.deployment.Fixtures.configRejected;
-import static dev.cutover.orchestrator.deployment.Fixtures.configResolved;
-import static dev.cutover.orchestrator.deployment.Fixtures.health;
-import static dev.cutover.orchestrator.deployment.Fixtures.provisioned;
-import static dev.cutover.orchestrator.deployment.Fixtures.provisioningFailed;
-import static dev.cutover.orchestrator.deployment.Fixtures.released;
-import static dev.cutover.orchestrator.deployment.Fixtures.rollbackCompleted;
-import static dev.cutover.orchestrator.deployment.Fixtures.rollbackFailed;
-import static dev.cutover.orchestrator.deployment.Fixtures.shifted;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.URL;
+import static dev.cutover.orchestrator.testing.Fixtures.configRejected;
+import static dev.cutover.orchestrator.testing.Fixtures.configResolved;
+import static dev.cutover.orchestrator.testing.Fixtures.health;
+import static dev.cutover.orchestrator.testing.Fixtures.provisioned;
+import static dev.cutover.orchestrator.testing.Fixtures.provisioningFailed;
+import static dev.cutover.orchestrator.testing.Fixtures.released;
+import static dev.cutover.orchestrator.testing.Fixtures.rollbackCompleted;
+import static dev.cutover.orchestrator.testing.Fixtures.rollbackFailed;
+import static dev.cutover.orchestrator.testing.Fixtures.shifted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -58,7 +68,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeploymentStateMachineTest {
 
-    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS);
+    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
 
     /** Deployment over a stable blue (new = green), or the target's first (new = blue). */
     private static Supplier<Deployment> at(DeploymentStatus status) {
@@ -301,7 +311,7 @@ class DeploymentStateMachineTest {
         StageTimeouts custom = new StageTimeouts(Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ofSeconds(7),
                 Duration.ofSeconds(15), Duration.ofSeconds(3), Duration.ofSeconds(9), Duration.ofSeconds(30),
                 Duration.ofSeconds(4), Duration.ofSeconds(6));
-        DeploymentStateMachine sm = new DeploymentStateMachine(custom);
+        DeploymentStateMachine sm = new DeploymentStateMachine(custom, Strategies.ALL);
         Deployment configuring = Fixtures.in(sm, CONFIGURING, false);
         Transition t = sm.tick(configuring, configuring.currentStage().deadline());
         assertEquals("stage config timed out after 1.5s", t.after().reason());

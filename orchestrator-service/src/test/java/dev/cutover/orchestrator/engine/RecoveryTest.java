@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.engine;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
@@ -13,7 +13,19 @@ import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.FailureAction;
+import dev.cutover.orchestrator.model.FailureRecord;
+import dev.cutover.orchestrator.model.FailureType;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Severity;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.settings.RecoveryPolicy;
+import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.store.SnapshotCodec;
+import dev.cutover.orchestrator.strategy.Strategies;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,13 +47,13 @@ import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
 import static dev.cutover.events.DeploymentStatus.SWITCHING;
 import static dev.cutover.events.DeploymentStatus.VERIFYING;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
-import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
-import static dev.cutover.orchestrator.deployment.Fixtures.health;
-import static dev.cutover.orchestrator.deployment.Fixtures.meta;
-import static dev.cutover.orchestrator.deployment.Fixtures.provisioned;
-import static dev.cutover.orchestrator.deployment.Fixtures.released;
-import static dev.cutover.orchestrator.deployment.Fixtures.shifted;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.TARGET;
+import static dev.cutover.orchestrator.testing.Fixtures.health;
+import static dev.cutover.orchestrator.testing.Fixtures.meta;
+import static dev.cutover.orchestrator.testing.Fixtures.provisioned;
+import static dev.cutover.orchestrator.testing.Fixtures.released;
+import static dev.cutover.orchestrator.testing.Fixtures.shifted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Classified failures and the recovery policy (retry before the switch), on the pure state machine. */
 class RecoveryTest {
 
-    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS);
+    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
 
     /** The fixture's configuration with the default recovery policy (3 attempts, 60 s / 30 s). */
     private static ConfigResolved withRecovery(Map<String, Object> recovery) {
@@ -105,8 +117,8 @@ class RecoveryTest {
         assertEquals("green", release.slot());
         assertEquals("retry", release.reason());
         FailureRecord f = waiting.lastFailure();
-        assertEquals("INFRASTRUCTURE_FAILURE", f.type());
-        assertEquals("MEDIUM", f.severity());
+        assertEquals(FailureType.INFRASTRUCTURE_FAILURE, f.type());
+        assertEquals(Severity.MEDIUM, f.severity());
         assertTrue(f.recoverable());
         assertEquals("retry 2/3 in 60s", f.actionTaken());
         assertEquals(1, f.attempt());
@@ -151,7 +163,7 @@ class RecoveryTest {
         Transition t = SM.on(verifying, health("pre-switch", "green", false), T0);
         assertEquals(PROVISIONING, t.after().status());
         assertEquals(T0.plusSeconds(30), t.after().currentStage().deadline());
-        assertEquals("HEALTH_CHECK_FAILURE", t.after().lastFailure().type());
+        assertEquals(FailureType.HEALTH_CHECK_FAILURE, t.after().lastFailure().type());
         assertEquals(Stage.VERIFY, t.after().lastFailure().stage());
         assertTrue(t.after().reason().startsWith("retry 2/3 in 30s after: pre-switch health check failed"));
     }
@@ -179,9 +191,9 @@ class RecoveryTest {
         assertInstanceOf(ReleaseSlot.class, commands(last).get(0));
         assertTrue(last.after().reason().contains("(attempt 2/2, no attempts left)"), last.after().reason());
         FailureRecord f = last.after().lastFailure();
-        assertEquals("INFRASTRUCTURE_FAILURE", f.type());
+        assertEquals(FailureType.INFRASTRUCTURE_FAILURE, f.type());
         assertEquals(2, f.attempt());
-        assertEquals(FailureRecord.RELEASE, f.action());
+        assertEquals(FailureAction.RELEASE, f.action());
         assertTrue(f.actionTaken().contains("no attempts left (2/2)"), f.actionTaken());
 
         Transition end = SM.on(last.after(), released("green", "abort"), now);
@@ -196,9 +208,9 @@ class RecoveryTest {
         assertEquals(CLEANING_UP, t.after().status(), "released, never provisioned again");
         assertEquals(1, t.after().attempt());
         FailureRecord f = t.after().lastFailure();
-        assertEquals("CONFIGURATION_ERROR", f.type());
+        assertEquals(FailureType.CONFIGURATION_ERROR, f.type());
         assertFalse(f.recoverable());
-        assertEquals(FailureRecord.STOP, f.action());
+        assertEquals(FailureAction.STOP, f.action());
         assertTrue(f.actionTaken().startsWith("stopped: fix the configuration"), f.actionTaken());
         assertEquals(FAILED, SM.on(t.after(), released("green", "abort"), T0).after().status());
     }
@@ -211,13 +223,13 @@ class RecoveryTest {
         assertEquals(FAILED, t.after().status());
         assertEquals(List.of(), commands(t));
         FailureRecord f = t.after().lastFailure();
-        assertEquals("CONFIGURATION_ERROR", f.type());
+        assertEquals(FailureType.CONFIGURATION_ERROR, f.type());
         assertEquals("stopped: fix the configuration", f.actionTaken());
         assertEquals("CONFIGURATION_ERROR", statusEvent(t).failure().type());
 
         Transition invalid = SM.on(configuring, Fixtures.configResolved(Map.of("app", Map.of())), T0);
         assertEquals(FAILED, invalid.after().status());
-        assertEquals("CONFIGURATION_ERROR", invalid.after().lastFailure().type());
+        assertEquals(FailureType.CONFIGURATION_ERROR, invalid.after().lastFailure().type());
     }
 
     // ---- timeouts and failures after the switch -------------------------------------------------------------
@@ -254,7 +266,7 @@ class RecoveryTest {
         assertEquals(expected, t.after().status());
         FailureRecord f = t.after().lastFailure();
         assertNotNull(f);
-        assertEquals("TIMEOUT", f.type());
+        assertEquals(FailureType.TIMEOUT, f.type());
         assertEquals(recoverable, f.recoverable());
         assertEquals(action, f.actionTaken());
         assertEquals("TIMEOUT", statusEvent(t).failure().type());
@@ -267,8 +279,8 @@ class RecoveryTest {
         assertEquals(ROLLING_BACK, t.after().status());
         assertInstanceOf(StartRollback.class, commands(t).get(0));
         FailureRecord f = t.after().lastFailure();
-        assertEquals("APPLICATION_FAILURE", f.type());
-        assertEquals("HIGH", f.severity());
+        assertEquals(FailureType.APPLICATION_FAILURE, f.type());
+        assertEquals(Severity.HIGH, f.severity());
         assertFalse(f.recoverable());
         assertEquals("rollback (immediate)", f.actionTaken());
         assertEquals(Stage.MONITOR, f.stage());
@@ -276,8 +288,8 @@ class RecoveryTest {
         Transition failed = SM.on(t.after(), Fixtures.rollbackFailed(), T0);
         assertEquals(FAILED, failed.after().status());
         FailureRecord critical = failed.after().lastFailure();
-        assertEquals("ROLLBACK_FAILURE", critical.type());
-        assertEquals("CRITICAL", critical.severity());
+        assertEquals(FailureType.ROLLBACK_FAILURE, critical.type());
+        assertEquals(Severity.CRITICAL, critical.severity());
         assertEquals("stopped: manual intervention needed", critical.actionTaken());
     }
 

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.engine;
 
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
@@ -13,7 +13,12 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.store.SnapshotLog;
+import dev.cutover.orchestrator.strategy.Strategies;
 import dev.cutover.orchestrator.testing.TestKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,7 +71,7 @@ class ResumeAfterRestartTest {
     public static class Seed implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            DeploymentStateMachine sm = new DeploymentStateMachine(StageTimeouts.DEFAULTS);
+            DeploymentStateMachine sm = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
             Instant now = Instant.now();
             Instant longAgo = now.minus(Duration.ofHours(1));
             try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),

@@ -1,9 +1,19 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.engine;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.PinnedConfig;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.service.DeploymentRequestValidator;
+import dev.cutover.orchestrator.settings.StageTimeouts;
+import dev.cutover.orchestrator.strategy.Strategies;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,9 +23,9 @@ import static dev.cutover.events.DeploymentStatus.CONFIGURING;
 import static dev.cutover.events.DeploymentStatus.PROVISIONING;
 import static dev.cutover.events.DeploymentStatus.QUEUED;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
-import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
-import static dev.cutover.orchestrator.deployment.Fixtures.meta;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.TARGET;
+import static dev.cutover.orchestrator.testing.Fixtures.meta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The resolved configuration is part of the deployment's record; a redeploy pins it instead of resolving again. */
 class VersionedConfigTest {
 
-    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS);
+    private static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
 
     private static Map<String, Object> config(String greeting) {
         return Map.of("router", Map.of("port", 18080), "app", Map.of("env", Map.of("GREETING", greeting,

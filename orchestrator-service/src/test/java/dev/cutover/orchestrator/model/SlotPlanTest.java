@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.model;
 
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;

@@ -1,8 +1,15 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.service;
 
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.orchestrator.engine.DeploymentStateMachine;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.strategy.canary.CanaryStrategyTest;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -12,7 +19,7 @@ import static dev.cutover.events.DeploymentStatus.QUEUED;
 import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
 import static dev.cutover.events.DeploymentStatus.SUPERSEDED;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,7 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.service;
 
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.Violation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,9 +2,9 @@ package dev.cutover.orchestrator.store;
 
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;
-import dev.cutover.orchestrator.deployment.Deployment;
-import dev.cutover.orchestrator.deployment.Stage;
-import dev.cutover.orchestrator.deployment.StageStatus;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

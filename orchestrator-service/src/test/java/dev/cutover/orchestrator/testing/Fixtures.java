@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.testing;
 
 import dev.cutover.events.ConfigEvent.ConfigRejected;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
@@ -13,6 +13,10 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.engine.DeploymentStateMachine;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.SlotPlan;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,54 +24,54 @@ import java.util.List;
 import java.util.Map;
 
 /** Agent events and deployments in a given status, for the state machine tests. */
-final class Fixtures {
+public final class Fixtures {
 
-    static final String ID = "d-1";
-    static final Target TARGET = new Target("shop", "staging");
-    static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
-    static final String URL = "http://127.0.0.1:40123";
+    public static final String ID = "d-1";
+    public static final Target TARGET = new Target("shop", "staging");
+    public static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+    public static final String URL = "http://127.0.0.1:40123";
 
     private Fixtures() {
     }
 
-    static Meta meta() {
+    public static Meta meta() {
         return new Meta("m-" + System.nanoTime(), ID, "c-1", null, T0);
     }
 
     /** Retries off (recovery.max-attempts 1): the tables here describe a single attempt; see RecoveryTest. */
-    static Map<String, Object> config() {
+    public static Map<String, Object> config() {
         return Map.of("router", Map.of("port", 18080),
                 "app", Map.of("env", Map.of("GREETING", "hi", "WORKERS", 4)),
                 "health", Map.of("max-wait-ms", 10000, "monitor-window-ms", 2000),
                 "recovery", Map.of("max-attempts", 1));
     }
 
-    static ConfigResolved configResolved() {
+    public static ConfigResolved configResolved() {
         return new ConfigResolved(meta(), TARGET, "sha256:ab12", config());
     }
 
-    static ConfigResolved configResolved(Map<String, Object> config) {
+    public static ConfigResolved configResolved(Map<String, Object> config) {
         return new ConfigResolved(meta(), TARGET, "sha256:ab12", config);
     }
 
-    static ConfigRejected configRejected() {
+    public static ConfigRejected configRejected() {
         return new ConfigRejected(meta(), TARGET, "unknown environment staging");
     }
 
-    static SlotProvisioned provisioned(String slot) {
+    public static SlotProvisioned provisioned(String slot) {
         return new SlotProvisioned(meta(), TARGET, slot, "2.0.0", URL, "i-1");
     }
 
-    static ProvisioningFailed provisioningFailed(String operation, String slot) {
+    public static ProvisioningFailed provisioningFailed(String operation, String slot) {
         return new ProvisioningFailed(meta(), TARGET, slot, operation, "boom");
     }
 
-    static HealthCheckCompleted health(String phase, String slot, boolean passed) {
+    public static HealthCheckCompleted health(String phase, String slot, boolean passed) {
         return new HealthCheckCompleted(meta(), TARGET, slot, phase, passed, passed ? null : "/health answered 500",
                 3, List.of());
     }
 
-    static TrafficShifted shifted(String reason, Object... slotWeight) {
+    public static TrafficShifted shifted(String reason, Object... slotWeight) {
         Map<String, Integer> weights = new LinkedHashMap<>();
         for (int i = 0; i < slotWeight.length; i += 2) {
             weights.put((String) slotWeight[i], (Integer) slotWeight[i + 1]);
@@ -75,20 +79,20 @@ final class Fixtures {
         return new TrafficShifted(meta(), TARGET, weights, "http://127.0.0.1:18080", reason);
     }
 
-    static SlotReleased released(String slot, String reason) {
+    public static SlotReleased released(String slot, String reason) {
         return new SlotReleased(meta(), TARGET, slot, reason);
     }
 
-    static RollbackCompleted rollbackCompleted() {
+    public static RollbackCompleted rollbackCompleted() {
         return new RollbackCompleted(meta(), TARGET, "blue", 40, 120);
     }
 
-    static RollbackFailed rollbackFailed() {
+    public static RollbackFailed rollbackFailed() {
         return new RollbackFailed(meta(), TARGET, "router unreachable");
     }
 
     /** A new deployment: "green" over a stable "blue" running 1.0.0, or the target's first ("blue", no stable). */
-    static Deployment pending(DeploymentStateMachine sm, boolean first) {
+    public static Deployment pending(DeploymentStateMachine sm, boolean first) {
         SlotPlan plan = first ? new SlotPlan("blue", null, null) : new SlotPlan("green", "blue", "1.0.0");
         DeploymentRequest request = new DeploymentRequest("shop", "staging", "2.0.0", "file:/apps/shop.jar",
                 "blue-green", Map.of());
@@ -99,7 +103,7 @@ final class Fixtures {
      * Drives a deployment along the happy path until it is in {@code status}. CLEANING_UP is the success
      * cleanup (releasing the stable slot); ROLLING_BACK follows a failed post-switch check.
      */
-    static Deployment in(DeploymentStateMachine sm, DeploymentStatus status, boolean first) {
+    public static Deployment in(DeploymentStateMachine sm, DeploymentStatus status, boolean first) {
         if (status == DeploymentStatus.ROLLING_BACK) {
             Deployment monitoring = in(sm, DeploymentStatus.MONITORING, first);
             return sm.on(monitoring, health("post-switch", monitoring.slot(), false), T0).after();

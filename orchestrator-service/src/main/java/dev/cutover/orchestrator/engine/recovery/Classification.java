@@ -1,4 +1,7 @@
-package dev.cutover.orchestrator.failure;
+package dev.cutover.orchestrator.engine.recovery;
+
+import dev.cutover.orchestrator.model.FailureType;
+import dev.cutover.orchestrator.model.Severity;
 
 /**
  * A failure's kind and what to do about it. {@code recoverable}: retrying the same thing may work (before traffic

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.failure;
+package dev.cutover.orchestrator.engine.recovery;
 
 import dev.cutover.events.ConfigEvent.ConfigRejected;
 import dev.cutover.events.Event;
@@ -7,17 +7,18 @@ import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.orchestrator.model.Severity;
 
 import java.util.List;
 import java.util.Locale;
 
-import static dev.cutover.orchestrator.failure.FailureType.APPLICATION_FAILURE;
-import static dev.cutover.orchestrator.failure.FailureType.CONFIGURATION_ERROR;
-import static dev.cutover.orchestrator.failure.FailureType.HEALTH_CHECK_FAILURE;
-import static dev.cutover.orchestrator.failure.FailureType.INFRASTRUCTURE_FAILURE;
-import static dev.cutover.orchestrator.failure.FailureType.NETWORK_ISSUE;
-import static dev.cutover.orchestrator.failure.FailureType.ROLLBACK_FAILURE;
-import static dev.cutover.orchestrator.failure.FailureType.TIMEOUT;
+import static dev.cutover.orchestrator.model.FailureType.APPLICATION_FAILURE;
+import static dev.cutover.orchestrator.model.FailureType.CONFIGURATION_ERROR;
+import static dev.cutover.orchestrator.model.FailureType.HEALTH_CHECK_FAILURE;
+import static dev.cutover.orchestrator.model.FailureType.INFRASTRUCTURE_FAILURE;
+import static dev.cutover.orchestrator.model.FailureType.NETWORK_ISSUE;
+import static dev.cutover.orchestrator.model.FailureType.ROLLBACK_FAILURE;
+import static dev.cutover.orchestrator.model.FailureType.TIMEOUT;
 
 /**
  * Classifies what went wrong, from the failing input alone (pure: no state, no clock). {@code trafficMoved}: the new

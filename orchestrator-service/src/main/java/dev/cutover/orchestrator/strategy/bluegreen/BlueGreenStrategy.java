@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.strategy.bluegreen;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.Event;
@@ -12,7 +12,22 @@ import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
-import dev.cutover.orchestrator.failure.Classifier;
+import dev.cutover.orchestrator.engine.recovery.Classifier;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.CheckPhase;
+import dev.cutover.orchestrator.model.CleanupPlan;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.Hold;
+import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.ProvisionerOperation;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
+import dev.cutover.orchestrator.model.TrafficPurpose;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.strategy.DeploymentStrategy;
+import dev.cutover.orchestrator.strategy.Moves;
+import dev.cutover.orchestrator.strategy.RollbackTrigger;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,9 +41,6 @@ import static dev.cutover.events.DeploymentStatus.PROVISIONING;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
 import static dev.cutover.events.DeploymentStatus.SWITCHING;
 import static dev.cutover.events.DeploymentStatus.VERIFYING;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.POST_SWITCH;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.PRE_SWITCH;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlot;
 
 /**
  * Blue-green: the new version in the free slot, checked until healthy, all traffic switched at once, watched over
@@ -36,20 +48,20 @@ import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlo
  * until an operator approves, so a rollback stays one switch away. Canary reuses its provision, verify, watch and
  * cleanup steps.
  */
-final class BlueGreenStrategy implements DeploymentStrategy {
+public final class BlueGreenStrategy implements DeploymentStrategy {
 
     @Override
     public String name() {
-        return Strategies.BLUE_GREEN;
+        return DeploymentStrategy.BLUE_GREEN;
     }
 
     @Override
-    public Transition begin(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+    public Transition begin(Moves m, Deployment d, Meta cause, Instant now, String reason) {
         return m.advance(d, cause, now, StageStatus.SUCCEEDED, PROVISIONING, reason, b -> b);
     }
 
     @Override
-    public Transition on(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+    public Transition on(Moves m, Deployment d, Event event, Instant now) {
         Meta cause = event.meta();
         switch (d.status()) {
             case PROVISIONING -> {
@@ -62,14 +74,14 @@ final class BlueGreenStrategy implements DeploymentStrategy {
                             "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
                             b -> b.instanceUrl(p.instanceUrl()));
                 }
-                if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
-                        && sameSlot(f.slot(), d.slot())) {
+                if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
+                        && DeploymentStrategy.sameSlot(f.slot(), d.slot())) {
                     return m.failedBeforeSwitch(d, cause, now, "provisioning slot " + d.slot() + " failed: "
                             + f.reason(), Classifier.of(f, false));
                 }
             }
             case VERIFYING -> {
-                if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                if (event instanceof HealthCheckCompleted h && CheckPhase.PRE_SWITCH.is(h.phase()) && d.slot().equals(h.slot())) {
                     return h.passed()
                             ? verified(m, d, cause, now, "pre-switch health check passed after " + h.rounds() + " rounds")
                             : m.failedBeforeSwitch(d, cause, now, "pre-switch health check failed: " + h.reason(),
@@ -81,16 +93,16 @@ final class BlueGreenStrategy implements DeploymentStrategy {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, MONITORING, "traffic on " + d.slot(),
                             b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
                 }
-                if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+                if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                     return m.rollBack(d, cause, now, "shifting traffic to " + d.slot() + " failed: " + f.reason(),
-                            DeploymentStateMachine.Trigger.FAILURE);
+                            RollbackTrigger.FAILURE);
                 }
             }
             case MONITORING -> {
-                if (event instanceof HealthCheckCompleted h && POST_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                if (event instanceof HealthCheckCompleted h && CheckPhase.POST_SWITCH.is(h.phase()) && d.slot().equals(h.slot())) {
                     if (!h.passed()) {
                         return m.rollBack(d, cause, now, "post-switch health check failed: " + h.reason(),
-                                DeploymentStateMachine.Trigger.FAILURE);
+                                RollbackTrigger.FAILURE);
                     }
                     return finish(m, d, cause, now, "post-switch health check passed", StageStatus.SUCCEEDED);
                 }
@@ -102,7 +114,7 @@ final class BlueGreenStrategy implements DeploymentStrategy {
     }
 
     /** Pre-switch check passed: switch all traffic. */
-    Transition verified(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+    public Transition verified(Moves m, Deployment d, Meta cause, Instant now, String reason) {
         return m.advance(d, cause, now, StageStatus.SUCCEEDED, SWITCHING, reason, b -> b);
     }
 
@@ -110,7 +122,7 @@ final class BlueGreenStrategy implements DeploymentStrategy {
      * The new version serves all traffic and was watched: release the stable slot (the promote stage), after the
      * approval gate when the environment has one. A first deployment has nothing to release and no gate.
      */
-    static Transition finish(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why,
+    public static Transition finish(Moves m, Deployment d, Meta cause, Instant now, String why,
                              StageStatus stageOutcome) {
         String done = d.slot() + " serves " + d.version();
         if (d.stableSlot() == null) {
@@ -121,13 +133,13 @@ final class BlueGreenStrategy implements DeploymentStrategy {
             String reason = why + "; waiting for approval before releasing " + d.stableSlot()
                     + " (POST /deployments/" + d.id() + "/approve)";
             return m.hold(d, cause, now, AWAITING_APPROVAL,
-                    new Hold(Hold.APPROVAL, CLEANING_UP, Stage.CLEANUP, reason, cleanup), reason, stageOutcome);
+                    new Hold(HoldKind.APPROVAL, CLEANING_UP, Stage.CLEANUP, reason, cleanup), reason, stageOutcome);
         }
         return m.go(d, cause, now, stageOutcome, CLEANING_UP, Stage.CLEANUP, why + "; releasing " + d.stableSlot(),
                 b -> b.cleanup(cleanup));
     }
 
-    static boolean gated(Deployment d) {
+    public static boolean gated(Deployment d) {
         return d.settings() != null && d.settings().rollout().approvalBeforePromote() && !d.approved();
     }
 
@@ -135,19 +147,19 @@ final class BlueGreenStrategy implements DeploymentStrategy {
     public Command commandFor(Deployment d, Meta meta) {
         return switch (d.status()) {
             // a retry first releases whatever the failed attempt left (idempotent), then provisions again
-            case PROVISIONING -> Stage.RETRY.equals(d.stage()) ? new ReleaseSlot(meta, d.target(), d.slot(), "retry")
+            case PROVISIONING -> Stage.RETRY.equals(d.stage()) ? new ReleaseSlot(meta, d.target(), d.slot(), TrafficPurpose.RETRY.wire())
                     : new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
                     d.settings().environment(), d.settings().routerPort());
-            case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), PRE_SWITCH,
+            case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.PRE_SWITCH.wire(),
                     CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
-            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), "switch");
-            case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), POST_SWITCH,
+            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), TrafficPurpose.SWITCH.wire());
+            case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.POST_SWITCH.wire(),
                     CheckMode.WATCH, d.settings().health().watchSpec());
             default -> null;
         };
     }
 
-    static Map<String, Integer> switchWeights(Deployment d) {
+    public static Map<String, Integer> switchWeights(Deployment d) {
         Map<String, Integer> weights = new LinkedHashMap<>();
         weights.put(d.slot(), 100);
         if (d.stableSlot() != null) {
@@ -157,23 +169,23 @@ final class BlueGreenStrategy implements DeploymentStrategy {
     }
 
     @Override
-    public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+    public Transition timedOut(Moves m, Deployment d, Instant now, String reason) {
         return switch (d.status()) {
             case PROVISIONING, VERIFYING -> m.failedBeforeSwitch(d, null, now, reason,
                     Classifier.timeout(d.stage(), false));
-            case SWITCHING, MONITORING -> m.rollBack(d, null, now, reason, DeploymentStateMachine.Trigger.FAILURE);
-            default -> Transition.ignored(d);
+            case SWITCHING, MONITORING -> m.rollBack(d, null, now, reason, RollbackTrigger.FAILURE);
+            default -> null;
         };
     }
 
     /** Skip the rest of the watch (MONITORING), pass the gate, or override a manual-rollback pause. */
     @Override
-    public Transition promote(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+    public Transition promote(Moves m, Deployment d, Instant now, String reason) {
         if (d.status() == MONITORING || d.status() == PAUSED || d.status() == AWAITING_APPROVAL) {
             Deployment approved = d.edit().approved(true).build();
             return finish(m, approved, null, now, reason, StageStatus.INTERRUPTED);
         }
-        throw DeploymentStateMachine.notAllowed(d, OperatorAction.Kind.PROMOTE,
+        throw ActionNotAllowedException.of(d, OperatorAction.Kind.PROMOTE,
                 "blue-green can be promoted while MONITORING, PAUSED or AWAITING_APPROVAL");
     }
 }

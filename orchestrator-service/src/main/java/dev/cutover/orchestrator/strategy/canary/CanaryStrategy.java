@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.strategy.canary;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.Event;
@@ -12,6 +12,23 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.AnalysisEntry;
+import dev.cutover.orchestrator.model.CheckPhase;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.Hold;
+import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.ProvisionerOperation;
+import dev.cutover.orchestrator.model.Rollout;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
+import dev.cutover.orchestrator.model.TrafficPurpose;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.strategy.DeploymentStrategy;
+import dev.cutover.orchestrator.strategy.Moves;
+import dev.cutover.orchestrator.strategy.bluegreen.BlueGreenStrategy;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,8 +40,7 @@ import static dev.cutover.events.DeploymentStatus.MONITORING;
 import static dev.cutover.events.DeploymentStatus.PAUSED;
 import static dev.cutover.events.DeploymentStatus.PROGRESSING;
 import static dev.cutover.events.DeploymentStatus.VERIFYING;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.PRE_SWITCH;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.Trigger.FAILURE;
+import static dev.cutover.orchestrator.strategy.RollbackTrigger.FAILURE;
 
 /**
  * Canary: provisioned and checked like blue-green, then traffic goes through the step weights (canary.steps,
@@ -35,31 +51,31 @@ import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.Trigger
  * is no baseline: the blue-green post-switch WATCH, then the stable slot is released. A target's first deployment
  * has nothing to compare with and runs exactly as blue-green.
  */
-final class CanaryStrategy implements DeploymentStrategy {
+public final class CanaryStrategy implements DeploymentStrategy {
 
     private final BlueGreenStrategy blueGreen = new BlueGreenStrategy();
 
     @Override
     public String name() {
-        return Strategies.CANARY;
+        return DeploymentStrategy.CANARY;
     }
 
     @Override
-    public Transition begin(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+    public Transition begin(Moves m, Deployment d, Meta cause, Instant now, String reason) {
         return blueGreen.begin(m, d, cause, now, reason);
     }
 
     @Override
-    public Transition on(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+    public Transition on(Moves m, Deployment d, Event event, Instant now) {
         Meta cause = event.meta();
         if (d.status() == VERIFYING && d.stableSlot() == null && event instanceof HealthCheckCompleted h
-                && h.passed() && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                && h.passed() && CheckPhase.PRE_SWITCH.is(h.phase()) && d.slot().equals(h.slot())) {
             return blueGreen.verified(m, d, cause, now, "pre-switch health check passed after " + h.rounds()
                     + " rounds; first deployment of " + d.target().key()
                     + ": no stable version to compare with, so the canary runs as blue-green");
         }
         if (d.status() == VERIFYING && event instanceof HealthCheckCompleted h && h.passed()
-                && PRE_SWITCH.equals(h.phase()) && d.slot().equals(h.slot())) {
+                && CheckPhase.PRE_SWITCH.is(h.phase()) && d.slot().equals(h.slot())) {
             Rollout first = new Rollout(d.settings().rollout().canarySteps(), 0);
             return enterStep(m, d, cause, now, first, "pre-switch health check passed after " + h.rounds()
                     + " rounds", StageStatus.SUCCEEDED, b -> b);
@@ -69,7 +85,7 @@ final class CanaryStrategy implements DeploymentStrategy {
         }
         Rollout r = d.rollout();
         if (Stage.SWITCH.equals(d.stage())) {
-            if (event instanceof TrafficShifted t && !"rollback".equals(t.reason())
+            if (event instanceof TrafficShifted t && !TrafficPurpose.ROLLBACK.is(t.reason())
                     && Integer.valueOf(r.weight()).equals(t.weights().get(d.slot()))) {
                 if (r.weight() == 100) {
                     return m.go(d, cause, now, StageStatus.SUCCEEDED, MONITORING, Stage.MONITOR,
@@ -80,7 +96,7 @@ final class CanaryStrategy implements DeploymentStrategy {
                         "step " + label(r) + ": " + d.slot() + " takes " + r.weight() + "%; analysing it against "
                                 + d.stableSlot(), b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
             }
-            if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+            if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                 return m.rollBack(d, cause, now, "shifting traffic for step " + label(r) + " failed: " + f.reason(),
                         FAILURE);
             }
@@ -92,7 +108,7 @@ final class CanaryStrategy implements DeploymentStrategy {
         return null;
     }
 
-    private Transition verdict(DeploymentStateMachine m, Deployment d, AnalysisCompleted a, Instant now) {
+    private Transition verdict(Moves m, Deployment d, AnalysisCompleted a, Instant now) {
         Rollout r = d.rollout();
         String summary = a.decision() == null || a.decision().summary() == null ? "no decision record"
                 : a.decision().summary();
@@ -126,7 +142,7 @@ final class CanaryStrategy implements DeploymentStrategy {
     }
 
     /** The insufficient-data policy decides: no verdict, or too little traffic, never hangs a deployment. */
-    private Transition insufficient(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+    private Transition insufficient(Moves m, Deployment d, Meta cause, Instant now, String why) {
         return switch (d.settings().rollout().analysis().insufficientDataPolicy()) {
             case FAIL -> m.rollBack(d, cause, now, why, FAILURE);
             case PAUSE -> pauseForAnalysis(m, d, cause, now, why);
@@ -134,33 +150,33 @@ final class CanaryStrategy implements DeploymentStrategy {
         };
     }
 
-    private Transition pauseForAnalysis(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+    private Transition pauseForAnalysis(Moves m, Deployment d, Meta cause, Instant now, String why) {
         String reason = why + "; paused for an operator (POST /deployments/" + d.id()
                 + "/resume to continue to the next step, /promote, /rollback or /abort)";
-        return m.hold(d, cause, now, PAUSED, new Hold(Hold.ANALYSIS, PROGRESSING, Stage.SWITCH, reason, null), reason,
+        return m.hold(d, cause, now, PAUSED, new Hold(HoldKind.ANALYSIS, PROGRESSING, Stage.SWITCH, reason, null), reason,
                 StageStatus.SUCCEEDED);
     }
 
     @Override
-    public Transition afterAnalysisHold(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+    public Transition afterAnalysisHold(Moves m, Deployment d, Instant now, String reason) {
         return next(m, d, null, now, reason, StageStatus.SUCCEEDED);
     }
 
-    private Transition next(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why,
+    private Transition next(Moves m, Deployment d, Meta cause, Instant now, String why,
                             StageStatus outcome) {
         Rollout r = d.rollout();
         return enterStep(m, d, cause, now, r.at(Math.min(r.step() + 1, r.steps().size() - 1)), why, outcome, b -> b);
     }
 
     /** Shift to the step's weight; before 100 % the approval gate holds it when the environment has one. */
-    private Transition enterStep(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, Rollout step,
+    private Transition enterStep(Moves m, Deployment d, Meta cause, Instant now, Rollout step,
                                  String why, StageStatus outcome, UnaryOperator<Deployment.Builder> changes) {
         if (step.weight() == 100 && BlueGreenStrategy.gated(d)) {
             String reason = why + "; waiting for approval before taking " + d.slot() + " to 100% (POST /deployments/"
                     + d.id() + "/approve)";
             return m.go(d, cause, now, outcome, AWAITING_APPROVAL, Stage.APPROVAL, reason,
                     b -> changes.apply(b.rollout(step)
-                            .hold(new Hold(Hold.APPROVAL, PROGRESSING, Stage.SWITCH, reason, null))));
+                            .hold(new Hold(HoldKind.APPROVAL, PROGRESSING, Stage.SWITCH, reason, null))));
         }
         return m.go(d, cause, now, outcome, PROGRESSING, Stage.SWITCH,
                 why + "; step " + label(step) + ": shifting " + step.weight() + "% to " + d.slot(),
@@ -196,7 +212,7 @@ final class CanaryStrategy implements DeploymentStrategy {
     }
 
     @Override
-    public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+    public Transition timedOut(Moves m, Deployment d, Instant now, String reason) {
         if (d.status() == PROGRESSING && Stage.ANALYSIS.equals(d.stage())) {
             Rollout r = d.rollout();
             Deployment recorded = d.edit().addAnalysis(new AnalysisEntry(r.step(), r.weight(),
@@ -211,9 +227,20 @@ final class CanaryStrategy implements DeploymentStrategy {
         return blueGreen.timedOut(m, d, now, reason);
     }
 
+    /** The shift to 100 % and the watch after it promote (they end the comparison with a baseline). */
+    @Override
+    public String pipelineStage(Deployment d, String stage) {
+        boolean againstStable = d.rollout() != null && d.stableSlot() != null;
+        return switch (stage) {
+            case Stage.SWITCH -> againstStable && d.rollout().weight() == 100 ? Pipeline.PROMOTE : Pipeline.DEPLOY;
+            case Stage.MONITOR -> againstStable ? Pipeline.PROMOTE : Pipeline.TEST;
+            default -> blueGreen.pipelineStage(d, stage);
+        };
+    }
+
     /** Skip the remaining steps: straight to 100 % (which also passes the approval gate), then finish. */
     @Override
-    public Transition promote(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
+    public Transition promote(Moves m, Deployment d, Instant now, String reason) {
         if (d.rollout() == null || d.status() == MONITORING) {
             return blueGreen.promote(m, d, now, reason);
         }
@@ -223,7 +250,7 @@ final class CanaryStrategy implements DeploymentStrategy {
             return enterStep(m, approved, null, now, r.at(r.steps().size() - 1), reason, StageStatus.INTERRUPTED,
                     b -> b);
         }
-        throw DeploymentStateMachine.notAllowed(d, OperatorAction.Kind.PROMOTE,
+        throw ActionNotAllowedException.of(d, OperatorAction.Kind.PROMOTE,
                 "a canary can be promoted while PROGRESSING, PAUSED, AWAITING_APPROVAL or MONITORING");
     }
 }

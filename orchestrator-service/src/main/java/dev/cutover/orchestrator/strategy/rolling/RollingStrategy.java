@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.strategy.rolling;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.DeploymentStatus;
@@ -14,6 +14,26 @@ import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.CheckPhase;
+import dev.cutover.orchestrator.model.CleanupPlan;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.Hold;
+import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.ProvisionerOperation;
+import dev.cutover.orchestrator.model.RollbackPlan;
+import dev.cutover.orchestrator.model.RollingPlan;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.StageStatus;
+import dev.cutover.orchestrator.model.TrafficPurpose;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.settings.RolloutSettings;
+import dev.cutover.orchestrator.strategy.DeploymentStrategy;
+import dev.cutover.orchestrator.strategy.Moves;
+import dev.cutover.orchestrator.strategy.RollbackTrigger;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +47,6 @@ import static dev.cutover.events.DeploymentStatus.FAILED;
 import static dev.cutover.events.DeploymentStatus.PROGRESSING;
 import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.PRE_SWITCH;
-import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlot;
 
 /**
  * Rolling: the environment runs {@code infrastructure.instance-count} instances, one slot each, named by generation
@@ -46,15 +64,15 @@ import static dev.cutover.orchestrator.deployment.DeploymentStateMachine.sameSlo
  * ROLLED_BACK. If restoring fails, or the stable artifact is unknown (deployments recorded before it was kept),
  * traffic moves back to the old instances still running (if none is left: the new ones released → FAILED).
  */
-final class RollingStrategy implements DeploymentStrategy {
+public final class RollingStrategy implements DeploymentStrategy {
 
     @Override
     public String name() {
-        return Strategies.ROLLING;
+        return DeploymentStrategy.ROLLING;
     }
 
     @Override
-    public Transition begin(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason) {
+    public Transition begin(Moves m, Deployment d, Meta cause, Instant now, String reason) {
         RolloutSettings s = d.settings().rollout();
         String prefix = d.stableSlots().stream().anyMatch(x -> x.matches("a\\d+")) ? "b" : "a";
         RollingPlan plan = new RollingPlan(prefix, s.instanceCount(), s.maxSurge(), s.maxUnavailable(),
@@ -68,7 +86,7 @@ final class RollingStrategy implements DeploymentStrategy {
      * ({@code pipeline.approval-before-promote}) the first replaced instance is the test: once it serves its share,
      * the deployment waits AWAITING_APPROVAL with the next move planned, and approval makes it.
      */
-    private Transition next(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+    private Transition next(Moves m, Deployment d, Meta cause, Instant now, String why) {
         RollingPlan p = d.rolling();
         Transition move = move(m, d, cause, now, why);
         boolean gate = d.settings().rollout().approvalBeforePromote() && !d.approved() && p.newSlots().size() == 1
@@ -80,10 +98,10 @@ final class RollingStrategy implements DeploymentStrategy {
         String reason = why + "; instance " + p.newSlots().get(0) + " serves " + d.version() + ": waiting for approval"
                 + " before replacing the other " + (p.total() - 1) + " (POST /deployments/" + d.id() + "/approve)";
         return m.hold(d.edit().rolling(planned.rolling()).build(), cause, now, AWAITING_APPROVAL,
-                new Hold(Hold.APPROVAL, PROGRESSING, planned.stage(), reason, null), reason, StageStatus.SUCCEEDED);
+                new Hold(HoldKind.APPROVAL, PROGRESSING, planned.stage(), reason, null), reason, StageStatus.SUCCEEDED);
     }
 
-    private Transition move(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+    private Transition move(Moves m, Deployment d, Meta cause, Instant now, String why) {
         RollingPlan p = d.rolling();
         if (p.newSlots().size() >= p.total() && p.oldSlots().isEmpty()) {
             return m.go(d, cause, now, StageStatus.SUCCEEDED, SUCCEEDED, null, why + "; all " + p.total()
@@ -107,7 +125,7 @@ final class RollingStrategy implements DeploymentStrategy {
     }
 
     @Override
-    public Transition on(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+    public Transition on(Moves m, Deployment d, Event event, Instant now) {
         RollingPlan p = d.rolling();
         if (p == null) {
             return null;
@@ -117,13 +135,13 @@ final class RollingStrategy implements DeploymentStrategy {
             if (Stage.RESTORE.equals(d.stage())) {
                 return restoring(m, d, event, now);
             }
-            if (event instanceof TrafficShifted t && "rollback".equals(t.reason())
+            if (event instanceof TrafficShifted t && TrafficPurpose.ROLLBACK.is(t.reason())
                     && nonZero(t.weights()).equals(nonZero(RollingPlan.equal(p.oldSlots())))) {
                 return cleanup(m, d.edit().weights(t.weights()).build(), cause, now, d.reason(),
                         d.rollbackPlan() == null ? DeploymentStatus.ROLLED_BACK : d.rollbackPlan().endAs(),
                         StageStatus.SUCCEEDED);
             }
-            if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+            if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                 return m.go(d, cause, now, StageStatus.FAILED, FAILED, null,
                         "rollback failed: " + f.reason() + " (after: " + d.reason() + ")", b -> b);
             }
@@ -132,8 +150,8 @@ final class RollingStrategy implements DeploymentStrategy {
         if (d.status() == CLEANING_UP) {
             String slot = d.cleanup().slot();
             boolean released = event instanceof SlotReleased r && slot.equals(r.slot());
-            boolean notReleased = event instanceof ProvisioningFailed f && "release".equals(f.operation())
-                    && sameSlot(f.slot(), slot);
+            boolean notReleased = event instanceof ProvisioningFailed f && ProvisionerOperation.RELEASE.is(f.operation())
+                    && DeploymentStrategy.sameSlot(f.slot(), slot);
             if (!released && !notReleased) {
                 return null;
             }
@@ -156,13 +174,13 @@ final class RollingStrategy implements DeploymentStrategy {
                             "instance " + s.slot() + " runs " + d.version() + " at " + s.instanceUrl(),
                             b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())));
                 }
-                if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
-                        && sameSlot(f.slot(), p.pending())) {
+                if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
+                        && DeploymentStrategy.sameSlot(f.slot(), p.pending())) {
                     return fail(m, d, cause, now, "provisioning instance " + p.pending() + " failed: " + f.reason());
                 }
             }
             case Stage.VERIFY -> {
-                if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase())
+                if (event instanceof HealthCheckCompleted h && CheckPhase.PRE_SWITCH.is(h.phase())
                         && h.slot().equals(p.pending())) {
                     if (!h.passed()) {
                         return fail(m, d, cause, now, "health check of instance " + p.pending() + " failed: "
@@ -180,7 +198,7 @@ final class RollingStrategy implements DeploymentStrategy {
                 }
             }
             case Stage.SWITCH -> {
-                if (event instanceof TrafficShifted t && !"rollback".equals(t.reason())
+                if (event instanceof TrafficShifted t && !TrafficPurpose.ROLLBACK.is(t.reason())
                         && nonZero(t.weights()).equals(nonZero(p.weights()))) {
                     Deployment shifted = d.edit().weights(t.weights()).routerUrl(t.routerUrl()).build();
                     if (p.victim() != null) {
@@ -189,14 +207,14 @@ final class RollingStrategy implements DeploymentStrategy {
                     }
                     return next(m, shifted, cause, now, "traffic " + t.weights());
                 }
-                if (event instanceof ProvisioningFailed f && "shift".equals(f.operation())) {
+                if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                     return fail(m, d, cause, now, "shifting traffic failed: " + f.reason());
                 }
             }
             case Stage.RELEASE -> {
                 boolean released = event instanceof SlotReleased r && r.slot().equals(p.victim());
-                boolean notReleased = event instanceof ProvisioningFailed f && "release".equals(f.operation())
-                        && sameSlot(f.slot(), p.victim());
+                boolean notReleased = event instanceof ProvisioningFailed f && ProvisionerOperation.RELEASE.is(f.operation())
+                        && DeploymentStrategy.sameSlot(f.slot(), p.victim());
                 if (released || notReleased) {
                     List<String> old = new ArrayList<>(p.oldSlots());
                     old.remove(p.victim());
@@ -223,7 +241,7 @@ final class RollingStrategy implements DeploymentStrategy {
         return w;
     }
 
-    private Transition fail(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why) {
+    private Transition fail(Moves m, Deployment d, Meta cause, Instant now, String why) {
         return rollBack(m, d, cause, now, why, DeploymentStatus.ROLLED_BACK, StageStatus.FAILED);
     }
 
@@ -231,7 +249,7 @@ final class RollingStrategy implements DeploymentStrategy {
      * Back to the old instances still running: all traffic on them, then every new instance released. No old
      * instance left: release the new ones, then FAILED.
      */
-    static Transition rollBack(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String why,
+    static Transition rollBack(Moves m, Deployment d, Meta cause, Instant now, String why,
                                DeploymentStatus endAs, StageStatus outcome) {
         RollingPlan p = d.rolling();
         if (p == null) {
@@ -260,7 +278,7 @@ final class RollingStrategy implements DeploymentStrategy {
     }
 
     /** All traffic to the old instances of {@code back} (then release its {@code toRelease}); none: release, FAILED. */
-    private static Transition returnTo(DeploymentStateMachine m, Deployment d, RollingPlan back, Meta cause,
+    private static Transition returnTo(Moves m, Deployment d, RollingPlan back, Meta cause,
                                        Instant now, String why, DeploymentStatus endAs, StageStatus outcome) {
         List<String> old = back.oldSlots();
         if (old.isEmpty()) {
@@ -294,7 +312,7 @@ final class RollingStrategy implements DeploymentStrategy {
     }
 
     /** ROLLING_BACK, stage restore: the old instance {@code restoring} is being provisioned, then checked. */
-    private static Transition restoring(DeploymentStateMachine m, Deployment d, Event event, Instant now) {
+    private static Transition restoring(Moves m, Deployment d, Event event, Instant now) {
         RollingPlan p = d.rolling();
         String slot = p.restoring();
         if (slot == null) {
@@ -307,14 +325,14 @@ final class RollingStrategy implements DeploymentStrategy {
                         "old instance " + slot + " runs " + d.stableVersion() + " again at " + s.instanceUrl()
                                 + "; checking it", b -> b.rolling(p.withUrl(slot, s.instanceUrl())));
             }
-            if (event instanceof ProvisioningFailed f && "provision".equals(f.operation())
-                    && sameSlot(f.slot(), slot)) {
+            if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
+                    && DeploymentStrategy.sameSlot(f.slot(), slot)) {
                 return restoreFailed(m, d, cause, now, "provisioning old instance " + slot + " failed: "
                         + f.reason());
             }
             return null;
         }
-        if (event instanceof HealthCheckCompleted h && PRE_SWITCH.equals(h.phase()) && slot.equals(h.slot())) {
+        if (event instanceof HealthCheckCompleted h && CheckPhase.PRE_SWITCH.is(h.phase()) && slot.equals(h.slot())) {
             if (!h.passed()) {
                 return restoreFailed(m, d, cause, now, "health check of old instance " + slot + " failed: "
                         + h.reason());
@@ -347,7 +365,7 @@ final class RollingStrategy implements DeploymentStrategy {
      * Restoring an old instance failed (provisioning, health check, timeout): fall back to the old instances running
      * now (restored ones included); an instance provisioned but not healthy is released with the new ones.
      */
-    static Transition restoreFailed(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String problem) {
+    static Transition restoreFailed(Moves m, Deployment d, Meta cause, Instant now, String problem) {
         RollingPlan p = d.rolling();
         RollbackPlan plan = d.rollbackPlan();
         String slot = p.restoring();
@@ -365,7 +383,7 @@ final class RollingStrategy implements DeploymentStrategy {
     }
 
     /** Releases {@code toRelease} one by one (CLEANING_UP), then ends as {@code endAs}. */
-    static Transition cleanup(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String reason,
+    static Transition cleanup(Moves m, Deployment d, Meta cause, Instant now, String reason,
                               DeploymentStatus endAs, StageStatus outcome) {
         RollingPlan p = d.rolling();
         if (p.toRelease().isEmpty()) {
@@ -379,7 +397,7 @@ final class RollingStrategy implements DeploymentStrategy {
                 b -> b.cleanup(new CleanupPlan(slot, endAs, reason)));
     }
 
-    static Transition endCleanup(DeploymentStateMachine m, Deployment d, Meta cause, Instant now, String problem) {
+    static Transition endCleanup(Moves m, Deployment d, Meta cause, Instant now, String problem) {
         RollingPlan p = d.rolling();
         List<String> rest = new ArrayList<>(p.toRelease());
         rest.remove(d.cleanup().slot());
@@ -394,6 +412,10 @@ final class RollingStrategy implements DeploymentStrategy {
         if (p == null) {
             return null;
         }
+        if (d.status() == CLEANING_UP) {
+            return new ReleaseSlot(meta, d.target(), d.cleanup().slot(),
+                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ROLLBACK).wire());
+        }
         if (d.status() == ROLLING_BACK) {
             if (Stage.RESTORE.equals(d.stage()) && p.restoring() != null) {
                 String slot = p.restoring();
@@ -401,12 +423,12 @@ final class RollingStrategy implements DeploymentStrategy {
                 return url == null
                         ? new ProvisionSlot(meta, d.target(), slot, d.stableVersion(), d.stableArtifact(),
                         d.stableEnvironment(), d.settings().routerPort())
-                        : new RunHealthCheck(meta, d.target(), slot, url, PRE_SWITCH, CheckMode.UNTIL_HEALTHY,
+                        : new RunHealthCheck(meta, d.target(), slot, url, CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY,
                         d.settings().health().untilHealthySpec());
             }
             Map<String, Integer> w = new java.util.LinkedHashMap<>(RollingPlan.equal(p.oldSlots()));
             p.toRelease().forEach(s -> w.put(s, 0));
-            return new ShiftTraffic(meta, d.target(), w, "rollback");
+            return new ShiftTraffic(meta, d.target(), w, TrafficPurpose.ROLLBACK.wire());
         }
         if (d.status() != PROGRESSING) {
             return null;
@@ -415,24 +437,59 @@ final class RollingStrategy implements DeploymentStrategy {
             case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
                     d.settings().environment(), d.settings().routerPort());
             case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
-                    PRE_SWITCH, CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
-            case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), "rolling");
-            case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), "rolling");
+                    CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
+            case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire());
+            case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), TrafficPurpose.ROLLING.wire());
             default -> null;
         };
     }
 
     @Override
-    public Transition timedOut(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
-        if (d.status() == PROGRESSING) {
-            return fail(m, d, null, now, reason);
+    public Transition timedOut(Moves m, Deployment d, Instant now, String reason) {
+        if (d.rolling() == null) {
+            return null;
         }
-        return Transition.ignored(d);
+        return switch (d.status()) {
+            case PROGRESSING -> fail(m, d, null, now, reason);
+            case CLEANING_UP -> endCleanup(m, d, null, now, reason);
+            case ROLLING_BACK -> Stage.RESTORE.equals(d.stage()) ? restoreFailed(m, d, null, now, reason) : null;
+            default -> null;
+        };
+    }
+
+    /** Rolling undoes instance by instance, capacity first (see the class comment); not through a slot pair. */
+    @Override
+    public Transition rollBack(Moves m, Deployment d, Meta cause, Instant now, String why, RollbackTrigger trigger) {
+        if (d.rolling() == null && d.status() != PROGRESSING) {
+            return m.rollBackToStable(d, cause, now, why, trigger);
+        }
+        DeploymentStatus endAs = switch (trigger) {
+            case SUPERSEDE -> DeploymentStatus.SUPERSEDED;
+            case FAILURE, OPERATOR, ABORT -> DeploymentStatus.ROLLED_BACK;
+        };
+        return rollBack(m, d, cause, now, why, endAs,
+                trigger == RollbackTrigger.FAILURE ? StageStatus.FAILED : StageStatus.INTERRUPTED);
+    }
+
+    /** Instances get their slots as they are replaced ({@link RollingPlan}); the deployment has no single slot. */
+    @Override
+    public Deployment planned(Deployment d, SlotPlan plan) {
+        return DeploymentStrategy.super.planned(d, plan).edit().slot(null).build();
+    }
+
+    /** Every instance's provision, check, shift and release deploys; its cleanup only ever follows a rollback. */
+    @Override
+    public String pipelineStage(Deployment d, String stage) {
+        return switch (stage) {
+            case Stage.PROVISION, Stage.SWITCH -> Pipeline.DEPLOY;
+            case Stage.CLEANUP -> Pipeline.ROLLBACK;
+            default -> DeploymentStrategy.super.pipelineStage(d, stage);
+        };
     }
 
     @Override
-    public Transition promote(DeploymentStateMachine m, Deployment d, Instant now, String reason) {
-        throw DeploymentStateMachine.notAllowed(d, OperatorAction.Kind.PROMOTE,
+    public Transition promote(Moves m, Deployment d, Instant now, String reason) {
+        throw ActionNotAllowedException.of(d, OperatorAction.Kind.PROMOTE,
                 "a rolling deployment has no steps to skip (it needs every instance replaced)");
     }
 }

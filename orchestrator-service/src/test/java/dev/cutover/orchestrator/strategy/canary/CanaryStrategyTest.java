@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.strategy.canary;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.DeploymentStatus;
@@ -12,7 +12,21 @@ import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.RollbackCommand.StartRollback;
-import dev.cutover.orchestrator.deployment.OperatorAction.Kind;
+import dev.cutover.orchestrator.engine.DeploymentStateMachine;
+import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.AnalysisEntry;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.OperatorAction.Kind;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.settings.RolloutSettings;
+import dev.cutover.orchestrator.settings.StageTimeouts;
+import dev.cutover.orchestrator.strategy.Strategies;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,7 +40,6 @@ import java.util.stream.Stream;
 
 import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
 import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
-import static dev.cutover.events.DeploymentStatus.FAILED;
 import static dev.cutover.events.DeploymentStatus.MONITORING;
 import static dev.cutover.events.DeploymentStatus.PAUSED;
 import static dev.cutover.events.DeploymentStatus.PROGRESSING;
@@ -34,16 +47,16 @@ import static dev.cutover.events.DeploymentStatus.ROLLED_BACK;
 import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
 import static dev.cutover.events.DeploymentStatus.SWITCHING;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
-import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
-import static dev.cutover.orchestrator.deployment.Fixtures.URL;
-import static dev.cutover.orchestrator.deployment.Fixtures.configResolved;
-import static dev.cutover.orchestrator.deployment.Fixtures.health;
-import static dev.cutover.orchestrator.deployment.Fixtures.meta;
-import static dev.cutover.orchestrator.deployment.Fixtures.provisioned;
-import static dev.cutover.orchestrator.deployment.Fixtures.released;
-import static dev.cutover.orchestrator.deployment.Fixtures.rollbackCompleted;
-import static dev.cutover.orchestrator.deployment.Fixtures.shifted;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.TARGET;
+import static dev.cutover.orchestrator.testing.Fixtures.URL;
+import static dev.cutover.orchestrator.testing.Fixtures.configResolved;
+import static dev.cutover.orchestrator.testing.Fixtures.health;
+import static dev.cutover.orchestrator.testing.Fixtures.meta;
+import static dev.cutover.orchestrator.testing.Fixtures.provisioned;
+import static dev.cutover.orchestrator.testing.Fixtures.released;
+import static dev.cutover.orchestrator.testing.Fixtures.rollbackCompleted;
+import static dev.cutover.orchestrator.testing.Fixtures.shifted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,14 +65,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Canary steps, verdicts and policies, rollback strategies, operator actions and the approval gate. */
-class CanaryStrategyTest {
+public class CanaryStrategyTest {
 
-    static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS);
+    public static final DeploymentStateMachine SM = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
 
     // ---- driving a canary ----------------------------------------------------------------------------------
 
     /** Config as Fixtures', plus the given flat keys (e.g. "rollback.strategy" → "gradual"). */
-    static Map<String, Object> config(Object... kv) {
+    public static Map<String, Object> config(Object... kv) {
         Map<String, Object> c = new HashMap<>(Fixtures.config());
         for (int i = 0; i < kv.length; i += 2) {
             c.put((String) kv[i], kv[i + 1]);
@@ -68,7 +81,7 @@ class CanaryStrategyTest {
     }
 
     /** A canary "green" over stable "blue" (or a first deployment), verified: at step 0, shifting. */
-    static Deployment verified(boolean first, Object... config) {
+    public static Deployment verified(boolean first, Object... config) {
         SlotPlan plan = first ? new SlotPlan("blue", null, null)
                 : new SlotPlan("green", "blue", "1.0.0", "http://127.0.0.1:40100", null);
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0",
@@ -80,20 +93,20 @@ class CanaryStrategyTest {
     }
 
     /** Confirms the current step's shift: in analysis (or MONITORING at 100). */
-    static Deployment shiftedStep(Deployment d) {
+    public static Deployment shiftedStep(Deployment d) {
         int w = d.rollout().weight();
         return SM.on(d, w == 100 ? shifted("canary", "green", 100, "blue", 0)
                 : shifted("canary", "green", w, "blue", 100 - w), T0).after();
     }
 
-    static AnalysisCompleted analysis(int step, Verdict verdict) {
+    public static AnalysisCompleted analysis(int step, Verdict verdict) {
         return new AnalysisCompleted(meta(), TARGET, "green", step, verdict, new DecisionRecord(
                 new MetricSample(120, 1, 0.008, 40.0, 24.0), new MetricSample(900, 5, 0.005, 38.0, 9.4), List.of(),
                 verdict == Verdict.FAIL ? "error-rate-ratio" : null, "summary of " + verdict, 30000, 0, null));
     }
 
     /** Analysing step {@code step} (0-based) after every earlier step passed. */
-    static Deployment analysing(int step, Object... config) {
+    public static Deployment analysing(int step, Object... config) {
         Deployment d = shiftedStep(verified(false, config));
         for (int i = 0; i < step; i++) {
             d = shiftedStep(SM.on(d, analysis(i, Verdict.PASS), T0).after());
@@ -101,11 +114,11 @@ class CanaryStrategyTest {
         return d;
     }
 
-    static List<Command> commands(Transition t) {
+    public static List<Command> commands(Transition t) {
         return t.messages().stream().filter(Command.class::isInstance).map(Command.class::cast).toList();
     }
 
-    static Command command(Transition t) {
+    public static Command command(Transition t) {
         List<Command> c = commands(t);
         assertEquals(1, c.size(), () -> "commands: " + c);
         return c.get(0);
@@ -179,7 +192,7 @@ class CanaryStrategyTest {
 
     // ---- verdicts and policies -----------------------------------------------------------------------------
 
-    static Stream<Arguments> verdicts() {
+    public static Stream<Arguments> verdicts() {
         return Stream.of(
                 Arguments.of("PASS -> next step", Verdict.PASS, "pause", PROGRESSING, ShiftTraffic.class),
                 Arguments.of("FAIL -> rollback", Verdict.FAIL, "pause", ROLLING_BACK, StartRollback.class),
@@ -381,7 +394,7 @@ class CanaryStrategyTest {
         assertEquals(List.of(5, 0), ((StartRollback) command(t)).steps());
     }
 
-    static Stream<Arguments> notAllowed() {
+    public static Stream<Arguments> notAllowed() {
         return Stream.of(
                 Arguments.of(Kind.PAUSE, MONITORING), Arguments.of(Kind.RESUME, PROGRESSING),
                 Arguments.of(Kind.APPROVE, PROGRESSING), Arguments.of(Kind.ABORT, ROLLING_BACK),

@@ -1,4 +1,4 @@
-package dev.cutover.orchestrator.deployment;
+package dev.cutover.orchestrator.strategy.rolling;
 
 import dev.cutover.events.Command;
 import dev.cutover.events.DeploymentStatus;
@@ -12,6 +12,17 @@ import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.orchestrator.engine.DeploymentStateMachine;
+import dev.cutover.orchestrator.model.CheckPhase;
+import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.strategy.canary.CanaryStrategyTest;
+import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,20 +37,20 @@ import static dev.cutover.events.DeploymentStatus.PROGRESSING;
 import static dev.cutover.events.DeploymentStatus.ROLLED_BACK;
 import static dev.cutover.events.DeploymentStatus.ROLLING_BACK;
 import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
-import static dev.cutover.orchestrator.deployment.Fixtures.T0;
-import static dev.cutover.orchestrator.deployment.Fixtures.TARGET;
-import static dev.cutover.orchestrator.deployment.Fixtures.meta;
+import static dev.cutover.orchestrator.testing.Fixtures.T0;
+import static dev.cutover.orchestrator.testing.Fixtures.TARGET;
+import static dev.cutover.orchestrator.testing.Fixtures.meta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rolling: command sequences for both limits, weight sums, failure mid-way. */
-class RollingStrategyTest {
+public class RollingStrategyTest {
 
-    static final DeploymentStateMachine SM = CanaryStrategyTest.SM;
+    public static final DeploymentStateMachine SM = CanaryStrategyTest.SM;
 
     /** A rolling deployment over {@code old} (empty: first deployment), configured. */
-    static Transition configured(List<String> old, int n, int surge, int unavailable, Object... more) {
+    public static Transition configured(List<String> old, int n, int surge, int unavailable, Object... more) {
         SlotPlan plan = old.isEmpty() ? SlotPlan.after(null) : new SlotPlan("blue", old.get(0), "1.0.0", null, old);
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
                 "rolling", Map.of()), plan, null, T0).after();
@@ -51,7 +62,7 @@ class RollingStrategyTest {
     }
 
     /** Plays a perfect provisioner and health monitor; returns every command in order, as text. */
-    static List<String> play(Transition t, List<Deployment> end, String failHealthOf) {
+    public static List<String> play(Transition t, List<Deployment> end, String failHealthOf) {
         List<String> log = new ArrayList<>();
         Deployment d = t.after();
         Command c = CanaryStrategyTest.command(t);
@@ -81,7 +92,7 @@ class RollingStrategyTest {
         return log;
     }
 
-    static String describe(Command c) {
+    public static String describe(Command c) {
         if (c instanceof ProvisionSlot p) {
             return "provision " + p.slot();
         }
@@ -226,10 +237,10 @@ class RollingStrategyTest {
 
     // ---- capacity-safe rollback: released old instances are provisioned again before traffic moves back --------
 
-    static final Map<String, String> STABLE_ENV = Map.of("GREETING", "hello from 1.0.0");
+    public static final Map<String, String> STABLE_ENV = Map.of("GREETING", "hello from 1.0.0");
 
     /** As {@link #configured}, over a stable version whose artifact and environment are known. */
-    static Transition configuredWithStable(List<String> old, int n, int surge, int unavailable) {
+    public static Transition configuredWithStable(List<String> old, int n, int surge, int unavailable) {
         SlotPlan plan = new SlotPlan("blue", old.get(0), "1.0.0", null, old, "app-1.0.0.jar", STABLE_ENV);
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
                 "rolling", Map.of()), plan, null, T0).after();
@@ -242,7 +253,7 @@ class RollingStrategyTest {
      * Plays the agents: health checks of {@code failHealth} fail, provisioning {@code failProvision} fails (each
      * once). Every command goes to {@code commands}; stops before the reply when {@code stop} holds.
      */
-    static Deployment run(Transition t, Set<String> failHealth, Set<String> failProvision, List<Command> commands,
+    public static Deployment run(Transition t, Set<String> failHealth, Set<String> failProvision, List<Command> commands,
                           Predicate<Deployment> stop) {
         Deployment d = t.after();
         Command c = CanaryStrategyTest.command(t);
@@ -276,16 +287,16 @@ class RollingStrategyTest {
         return d;
     }
 
-    static List<String> described(List<Command> commands) {
+    public static List<String> described(List<Command> commands) {
         return commands.stream().map(RollingStrategyTest::describe).toList();
     }
 
-    static final List<String> UP_TO_THIRD_CHECK = List.of(
+    public static final List<String> UP_TO_THIRD_CHECK = List.of(
             "provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1",
             "provision b2", "check b2", "shift {a2=0, a3=34, b1=33, b2=33} rolling", "release a2",
             "provision b3", "check b3");
 
-    static List<String> upToThirdCheckThen(String... rest) {
+    public static List<String> upToThirdCheckThen(String... rest) {
         List<String> all = new ArrayList<>(UP_TO_THIRD_CHECK);
         all.addAll(List.of(rest));
         return all;
@@ -313,7 +324,7 @@ class RollingStrategyTest {
         // the health checks of restored instances are pre-switch, until healthy, at their recorded url
         commands.stream().filter(c -> c instanceof RunHealthCheck h && h.slot().startsWith("a"))
                 .map(c -> (RunHealthCheck) c).forEach(h -> {
-                    assertEquals(DeploymentStateMachine.PRE_SWITCH, h.phase());
+                    assertEquals(CheckPhase.PRE_SWITCH.wire(), h.phase());
                     assertEquals(dev.cutover.events.HealthMonitorCommand.CheckMode.UNTIL_HEALTHY, h.mode());
                     assertEquals("http://127.0.0.1:" + (41000 + Math.abs(h.slot().hashCode() % 100)), h.baseUrl());
                 });
@@ -396,11 +407,11 @@ class RollingStrategyTest {
         RunHealthCheck h = (RunHealthCheck) SM.reissue(reloaded2, T0).get(0);
         assertEquals("a1", h.slot());
         assertEquals("http://127.0.0.1:41001", h.baseUrl());
-        assertEquals(DeploymentStateMachine.PRE_SWITCH, h.phase());
+        assertEquals(CheckPhase.PRE_SWITCH.wire(), h.phase());
 
         // once a1 is healthy the next released instance is provisioned
         Transition healthy = SM.on(reloaded2, new HealthCheckCompleted(meta(), TARGET, "a1",
-                DeploymentStateMachine.PRE_SWITCH, true, null, 3, List.of()), T0);
+                CheckPhase.PRE_SWITCH.wire(), true, null, 3, List.of()), T0);
         assertEquals("provision a2", describe(CanaryStrategyTest.command(healthy)));
         assertEquals(List.of("a1"), healthy.after().rolling().restored());
     }
@@ -455,7 +466,7 @@ class RollingStrategyTest {
         assertEquals(List.of(), old.rolling().restored());
         assertEquals(mid.rolling().oldSlots(), old.rolling().oldSlots());
         Transition failed = SM.on(old, new HealthCheckCompleted(meta(), TARGET, "b3",
-                DeploymentStateMachine.PRE_SWITCH, false, "500", 3, List.of()), T0);
+                CheckPhase.PRE_SWITCH.wire(), false, "500", 3, List.of()), T0);
         assertEquals(ROLLING_BACK, failed.after().status());
         assertEquals("shift {a3=100, b1=0, b2=0, b3=0} rollback", describe(CanaryStrategyTest.command(failed)));
     }

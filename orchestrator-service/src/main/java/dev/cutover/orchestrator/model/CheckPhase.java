@@ -1,0 +1,22 @@
+package dev.cutover.orchestrator.model;
+
+/**
+ * When a health check runs: RunHealthCheck / HealthCheckCompleted {@code phase}.
+ */
+public enum CheckPhase implements WireKind {
+    /** The new slot before it gets traffic. */
+    PRE_SWITCH("pre-switch"),
+    /** The new slot while it serves (the watch). */
+    POST_SWITCH("post-switch");
+
+    private final String wire;
+
+    CheckPhase(String wire) {
+        this.wire = wire;
+    }
+
+    @Override
+    public String wire() {
+        return wire;
+    }
+}
