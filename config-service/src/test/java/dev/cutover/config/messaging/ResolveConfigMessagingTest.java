@@ -11,12 +11,10 @@ import dev.cutover.events.Topics;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,7 +22,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The service on a real broker: commands in, answers out, malformed records to the DLQ. */
@@ -47,10 +44,8 @@ class ResolveConfigMessagingTest {
     @Test
     void resolveConfigAnswersWithTheMergedConfig() throws Exception {
         ResolveConfig command = command("staging", Map.of("app", Map.of("env", Map.of("LOG_LEVEL", "debug"))));
-        kafka.send(command);
 
-        Message answer = kafka.awaitCausedBy(Topics.CONFIG_EVENTS, command.meta().messageId());
-        ConfigResolved resolved = assertInstanceOf(ConfigResolved.class, answer);
+        ConfigResolved resolved = assertInstanceOf(ConfigResolved.class, ask(command));
         assertEquals(command.target(), resolved.target());
         assertEquals(command.meta().deploymentId(), resolved.meta().deploymentId());
         assertEquals(command.meta().correlationId(), resolved.meta().correlationId());
@@ -62,58 +57,39 @@ class ResolveConfigMessagingTest {
 
     @Test
     void unknownEnvironmentIsRejected() throws Exception {
-        ResolveConfig command = command("stagin", Map.of());
-        kafka.send(command);
-
-        ConfigRejected rejected = assertInstanceOf(ConfigRejected.class,
-                kafka.awaitCausedBy(Topics.CONFIG_EVENTS, command.meta().messageId()));
+        ConfigRejected rejected = assertInstanceOf(ConfigRejected.class, ask(command("stagin", Map.of())));
         assertEquals("unknown environment 'stagin' (known: development, production, staging)", rejected.reason());
     }
 
     @Test
     void invalidOverrideIsRejectedNamingTheKey() throws Exception {
-        ResolveConfig command = command("production", Map.of("health", Map.of("timeout-ms", -5)));
-        kafka.send(command);
-
         ConfigRejected rejected = assertInstanceOf(ConfigRejected.class,
-                kafka.awaitCausedBy(Topics.CONFIG_EVENTS, command.meta().messageId()));
+                ask(command("production", Map.of("health", Map.of("timeout-ms", -5)))));
         assertTrue(rejected.reason().contains("health.timeout-ms"), rejected.reason());
     }
 
     @Test
     void malformedRecordsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
-        String badJsonKey = "bad-json-" + UUID.randomUUID();
-        kafka.sendRaw(Topics.CONFIG_COMMANDS, badJsonKey, Map.of("ce_type", "dev.cutover.config.resolve.v1"),
-                "{not json".getBytes(StandardCharsets.UTF_8));
-        String noTypeKey = "no-type-" + UUID.randomUUID();
-        kafka.sendRaw(Topics.CONFIG_COMMANDS, noTypeKey, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
-        ResolveConfig valid = command("development", Map.of());
-        kafka.send(valid);
+        KafkaTestClient.Malformed bad = kafka.sendMalformed(Topics.CONFIG_COMMANDS, "dev.cutover.config.resolve.v1");
+        ConfigResolved resolved = assertInstanceOf(ConfigResolved.class, ask(command("development", Map.of())));
 
-        assertTrue(deadLetterReason(badJsonKey).startsWith("unreadable dev.cutover.config.resolve.v1"));
-        assertEquals("missing ce_type header", deadLetterReason(noTypeKey));
-        ConfigResolved resolved = assertInstanceOf(ConfigResolved.class,
-                kafka.awaitCausedBy(Topics.CONFIG_EVENTS, valid.meta().messageId()));
+        assertTrue(kafka.awaitDeadLetterReason(Topics.CONFIG_COMMANDS, bad.badJsonKey())
+                .startsWith("unreadable dev.cutover.config.resolve.v1"));
+        assertEquals("missing ce_type header", kafka.awaitDeadLetterReason(Topics.CONFIG_COMMANDS, bad.noTypeKey()));
         assertEquals(Map.of("port", 18080), resolved.config().get("router"));
     }
 
     @Test
     void healthAndMetricsAreServed() throws Exception {
-        ResolveConfig command = command("development", Map.of());
-        kafka.send(command);
-        kafka.awaitCausedBy(Topics.CONFIG_EVENTS, command.meta().messageId());
+        ask(command("development", Map.of()));
 
         given().get("/q/health").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cutover_config_resolutions_total{environment=\"development\",outcome=\"resolved\"}"));
     }
 
-    private static String deadLetterReason(String key) {
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(Topics.CONFIG_COMMANDS),
-                r -> key.equals(r.key()));
-        var header = dead.headers().lastHeader("dead-letter-reason");
-        assertNotNull(header, "dead-letter-reason header");
-        return new String(header.value(), StandardCharsets.UTF_8);
+    private static Message ask(ResolveConfig command) {
+        return kafka.sendAndAwaitReply(command, Topics.CONFIG_EVENTS);
     }
 
     private static ResolveConfig command(String environment, Map<String, Object> overrides) {

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * version, {@code secret://name/version} that version. 404 is not found; 401/403 access denied; throttling, server
  * errors and no answer are retried by the client's own retry policy (see {@link KeyVaultClientFactory}), and what
  * is still failing after it is unavailable.
+ *
+ * @param client  built by {@link KeyVaultClientFactory} with the same {@code retries}
+ * @param onRetry run once for each retry the client made (a counter)
  */
-public class AzureKeyVaultSecretStore implements SecretStore {
+public record AzureKeyVaultSecretStore(SecretClient client, Retries retries, Runnable onRetry) implements SecretStore {
 
     private static final Logger LOG = Logger.getLogger(AzureKeyVaultSecretStore.class);
     private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
@@ -36,20 +39,6 @@ public class AzureKeyVaultSecretStore implements SecretStore {
                 throw new IllegalArgumentException("cutover.secrets.azure.max-retries must be >= 0, was " + maxRetries);
             }
         }
-    }
-
-    private final SecretClient client;
-    private final Retries retries;
-    private final Runnable onRetry;
-
-    /**
-     * @param client  built by {@link KeyVaultClientFactory} with the same {@code retries}
-     * @param onRetry run once for each retry the client made (a counter)
-     */
-    public AzureKeyVaultSecretStore(SecretClient client, Retries retries, Runnable onRetry) {
-        this.client = client;
-        this.retries = retries;
-        this.onRetry = onRetry;
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.provisioner.TestProcesses;
-import dev.cutover.testing.kafka.KafkaBroker;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,30 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
 class ProvisionerFlowTest {
 
-    /** cutover.provisioner.local.work-dir in the %test profile. */
-    private static final Path WORK_DIR = Path.of("target/provisioner-test");
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static KafkaTestClient kafka;
+    private static ProvisionerTopics provisioner;
 
     @BeforeAll
     static void connect() {
-        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_EVENTS,
-                Topics.deadLetter(Topics.PROVISIONER_COMMANDS));
+        provisioner = new ProvisionerTopics(Topics.deadLetter(Topics.PROVISIONER_COMMANDS));
     }
 
     @AfterAll
     static void cleanUp() {
-        try {
-            kafka.close();
-        } finally {
-            TestProcesses.killAll(WORK_DIR);
-        }
-    }
-
-    private static <T extends dev.cutover.events.Message> T awaitReply(String deploymentId, Class<T> type,
-                                                                         dev.cutover.events.Message cause) {
-        return await().atMost(WAIT).until(() -> kafka.messages(Topics.PROVISIONER_EVENTS, deploymentId, type).stream()
-                .filter(m -> cause.meta().messageId().equals(m.meta().causationId())).toList(), l -> !l.isEmpty()).get(0);
+        provisioner.close();
     }
 
     @Test
@@ -73,20 +57,20 @@ class ProvisionerFlowTest {
         String jar = "file:" + TestProcesses.sampleAppJar();
 
         ProvisionSlot blue = new ProvisionSlot(Meta.start(id), target, "blue", "v1", jar, Map.of(), routerPort);
-        kafka.send(blue);
-        SlotProvisioned blueUp = awaitReply(id, SlotProvisioned.class, blue);
+        provisioner.send(blue);
+        SlotProvisioned blueUp = provisioner.awaitReply(SlotProvisioned.class, blue);
         assertEquals("version=v1 slot=blue", TestProcesses.get(blueUp.instanceUrl() + "/").body().strip());
 
         ProvisionSlot green = new ProvisionSlot(Meta.causedBy(blue.meta()), target, "green", "v2", jar, Map.of(), routerPort);
         ShiftTraffic shift = new ShiftTraffic(Meta.causedBy(green.meta()), target, Map.of("green", 100, "blue", 0), "switch");
         ReleaseSlot release = new ReleaseSlot(Meta.causedBy(shift.meta()), target, "blue", "cleanup");
-        kafka.send(green); // the three are handled in order: same target, same lane
-        kafka.send(shift);
-        kafka.send(release);
+        provisioner.send(green); // the three are handled in order: same target, same lane
+        provisioner.send(shift);
+        provisioner.send(release);
 
-        SlotProvisioned greenUp = awaitReply(id, SlotProvisioned.class, green);
+        SlotProvisioned greenUp = provisioner.awaitReply(SlotProvisioned.class, green);
         assertEquals("v2", greenUp.version());
-        TrafficShifted shifted = awaitReply(id, TrafficShifted.class, shift);
+        TrafficShifted shifted = provisioner.awaitReply(TrafficShifted.class, shift);
         assertEquals(Map.of("green", 100, "blue", 0), shifted.weights());
         assertEquals("switch", shifted.reason());
         assertEquals("http://127.0.0.1:" + routerPort, shifted.routerUrl());
@@ -94,7 +78,7 @@ class ProvisionerFlowTest {
         assertNotNull(shifted.routerAdminUrl());
         assertEquals(blueUp.routerAdminUrl(), shifted.routerAdminUrl());
         assertEquals(200, TestProcesses.get(shifted.routerAdminUrl() + "/health").statusCode());
-        SlotReleased released = awaitReply(id, SlotReleased.class, release);
+        SlotReleased released = provisioner.awaitReply(SlotReleased.class, release);
         assertEquals("cleanup", released.reason());
 
         long bluePid = Long.parseLong(blueUp.instanceId().substring("local:".length()));
@@ -117,8 +101,8 @@ class ProvisionerFlowTest {
         String id = "dep-" + UUID.randomUUID();
         ProvisionSlot command = new ProvisionSlot(Meta.start(id), target, "blue", "v1",
                 TestProcesses.sampleAppJar().toString(), Map.of("SAMPLE_ERROR_RATE", "2"), TestProcesses.freeRouterPort());
-        kafka.send(command);
-        ProvisioningFailed failed = awaitReply(id, ProvisioningFailed.class, command);
+        provisioner.send(command);
+        ProvisioningFailed failed = provisioner.awaitReply(ProvisioningFailed.class, command);
         assertEquals("provision", failed.operation());
         assertEquals("blue", failed.slot());
         assertTrue(failed.reason().contains("exited with code 2"), failed.reason());
@@ -128,12 +112,12 @@ class ProvisionerFlowTest {
     @Test
     void malformedRecordsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() {
         String marker = UUID.randomUUID().toString();
-        kafka.sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{broken " + marker,
+        provisioner.kafka().sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{broken " + marker,
                 Map.of("ce_type", "dev.cutover.provisioner.provision-slot.v1"));
-        kafka.sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{\"marker\":\"" + marker + "\"}", Map.of());
+        provisioner.kafka().sendRaw(Topics.PROVISIONER_COMMANDS, "shop/dlq", "{\"marker\":\"" + marker + "\"}", Map.of());
 
-        List<ConsumerRecord<String, byte[]>> dead = await().atMost(WAIT).until(() ->
-                kafka.records(Topics.deadLetter(Topics.PROVISIONER_COMMANDS)).stream()
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(60)).until(() ->
+                provisioner.kafka().records(Topics.deadLetter(Topics.PROVISIONER_COMMANDS)).stream()
                         .filter(r -> new String(r.value()).contains(marker)).toList(), l -> l.size() == 2);
         String badJson = KafkaTestClient.header(dead.get(0), "dead-letter-reason");
         String noType = KafkaTestClient.header(dead.get(1), "dead-letter-reason");
@@ -142,7 +126,7 @@ class ProvisionerFlowTest {
 
         String id = "dep-" + UUID.randomUUID();
         ReleaseSlot release = new ReleaseSlot(Meta.start(id), new Target("shop", "dlq"), "blue", "cleanup");
-        kafka.send(release);
-        awaitReply(id, SlotReleased.class, release);
+        provisioner.send(release);
+        provisioner.awaitReply(SlotReleased.class, release);
     }
 }

@@ -1,6 +1,5 @@
 package dev.cutover.provisioner.messaging;
 
-import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
@@ -8,7 +7,6 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.provisioner.TestProcesses;
-import dev.cutover.testing.kafka.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -40,17 +38,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = LocalSecretsTestResource.class, restrictToAnnotatedClass = false)
 class SecretFlowTest {
 
-    /** cutover.provisioner.local.work-dir in the %test profile. */
-    private static final Path WORK_DIR = Path.of("target/provisioner-test");
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static KafkaTestClient kafka;
+    private static final Path WORK_DIR = ProvisionerTopics.WORK_DIR;
+    private static ProvisionerTopics provisioner;
     private static String secret;
     /** The provisioner's own CUTOVER_SECRET_INHERITED_CANARY (set by this module's surefire configuration). */
     private static final String CANARY = System.getenv("CUTOVER_SECRET_INHERITED_CANARY");
 
     @BeforeAll
     static void connect() throws Exception {
-        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_EVENTS);
+        provisioner = new ProvisionerTopics();
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(LocalSecretsTestResource.SECRETS, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -62,17 +58,7 @@ class SecretFlowTest {
 
     @AfterAll
     static void cleanUp() {
-        try {
-            kafka.close();
-        } finally {
-            TestProcesses.killAll(WORK_DIR);
-        }
-    }
-
-    private static <T extends dev.cutover.events.Message> T awaitReply(String deploymentId, Class<T> type,
-                                                                         dev.cutover.events.Message cause) {
-        return await().atMost(WAIT).until(() -> kafka.messages(Topics.PROVISIONER_EVENTS, deploymentId, type).stream()
-                .filter(m -> cause.meta().messageId().equals(m.meta().causationId())).toList(), l -> !l.isEmpty()).get(0);
+        provisioner.close();
     }
 
     private static Target newTarget() {
@@ -101,9 +87,9 @@ class SecretFlowTest {
                 Map.of("SECRET_PROBE", "secret://probe-token", "PROBE_FILE", probe.toString(), "LOG_LEVEL", "debug",
                         "CANARY", "secret://inherited-canary"), // from the provisioner's CUTOVER_SECRET_INHERITED_CANARY
                 TestProcesses.freeRouterPort());
-        kafka.send(command);
+        provisioner.send(command);
 
-        SlotProvisioned up = awaitReply(id, SlotProvisioned.class, command);
+        SlotProvisioned up = provisioner.awaitReply(SlotProvisioned.class, command);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.isRegularFile(probe));
         assertEquals(TestProcesses.sha256(secret), Files.readString(probe).strip(), "the instance got another value");
         assertEquals("version=v1 slot=blue", TestProcesses.get(up.instanceUrl() + "/").body().strip());
@@ -131,7 +117,7 @@ class SecretFlowTest {
         assertTrue(metrics.contains("cutover_provisioner_secrets_resolve_seconds_count{store=\"local\"}"), "timer missing");
         assertFalse(metrics.contains(secret) || metrics.contains(CANARY), "/q/metrics shows a secret value");
 
-        assertTrue(kafka.records(Topics.PROVISIONER_EVENTS).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
+        assertTrue(provisioner.kafka().records(Topics.PROVISIONER_EVENTS).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .noneMatch(v -> v.contains(secret) || v.contains(CANARY)), "an event carries a secret value");
     }
 
@@ -142,9 +128,9 @@ class SecretFlowTest {
         ProvisionSlot command = new ProvisionSlot(Meta.start(id), target, "green", "v2",
                 "file:" + TestProcesses.sampleAppJar(), Map.of("DB_PASSWORD", "secret://db-password", "LOG_LEVEL", "debug"),
                 TestProcesses.freeRouterPort());
-        kafka.send(command);
+        provisioner.send(command);
 
-        ProvisioningFailed failed = awaitReply(id, ProvisioningFailed.class, command);
+        ProvisioningFailed failed = provisioner.awaitReply(ProvisioningFailed.class, command);
         assertEquals("provision", failed.operation());
         assertEquals("green", failed.slot());
         assertTrue(failed.reason().startsWith("configuration error: variable DB_PASSWORD: secret 'db-password' not found in local"),

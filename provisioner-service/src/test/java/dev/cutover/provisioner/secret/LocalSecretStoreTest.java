@@ -51,6 +51,10 @@ class LocalSecretStoreTest {
         return f;
     }
 
+    private Path propertiesFile() throws IOException {
+        return secretFile("secrets.properties", PROPERTIES, "rw-------");
+    }
+
     private static SecretReference ref(String value) {
         return SecretReference.parse("VAR", value);
     }
@@ -66,18 +70,16 @@ class LocalSecretStoreTest {
                 Arguments.of("secret://with-equals", "a=b:c"));
     }
 
-    @ParameterizedTest(name = "properties: {0} → {1}")
-    @MethodSource("lookups")
-    void resolvesFromEnvironmentAndPropertiesFile(String reference, String expected) throws Exception {
-        LocalSecretStore store = new LocalSecretStore(ENV, Optional.of(secretFile("secrets.properties", PROPERTIES, "rw-------")));
-        assertEquals(expected, store.resolve(ref(reference)));
+    /** Every lookup against a properties file and against a JSON file of the same secrets. */
+    static Stream<Arguments> lookupsInEachFormat() {
+        return Stream.of("properties", "json").flatMap(format -> lookups().map(a -> Arguments.of(format, a.get()[0], a.get()[1])));
     }
 
-    @ParameterizedTest(name = "json: {0} → {1}")
-    @MethodSource("lookups")
-    void resolvesFromEnvironmentAndJsonFile(String reference, String expected) throws Exception {
-        LocalSecretStore store = new LocalSecretStore(ENV, Optional.of(secretFile("secrets.json", JSON, "r--------")));
-        assertEquals(expected, store.resolve(ref(reference)));
+    @ParameterizedTest(name = "{0}: {1} → {2}")
+    @MethodSource("lookupsInEachFormat")
+    void resolvesFromEnvironmentAndFile(String format, String reference, String expected) throws Exception {
+        Path file = format.equals("json") ? secretFile("secrets.json", JSON, "r--------") : propertiesFile();
+        assertEquals(expected, new LocalSecretStore(ENV, Optional.of(file)).resolve(ref(reference)));
     }
 
     @Test
@@ -96,7 +98,7 @@ class LocalSecretStoreTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("missing")
     void missingSecretIsNotFound(String reference, String message) throws Exception {
-        LocalSecretStore store = new LocalSecretStore(ENV, Optional.of(secretFile("secrets.properties", PROPERTIES, "rw-------")));
+        LocalSecretStore store = new LocalSecretStore(ENV, Optional.of(propertiesFile()));
         SecretStoreException e = assertThrows(SecretStoreException.NotFound.class, () -> store.resolve(ref(reference)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
         assertTrue(e.configurationError());
@@ -125,7 +127,7 @@ class LocalSecretStoreTest {
 
     @Test
     void aFileThatBecomesReadableByOthersIsRefusedAtResolution() throws Exception {
-        Path f = secretFile("secrets.properties", PROPERTIES, "rw-------");
+        Path f = propertiesFile();
         LocalSecretStore store = new LocalSecretStore(Map.of(), Optional.of(f));
         assertEquals("from-file", store.resolve(ref("secret://db-password")));
 

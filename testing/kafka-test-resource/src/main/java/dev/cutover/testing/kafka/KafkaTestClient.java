@@ -2,6 +2,7 @@ package dev.cutover.testing.kafka;
 
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
+import dev.cutover.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -136,13 +138,63 @@ public final class KafkaTestClient implements AutoCloseable {
         return found.get();
     }
 
+    /** Reads {@code topic} from the beginning until a record holding a contract message that matches arrives (30 s). */
+    public ConsumerRecord<String, byte[]> awaitMessageRecord(String topic, Predicate<Message> match) {
+        return awaitRecord(topic, rec -> {
+            Message m = decodeOrNull(rec);
+            return m != null && match.test(m);
+        });
+    }
+
     /** Awaits the message on {@code topic} caused by {@code causeId}. */
     public Message awaitCausedBy(String topic, String causeId) {
-        ConsumerRecord<String, byte[]> r = awaitRecord(topic, rec -> {
-            Message m = decodeOrNull(rec);
-            return m != null && causeId.equals(m.meta().causationId());
-        });
+        ConsumerRecord<String, byte[]> r = awaitMessageRecord(topic, m -> causeId.equals(m.meta().causationId()));
         return KafkaMessages.decode(r.headers(), r.value());
+    }
+
+    /** Sends {@code command} and awaits its answer on {@code replyTopic}: the message caused by it. */
+    public Message sendAndAwaitReply(Message command, String replyTopic) {
+        send(command);
+        return awaitCausedBy(replyTopic, command.meta().messageId());
+    }
+
+    /**
+     * The first message of {@code type} caused by {@code cause} that the background consumer recorded on
+     * {@code topic}, awaited at most {@code wait}.
+     */
+    public <T extends Message> T awaitRecordedReply(String topic, Class<T> type, Message cause, Duration wait) {
+        return await().atMost(wait).until(() -> messages(topic, cause.meta().deploymentId(), type).stream()
+                .filter(m -> cause.meta().messageId().equals(m.meta().causationId())).findFirst(), Optional::isPresent)
+                .get();
+    }
+
+    /** The keys of the two records {@link #sendMalformed} sent. */
+    public record Malformed(String badJsonKey, String noTypeKey) {
+    }
+
+    /**
+     * Sends two records to {@code topic} that are no contract message: one whose body does not parse as JSON although
+     * its {@code ce_type} is {@code typeName}, one without a {@code ce_type} header.
+     */
+    public Malformed sendMalformed(String topic, String typeName) {
+        Malformed keys = new Malformed("bad-json-" + UUID.randomUUID(), "no-type-" + UUID.randomUUID());
+        sendRaw(topic, keys.badJsonKey(), Map.of("ce_type", typeName), "[1,".getBytes(StandardCharsets.UTF_8));
+        sendRaw(topic, keys.noTypeKey(), Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        return keys;
+    }
+
+    /**
+     * Reads the dead-letter topic of {@code topic} until the record with {@code key} arrives (30 s) and returns the
+     * reason the consumer gave, from its {@code dead-letter-reason} header.
+     *
+     * @throws AssertionError when the dead-lettered record has no reason
+     */
+    public String awaitDeadLetterReason(String topic, String key) {
+        String reason = header(awaitRecord(Topics.deadLetter(topic), r -> key.equals(r.key())), "dead-letter-reason");
+        if (reason == null) {
+            throw new AssertionError("no dead-letter-reason header on the dead-lettered record " + key);
+        }
+        return reason;
     }
 
     private static Message decodeOrNull(ConsumerRecord<String, byte[]> r) {
