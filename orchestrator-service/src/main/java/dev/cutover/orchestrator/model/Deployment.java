@@ -38,6 +38,8 @@ import java.util.Map;
  * @param configPinnedFrom the deployment whose resolved configuration was reused (redeploy), instead of resolving
  * @param stableArtifact the stable version's artifact, when known (rolling: restores released old instances)
  * @param stableEnvironment the stable version's instance environment, when known (with {@code stableArtifact})
+ * @param routerAdminUrl    where the target's router serves its admin API and per-backend metrics, as the
+ *                          provisioner reported it (SlotProvisioned, TrafficShifted)
  */
 public record Deployment(String id,
                          Target target,
@@ -78,7 +80,7 @@ public record Deployment(String id,
                          Map<String, String> provenance,
                          String configPinnedFrom,
                          String stableArtifact,
-                         Map<String, String> stableEnvironment) {
+                         Map<String, String> stableEnvironment, String routerAdminUrl) {
 
     public Deployment {
         stableEnvironment = stableEnvironment == null ? null : Map.copyOf(stableEnvironment);
@@ -171,6 +173,7 @@ public record Deployment(String id,
         private String configPinnedFrom;
         private String stableArtifact;
         private Map<String, String> stableEnvironment;
+        private String routerAdminUrl;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -217,6 +220,7 @@ public record Deployment(String id,
             configPinnedFrom = d.configPinnedFrom;
             stableArtifact = d.stableArtifact;
             stableEnvironment = d.stableEnvironment;
+            routerAdminUrl = d.routerAdminUrl;
             stages = new ArrayList<>(d.stages);
         }
 
@@ -258,6 +262,8 @@ public record Deployment(String id,
         public Builder configPinnedFrom(String v) { configPinnedFrom = v; return this; }
         public Builder stableArtifact(String v) { stableArtifact = v; return this; }
         public Builder stableEnvironment(Map<String, String> v) { stableEnvironment = v; return this; }
+        /** Keeps the known URL when an event does not report one. */
+        public Builder routerAdminUrl(String v) { routerAdminUrl = v == null ? routerAdminUrl : v; return this; }
 
         public Builder addFailure(FailureRecord failure) {
             List<FailureRecord> all = new ArrayList<>(failures == null ? List.of() : failures);
@@ -300,7 +306,7 @@ public record Deployment(String id,
         }
 
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment, routerAdminUrl);
         }
     }
 }

@@ -1,19 +1,25 @@
 package dev.cutover.orchestrator.settings;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
-import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What the orchestrator takes from a ConfigResolved: the router port, the instance's environment and the
- * health-check settings. Keys are looked up both nested ({@code router: {port: 18080}}) and flat
- * ({@code "router.port": 18080}) since the config-service may publish either shape.
+ * What the orchestrator takes from a ConfigResolved: the router port, the instance's environment, the health-check,
+ * rollout and recovery settings. Read by Jackson into one typed schema ({@link ConfigSchema}), then defaulted and
+ * range-checked here; a bad value's error names its key.
  */
 public record RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
                           RolloutSettings rollout, RecoveryPolicy recovery) {
@@ -33,113 +39,115 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         recovery = recovery == null ? RecoveryPolicy.DEFAULTS : recovery;
     }
 
-    /** Where the router's per-backend metrics are read: its admin port is the router port + 1. */
-    public String metricsUrl() {
-        return "http://127.0.0.1:" + (routerPort + 1);
-    }
-
     /** @throws IllegalArgumentException with a reason naming the bad key */
     public static RunSettings from(Map<String, Object> config) {
-        Map<String, Object> c = config == null ? Map.of() : config;
-        Object port = lookup(c, "router.port");
+        ConfigSchema c = read(config);
+        Integer port = c.router() == null ? null : c.router().port();
         if (port == null) {
             throw new IllegalArgumentException("config has no router.port");
         }
-        long routerPort = number("router.port", port);
-        if (routerPort < 1 || routerPort > 65535) {
-            throw new IllegalArgumentException("router.port " + routerPort + " is not a port");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("router.port " + port + " is not a port");
         }
         HealthSettings d = HealthSettings.DEFAULTS;
+        ConfigSchema.Health h = c.health() == null
+                ? new ConfigSchema.Health(null, null, null, null, null, null, null) : c.health();
         HealthSettings health = new HealthSettings(
-                paths(lookup(c, "health.paths"), d.paths()),
-                number(c, "health.timeout-ms", d.timeoutMs()),
-                number(c, "health.interval-ms", d.intervalMs()),
-                (int) number(c, "health.consecutive-successes", d.consecutiveSuccesses()),
-                number(c, "health.max-wait-ms", d.maxWaitMs()),
-                (int) number(c, "health.failure-threshold", d.failureThreshold()),
-                number(c, "health.monitor-window-ms", d.monitorWindowMs()));
-        return new RunSettings((int) routerPort, environment(lookup(c, "app.env")), health, rollout(c), recovery(c));
-    }
-
-    public static RecoveryPolicy recovery(Map<String, Object> c) {
-        RecoveryPolicy d = RecoveryPolicy.DEFAULTS;
-        return new RecoveryPolicy((int) positive(c, "recovery.max-attempts", d.maxAttempts()),
-                number(c, "recovery.infrastructure-retry-delay-ms", d.infrastructureRetryDelayMs()),
-                number(c, "recovery.application-retry-delay-ms", d.applicationRetryDelayMs()));
-    }
-
-    public static RolloutSettings rollout(Map<String, Object> c) {
-        RolloutSettings d = RolloutSettings.DEFAULTS;
-        List<Integer> steps = steps(lookup(c, "canary.steps"), d.canarySteps());
-        AnalysisSpec a = d.analysis();
-        String policy = text(c, "analysis.insufficient-data-policy", a.insufficientDataPolicy().name());
-        InsufficientDataPolicy idp;
-        try {
-            idp = InsufficientDataPolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("analysis.insufficient-data-policy must be fail, pause or pass, not '"
-                    + policy + "'");
+                h.paths() == null || h.paths().isEmpty() ? d.paths() : h.paths(),
+                min(0, "health.timeout-ms", h.timeoutMs(), d.timeoutMs()),
+                min(0, "health.interval-ms", h.intervalMs(), d.intervalMs()),
+                (int) min(0, "health.consecutive-successes", h.consecutiveSuccesses(), d.consecutiveSuccesses()),
+                min(0, "health.max-wait-ms", h.maxWaitMs(), d.maxWaitMs()),
+                (int) min(0, "health.failure-threshold", h.failureThreshold(), d.failureThreshold()),
+                min(0, "health.monitor-window-ms", h.monitorWindowMs(), d.monitorWindowMs()));
+        Map<String, String> env = new LinkedHashMap<>();
+        if (c.app() != null && c.app().env() != null) {
+            c.app().env().forEach((k, v) -> {
+                if (v != null) {
+                    env.put(k, String.valueOf(v));
+                }
+            });
         }
-        Object healthPaths = lookup(c, "analysis.health-paths");
+        return new RunSettings(port, env, health, rollout(c), recovery(c));
+    }
+
+    private static RecoveryPolicy recovery(ConfigSchema c) {
+        RecoveryPolicy d = RecoveryPolicy.DEFAULTS;
+        ConfigSchema.Recovery r = c.recovery() == null ? new ConfigSchema.Recovery(null, null, null) : c.recovery();
+        return new RecoveryPolicy((int) min(1, "recovery.max-attempts", r.maxAttempts(), d.maxAttempts()),
+                min(0, "recovery.infrastructure-retry-delay-ms", r.infrastructureRetryDelayMs(),
+                        d.infrastructureRetryDelayMs()),
+                min(0, "recovery.application-retry-delay-ms", r.applicationRetryDelayMs(), d.applicationRetryDelayMs()));
+    }
+
+    private static RolloutSettings rollout(ConfigSchema c) {
+        RolloutSettings d = RolloutSettings.DEFAULTS;
+        AnalysisSpec a = d.analysis();
+        ConfigSchema.Analysis x = c.analysis() == null ? new ConfigSchema.Analysis(null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null) : c.analysis();
         AnalysisSpec analysis = new AnalysisSpec(
-                positive(c, "analysis.window-ms", a.windowMs()),
-                positive(c, "analysis.probe-interval-ms", a.probeIntervalMs()),
-                number(c, "analysis.min-samples", a.minSamples()),
-                (int) number(c, "analysis.max-extensions", a.maxExtensions()),
-                number(c, "analysis.extension-ms", a.extensionMs()),
-                idp,
-                decimal(c, "analysis.max-error-rate-ratio", a.maxErrorRateRatio()),
-                decimal(c, "analysis.max-latency-ratio", a.maxLatencyRatio()),
-                decimal(c, "analysis.min-throughput-ratio", a.minThroughputRatio()),
-                decimal(c, "analysis.max-error-rate", a.maxErrorRate()),
-                decimal(c, "analysis.max-p95-ms", a.maxP95Ms()),
-                healthPaths == null ? a.healthPaths() : paths(healthPaths, a.healthPaths()),
-                (int) positive(c, "analysis.health-failure-threshold", a.healthFailureThreshold()),
-                number(c, "analysis.warmup-ms", a.warmup()));
-        String strategy = text(c, "rollback.strategy", d.rollbackStrategy()).trim().toLowerCase(Locale.ROOT);
+                min(1, "analysis.window-ms", x.windowMs(), a.windowMs()),
+                min(1, "analysis.probe-interval-ms", x.probeIntervalMs(), a.probeIntervalMs()),
+                min(0, "analysis.min-samples", x.minSamples(), a.minSamples()),
+                (int) min(0, "analysis.max-extensions", x.maxExtensions(), a.maxExtensions()),
+                min(0, "analysis.extension-ms", x.extensionMs(), a.extensionMs()),
+                x.insufficientDataPolicy() == null ? a.insufficientDataPolicy() : x.insufficientDataPolicy(),
+                ratio("analysis.max-error-rate-ratio", x.maxErrorRateRatio(), a.maxErrorRateRatio()),
+                ratio("analysis.max-latency-ratio", x.maxLatencyRatio(), a.maxLatencyRatio()),
+                ratio("analysis.min-throughput-ratio", x.minThroughputRatio(), a.minThroughputRatio()),
+                ratio("analysis.max-error-rate", x.maxErrorRate(), a.maxErrorRate()),
+                ratio("analysis.max-p95-ms", x.maxP95Ms(), a.maxP95Ms()),
+                x.healthPaths() == null || x.healthPaths().isEmpty() ? a.healthPaths() : x.healthPaths(),
+                (int) min(1, "analysis.health-failure-threshold", x.healthFailureThreshold(), a.healthFailureThreshold()),
+                min(0, "analysis.warmup-ms", x.warmupMs(), a.warmup()));
+        ConfigSchema.Rollback rb = c.rollback() == null ? new ConfigSchema.Rollback(null, null) : c.rollback();
+        String strategy = rb.strategy() == null ? d.rollbackStrategy() : rb.strategy().trim().toLowerCase(Locale.ROOT);
         if (!List.of(RolloutSettings.IMMEDIATE, RolloutSettings.GRADUAL, RolloutSettings.MANUAL).contains(strategy)) {
             throw new IllegalArgumentException("rollback.strategy must be immediate, gradual or manual, not '"
                     + strategy + "'");
         }
-        int instances = (int) positive(c, "infrastructure.instance-count", d.instanceCount());
-        int surge = (int) number(c, "rolling.max-surge", d.maxSurge());
-        int unavailable = (int) number(c, "rolling.max-unavailable", d.maxUnavailable());
+        int instances = (int) min(1, "infrastructure.instance-count",
+                c.infrastructure() == null ? null : c.infrastructure().instanceCount(), d.instanceCount());
+        ConfigSchema.Rolling rolling = c.rolling() == null ? new ConfigSchema.Rolling(null, null) : c.rolling();
+        int surge = (int) min(0, "rolling.max-surge", rolling.maxSurge(), d.maxSurge());
+        int unavailable = (int) min(0, "rolling.max-unavailable", rolling.maxUnavailable(), d.maxUnavailable());
         if (surge == 0 && unavailable == 0) {
             throw new IllegalArgumentException("rolling.max-surge and rolling.max-unavailable cannot both be 0");
         }
+        ConfigSchema.PipelineKeys p = c.pipeline() == null ? new ConfigSchema.PipelineKeys(null, null, null)
+                : c.pipeline();
         Map<String, Long> pipelineTimeouts = new LinkedHashMap<>();
         for (String stage : List.of("provision", "deploy", "test", "promote")) {
-            Object v = lookup(c, "pipeline.timeouts." + stage + "-ms");
+            Long v = p.timeouts() == null ? null : p.timeouts().get(stage + "-ms");
             if (v != null) {
-                pipelineTimeouts.put(stage, positive(c, "pipeline.timeouts." + stage + "-ms", 1));
+                pipelineTimeouts.put(stage, min(1, "pipeline.timeouts." + stage + "-ms", v, 1));
             }
         }
-        return new RolloutSettings(steps, analysis, strategy,
-                number(c, "rollback.step-interval-ms", d.rollbackStepIntervalMs()), instances, surge, unavailable,
-                bool(c, "pipeline.approval-before-promote", d.approvalBeforePromote()),
-                positive(c, "pipeline.approval-timeout-ms", d.approvalTimeoutMs()), pipelineTimeouts);
+        return new RolloutSettings(steps(c.canary() == null ? null : c.canary().steps(), d.canarySteps()), analysis,
+                strategy, min(0, "rollback.step-interval-ms", rb.stepIntervalMs(), d.rollbackStepIntervalMs()),
+                instances, surge, unavailable,
+                p.approvalBeforePromote() == null ? d.approvalBeforePromote() : p.approvalBeforePromote(),
+                min(1, "pipeline.approval-timeout-ms", p.approvalTimeoutMs(), d.approvalTimeoutMs()),
+                pipelineTimeouts);
     }
 
     /** Canary weights: each 1..100, strictly increasing; 100 is appended when missing. */
-    private static List<Integer> steps(Object value, List<Integer> fallback) {
-        if (value == null) {
+    private static List<Integer> steps(List<String> raw, List<Integer> fallback) {
+        if (raw == null) {
             return fallback;
         }
-        List<Object> raw = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            raw.addAll(list);
-        } else if (value instanceof String s) {
-            Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).forEach(raw::add);
-        } else {
-            throw new IllegalArgumentException("canary.steps must be a list of weights");
-        }
         List<Integer> steps = new ArrayList<>();
-        for (Object o : raw) {
-            long w = number("canary.steps", o);
+        for (String o : raw) {
+            int w;
+            try {
+                w = Integer.parseInt(o);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("canary.steps must be whole weights, not " + raw);
+            }
             if (w < 1 || w > 100 || (!steps.isEmpty() && w <= steps.get(steps.size() - 1))) {
                 throw new IllegalArgumentException("canary.steps must be increasing weights in 1..100, not " + raw);
             }
-            steps.add((int) w);
+            steps.add(w);
         }
         if (steps.isEmpty() || steps.get(steps.size() - 1) != 100) {
             steps.add(100);
@@ -147,122 +155,80 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         return List.copyOf(steps);
     }
 
-    private static long positive(Map<String, Object> c, String key, long fallback) {
-        long n = number(c, key, fallback);
-        if (n <= 0) {
-            throw new IllegalArgumentException(key + " must be positive: " + n);
-        }
-        return n;
-    }
-
-    private static double decimal(Map<String, Object> c, String key, double fallback) {
-        Object v = lookup(c, key);
-        if (v == null) {
-            return fallback;
-        }
-        double d;
-        if (v instanceof Number n) {
-            d = n.doubleValue();
-        } else {
-            try {
-                d = Double.parseDouble(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a number, not '" + v + "'");
-            }
-        }
-        if (d < 0 || Double.isNaN(d)) {
-            throw new IllegalArgumentException(key + " must not be negative: " + d);
-        }
-        return d;
-    }
-
-    private static String text(Map<String, Object> c, String key, String fallback) {
-        Object v = lookup(c, key);
-        return v == null ? fallback : String.valueOf(v);
-    }
-
-    private static boolean bool(Map<String, Object> c, String key, boolean fallback) {
-        Object v = lookup(c, key);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = String.valueOf(v).trim();
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
-    }
-
-    public static Object lookup(Map<?, ?> map, String path) {
-        if (map.containsKey(path)) {
-            return map.get(path);
-        }
-        for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
-            if (map.get(path.substring(0, dot)) instanceof Map<?, ?> nested) {
-                Object value = lookup(nested, path.substring(dot + 1));
-                if (value != null) {
-                    return value;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static long number(Map<String, Object> c, String key, long fallback) {
-        Object value = lookup(c, key);
+    /** {@code value}, at least {@code least}; {@code fallback} when the key is absent. */
+    private static long min(long least, String key, Number value, long fallback) {
         if (value == null) {
             return fallback;
         }
-        long n = number(key, value);
-        if (n < 0) {
-            throw new IllegalArgumentException(key + " must not be negative: " + n);
+        if (value.longValue() < least) {
+            throw new IllegalArgumentException(key + (least == 0 ? " must not be negative: " : " must be positive: ")
+                    + value);
         }
-        return n;
+        return value.longValue();
     }
 
-    private static long number(String key, Object value) {
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.longValue();
-        }
-        if (value instanceof String s) {
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-        }
-        throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
-    }
-
-    private static List<String> paths(Object value, List<String> fallback) {
-        List<String> paths = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            list.forEach(p -> paths.add(String.valueOf(p).trim()));
-        } else if (value instanceof String s) {
-            Arrays.stream(s.split(",")).map(String::trim).forEach(paths::add);
-        } else if (value != null) {
-            throw new IllegalArgumentException("health.paths must be a list of paths");
-        }
-        paths.removeIf(String::isEmpty);
-        return paths.isEmpty() ? fallback : List.copyOf(paths);
-    }
-
-    private static Map<String, String> environment(Object value) {
+    private static double ratio(String key, Double value, double fallback) {
         if (value == null) {
-            return Map.of();
+            return fallback;
         }
-        if (!(value instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException("app.env must be a map of variables");
+        if (value < 0 || value.isNaN()) {
+            throw new IllegalArgumentException(key + " must not be negative: " + value);
         }
-        Map<String, String> env = new LinkedHashMap<>();
+        return value;
+    }
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+
+    /** The configuration as the schema, dotted keys ("router.port") nested first; a bad value names its key. */
+    private static ConfigSchema read(Map<String, Object> config) {
+        try {
+            return MAPPER.convertValue(nested(config == null ? Map.of() : config), ConfigSchema.class);
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof JsonMappingException m) {
+                String key = m.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+                        .filter(Objects::nonNull).reduce((x, y) -> x + "." + y).orElse("configuration");
+                Object value = m instanceof InvalidFormatException f ? f.getValue() : null;
+                throw new IllegalArgumentException(key + " has a value of the wrong type"
+                        + (value == null ? "" : " ('" + value + "')"), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The config-service may publish nested ({@code router: {port: 18080}}) or flat ({@code "router.port": 18080})
+     * keys: flat ones are nested here. The variables under {@code app.env} are names, never split.
+     */
+    private static Map<String, Object> nested(Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        putAll(out, "", map);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void putAll(Map<String, Object> into, String at, Map<?, ?> map) {
         map.forEach((k, v) -> {
-            if (v != null) {
-                env.put(String.valueOf(k), String.valueOf(v));
+            Map<String, Object> target = into;
+            String[] keys = String.valueOf(k).split("\\.");
+            String path = at;
+            for (int i = 0; i < keys.length - 1; i++) {
+                path = path + keys[i] + ".";
+                target = (Map<String, Object>) target.compute(keys[i],
+                        (key, old) -> old instanceof Map<?, ?> ? old : new LinkedHashMap<String, Object>());
+            }
+            String last = keys[keys.length - 1];
+            if (v instanceof Map<?, ?> m && !(path + last).equals("app.env")) {
+                Map<String, Object> child = (Map<String, Object>) target.compute(last,
+                        (key, old) -> old instanceof Map<?, ?> ? old : new LinkedHashMap<String, Object>());
+                putAll(child, path + last + ".", m);
+            } else {
+                target.put(last, v);
             }
         });
-        return env;
     }
 }

@@ -75,6 +75,18 @@ class RunSettingsTest {
         assertEquals(Map.of("test", 90000L), r.pipelineTimeoutsMs());
     }
 
+    @Test
+    void flatAndNestedKeysMixAndCommaSeparatedListsRead() {
+        RunSettings s = RunSettings.from(Map.of("router", Map.of("port", 18080), "canary.steps", "10, 40",
+                "analysis", Map.of("insufficient-data-policy", "pass"), "pipeline.timeouts.deploy-ms", "60000",
+                "app.env", Map.of("LOG.LEVEL", "debug")));
+        assertEquals(List.of(10, 40, 100), s.rollout().canarySteps());
+        assertEquals(dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy.PASS,
+                s.rollout().analysis().insufficientDataPolicy());
+        assertEquals(Map.of("deploy", 60000L), s.rollout().pipelineTimeoutsMs());
+        assertEquals(Map.of("LOG.LEVEL", "debug"), s.environment(), "variable names are never split");
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of(Map.of(), "router.port"),
@@ -92,7 +104,10 @@ class RunSettingsTest {
                 Arguments.of(Map.of("router.port", 1, "analysis.warmup-ms", -1), "analysis.warmup-ms"),
                 Arguments.of(Map.of("router.port", 1, "pipeline.approval-before-promote", "yes"),
                         "pipeline.approval-before-promote"),
-                Arguments.of(Map.of("router.port", 1, "infrastructure.instance-count", 0), "infrastructure.instance-count"));
+                Arguments.of(Map.of("router.port", 1, "infrastructure.instance-count", 0), "infrastructure.instance-count"),
+                Arguments.of(Map.of("router.port", 1, "health", Map.of("timeout-ms", 1.5)), "health.timeout-ms"),
+                Arguments.of(Map.of("router.port", 1, "rolling", Map.of("max-surge", "two")), "rolling.max-surge"),
+                Arguments.of(Map.of("router.port", 1, "canary", Map.of("steps", "5, x")), "canary.steps"));
     }
 
     @ParameterizedTest

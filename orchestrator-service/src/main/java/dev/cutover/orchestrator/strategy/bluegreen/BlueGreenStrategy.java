@@ -72,7 +72,7 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
                 if (event instanceof SlotProvisioned p && d.slot().equals(p.slot())) {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, VERIFYING,
                             "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
-                            b -> b.instanceUrl(p.instanceUrl()));
+                            b -> b.instanceUrl(p.instanceUrl()).routerAdminUrl(p.routerAdminUrl()));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
                         && DeploymentStrategy.sameSlot(f.slot(), d.slot())) {
@@ -91,7 +91,7 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
             case SWITCHING -> {
                 if (event instanceof TrafficShifted t && Integer.valueOf(100).equals(t.weights().get(d.slot()))) {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, MONITORING, "traffic on " + d.slot(),
-                            b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
+                            b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                     return m.rollBack(d, cause, now, "shifting traffic to " + d.slot() + " failed: " + f.reason(),

@@ -90,11 +90,11 @@ public final class CanaryStrategy implements DeploymentStrategy {
                 if (r.weight() == 100) {
                     return m.go(d, cause, now, StageStatus.SUCCEEDED, MONITORING, Stage.MONITOR,
                             "all traffic on " + d.slot() + "; watching it before releasing " + d.stableSlot(),
-                            b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
+                            b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
                 }
                 return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.ANALYSIS,
                         "step " + label(r) + ": " + d.slot() + " takes " + r.weight() + "%; analysing it against "
-                                + d.stableSlot(), b -> b.routerUrl(t.routerUrl()).weights(t.weights()));
+                                + d.stableSlot(), b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
             }
             if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                 return m.rollBack(d, cause, now, "shifting traffic for step " + label(r) + " failed: " + f.reason(),
@@ -205,10 +205,19 @@ public final class CanaryStrategy implements DeploymentStrategy {
             AnalysisSpec spec = d.settings().rollout().analysis();
             // only the first step meets a freshly started canary; later steps find it warm
             return new RunAnalysis(meta, d.target(), d.slot(), d.stableSlot(), r.step(), r.weight(),
-                    d.settings().metricsUrl(), d.instanceUrl(), r.step() == 0 ? spec : spec.withWarmupMs(0));
+                    metricsUrl(d), d.instanceUrl(), r.step() == 0 ? spec : spec.withWarmupMs(0));
         }
         return new ShiftTraffic(meta, d.target(), stepWeights(d), "canary step " + (r.step() + 1) + "/"
                 + r.steps().size());
+    }
+
+    /**
+     * The router's admin API, where its per-backend metrics are: as the provisioner reported it. A deployment
+     * recorded before provisioners reported it (and only such) falls back to the local router's old layout.
+     */
+    private static String metricsUrl(Deployment d) {
+        return d.routerAdminUrl() != null ? d.routerAdminUrl()
+                : "http://127.0.0.1:" + (d.settings().routerPort() + 1);
     }
 
     @Override

@@ -172,7 +172,7 @@ public final class RollingStrategy implements DeploymentStrategy {
                 if (event instanceof SlotProvisioned s && s.slot().equals(p.pending())) {
                     return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.VERIFY,
                             "instance " + s.slot() + " runs " + d.version() + " at " + s.instanceUrl(),
-                            b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())));
+                            b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())).routerAdminUrl(s.routerAdminUrl()));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
                         && DeploymentStrategy.sameSlot(f.slot(), p.pending())) {
@@ -200,7 +200,8 @@ public final class RollingStrategy implements DeploymentStrategy {
             case Stage.SWITCH -> {
                 if (event instanceof TrafficShifted t && !TrafficPurpose.ROLLBACK.is(t.reason())
                         && nonZero(t.weights()).equals(nonZero(p.weights()))) {
-                    Deployment shifted = d.edit().weights(t.weights()).routerUrl(t.routerUrl()).build();
+                    Deployment shifted = d.edit().weights(t.weights()).routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl())
+                            .build();
                     if (p.victim() != null) {
                         return m.go(shifted, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.RELEASE,
                                 "traffic " + t.weights() + "; draining and releasing " + p.victim(), b -> b);

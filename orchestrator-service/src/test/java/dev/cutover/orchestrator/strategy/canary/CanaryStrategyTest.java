@@ -11,6 +11,8 @@ import dev.cutover.events.HealthMonitorEvent.MetricSample;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
@@ -125,6 +127,25 @@ public class CanaryStrategyTest {
     }
 
     // ---- the happy path, command by command ----------------------------------------------------------------
+
+    @Test
+    void analysisReadsTheRouterMetricsWhereTheProvisionerSaidTheRouterIs() {
+        SlotPlan plan = new SlotPlan("green", "blue", "1.0.0", "http://127.0.0.1:40100", null);
+        Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0",
+                "file:/apps/shop.jar", "canary", Map.of()), plan, null, T0).after();
+        d = SM.on(SM.start(d, T0).after(), configResolved(config()), T0).after();
+        d = SM.on(d, new SlotProvisioned(meta(), TARGET, "green", "2.0.0", URL, "i-1", "http://10.1.2.3:9001"), T0)
+                .after();
+        d = SM.on(d, health("pre-switch", "green", true), T0).after();
+        RunAnalysis a = assertInstanceOf(RunAnalysis.class, command(SM.on(d, shifted("canary", "green", 5, "blue", 95),
+                T0)));
+        assertEquals("http://10.1.2.3:9001", a.metricsUrl());
+        // a later report wins
+        Transition moved = SM.on(d, new TrafficShifted(meta(), TARGET, Map.of("green", 5, "blue", 95),
+                "http://10.1.2.3:9000", "canary step 1/4", "http://10.1.2.4:9001"), T0);
+        assertEquals("http://10.1.2.4:9001",
+                assertInstanceOf(RunAnalysis.class, command(moved)).metricsUrl());
+    }
 
     @Test
     void stepsShiftThenAnalyseThenWatchAndRelease() {
