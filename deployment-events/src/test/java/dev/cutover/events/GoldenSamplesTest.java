@@ -30,6 +30,7 @@ import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
@@ -102,6 +103,9 @@ class GoldenSamplesTest {
                 new StartRollback(META, TARGET, "blue", "green", "immediate", "post-switch health check failed"),
                 new StartRollback(META, TARGET, "stable", "canary", "gradual", "canary error rate 20% > 5%",
                         List.of(25, 5, 0), 1000L, "http://127.0.0.1:40121"),
+                new StartRollback(META, TARGET, "a1", "b1", "rolling", "health check of instance b2 failed",
+                        null, null, null, List.of("a1", "a2", "a3"), List.of("b1", "b2")),
+                new CancelRollback(META, TARGET, "promoted by operator"),
                 new RollbackStepCompleted(META, TARGET, 1, Map.of("stable", 75, "canary", 25)),
                 new RunAnalysis(META, TARGET, "canary", "stable", 2, 25, "http://127.0.0.1:18081", "http://127.0.0.1:40123",
                         new AnalysisSpec(30000, 1000, 50, 3, 10000, InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000,
