@@ -1,22 +1,10 @@
 package dev.cutover.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cutover.local.CutoverClient;
-import dev.cutover.local.LocalStack;
-import dev.cutover.local.TrafficLoop;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The walking skeleton's promise on the real stack: broker, five services as processes, the router
@@ -24,81 +12,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BlueGreenIT {
 
-    static LocalStack stack;
-    static CutoverClient client;
-
-    @BeforeAll
-    static void startStack() {
-        stack = Stack.get();
-        client = new CutoverClient(stack.orchestratorUrl());
-    }
-
-    static Map<String, Object> request(String app, String version, int routerPort, Map<String, String> appEnv) {
-        Map<String, String> env = new LinkedHashMap<>(appEnv);
-        env.put("E2E_APP", app);
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("application", app);
-        request.put("environment", "development");
-        request.put("version", version);
-        request.put("artifact", stack.sampleAppJar().toUri().toString());
-        request.put("strategy", "blue-green");
-        request.put("overrides", Map.of(
-                "router", Map.of("port", routerPort),
-                "health", Map.of("monitor-window-ms", 4000),
-                "app", Map.of("env", env)));
-        return request;
-    }
-
-    static String deploy(Map<String, Object> request) {
-        CutoverClient.Response response = client.deploy(request);
-        assertEquals(202, response.status(), () -> "deployment not accepted: " + response.body());
-        return response.body().path("id").asText();
-    }
+    static final Map<String, Object> SETTINGS = Map.of("health", Map.of("monitor-window-ms", 4000));
 
     @Test
     void healthyVersionIsSwitchedAndBrokenVersionRolledBackWithoutFailingAUserRequest() {
-        String app = "shop";
-        int routerPort = LocalStack.freePort();
-        URI router = URI.create("http://127.0.0.1:" + routerPort + "/");
-
-        JsonNode v1 = client.awaitTerminal(deploy(request(app, "1.0.0", routerPort, Map.of())), Duration.ofMinutes(2));
-        assertEquals("SUCCEEDED", v1.path("status").asText(), v1::toString);
-
-        try (TrafficLoop traffic = TrafficLoop.start(router, 60)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> traffic.ok() > 30);
-            assertEquals(List.of("1.0.0"), List.copyOf(traffic.byVersion().keySet()));
+        try (Scenario s = new Scenario("shop")) {
+            s.given().settings(SETTINGS).stable("1.0.0").traffic(60)
+                    .then().answered(30).allAnswersFrom("1.0.0");
 
             // v2, healthy: traffic moves to it, v1 is stopped
-            long t0 = System.nanoTime();
-            JsonNode v2 = client.awaitTerminal(deploy(request(app, "2.0.0", routerPort, Map.of())), Duration.ofMinutes(2));
-            double v2Seconds = (System.nanoTime() - t0) / 1e9;
-            assertEquals("SUCCEEDED", v2.path("status").asText(), v2::toString);
-            assertServesOnly(traffic, "2.0.0");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(app).equals(List.of("2.0.0")));
-            System.out.printf("[figures] v2 request -> SUCCEEDED: %.2f s%n", v2Seconds);
+            s.when().deploy("2.0.0", "blue-green")
+                    .then().status("SUCCEEDED").routerServesOnly("2.0.0").onlyRunning("2.0.0");
+            System.out.printf("[figures] v2 request -> SUCCEEDED: %.2f s%n", s.lastDeployment().toMillis() / 1e3);
 
             // v3 breaks under real traffic after the switch: rolled back to v2, v3 stopped
-            JsonNode v3 = client.awaitTerminal(deploy(request(app, "3.0.0", routerPort,
-                    Map.of("SAMPLE_FAIL_HEALTH_AFTER_REQUESTS", "40"))), Duration.ofMinutes(2));
-            assertEquals("ROLLED_BACK", v3.path("status").asText(), v3::toString);
-            assertServesOnly(traffic, "2.0.0");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(app).equals(List.of("2.0.0")));
-            printRollbackFigures(v3);
+            s.when().deploy("3.0.0", "blue-green", CanaryIT.appEnv("SAMPLE_FAIL_HEALTH_AFTER_REQUESTS", "40"))
+                    .then().status("ROLLED_BACK").routerServesOnly("2.0.0").onlyRunning("2.0.0");
+            printRollbackFigures(s.view());
 
-            assertEquals(0, traffic.failed(), () -> "failed user requests: " + traffic.failures());
-            assertTrue(traffic.sent() > 200, traffic::toString);
-            System.out.println("[figures] traffic during v2 and v3: " + traffic);
+            s.then().noFailedRequests().sentMoreThan(200);
+            System.out.println("[figures] traffic during v2 and v3: " + s.traffic());
         }
-        System.out.printf("[figures] total RSS of the stack: %d MiB%n", stack.totalRssKib() / 1024);
-    }
-
-    /** After a switch settles, every new answer comes from {@code version}. */
-    static void assertServesOnly(TrafficLoop traffic, String version) {
-        traffic.resetVersionCounts();
-        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.byVersion().getOrDefault(version, 0L) >= 30);
-        traffic.resetVersionCounts();
-        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.byVersion().getOrDefault(version, 0L) >= 60);
-        assertEquals(List.of(version), List.copyOf(traffic.byVersion().keySet()), traffic::toString);
+        System.out.printf("[figures] total RSS of the stack: %d MiB%n", Stack.get().totalRssKib() / 1024);
     }
 
     static void printRollbackFigures(JsonNode deployment) {

@@ -4,21 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.events.MessageCodec;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
 import dev.cutover.events.Topics;
-import dev.cutover.local.TrafficLoop;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,123 +43,94 @@ class CanaryIT {
         return Map.of("app", Map.of("env", Map.of(name, value)));
     }
 
-    /** "VERDICT@weight" for each analysis in the view. */
-    static List<String> verdicts(JsonNode view) {
-        List<String> verdicts = new ArrayList<>();
-        for (JsonNode analysis : view.path("analyses")) {
-            verdicts.add(analysis.path("verdict").asText() + "@" + analysis.path("canaryWeight").asInt());
-        }
-        return verdicts;
-    }
-
-    static void report(String what, JsonNode view, TrafficLoop traffic) {
+    static void report(String what, Scenario s) {
         List<String> p95s = new ArrayList<>();
-        for (JsonNode analysis : view.path("analyses")) {
+        for (JsonNode analysis : s.view().path("analyses")) {
             JsonNode d = analysis.path("decision");
             p95s.add(String.format(java.util.Locale.ROOT, "%.0f/%.0f ms (%d/%d req)", d.path("canary").path("p95Ms").asDouble(),
                     d.path("baseline").path("p95Ms").asDouble(), d.path("canary").path("requests").asLong(),
                     d.path("baseline").path("requests").asLong()));
         }
         System.out.printf("[figures] %s: %s, verdicts %s, p95 canary/baseline %s, traffic %s%n", what,
-                view.path("status").asText(), verdicts(view), p95s, traffic);
+                s.view().path("status").asText(), Scenario.verdicts(s.view()), p95s, s.traffic());
+    }
+
+    /** An application on its own router, 1.0.0 deployed (blue-green) and stable, with the fast settings. */
+    static Scenario stable(String application) {
+        Scenario s = new Scenario(application);
+        s.given().settings(FAST).stable("1.0.0");
+        return s;
     }
 
     @Test
     void healthyCanaryIsPromotedThroughEveryStep() {
-        Deployments d = new Deployments("canary-ok");
-        assertEquals("SUCCEEDED", d.run("1.0.0", "blue-green", FAST).path("status").asText());
-        try (TrafficLoop traffic = TrafficLoop.start(d.router(), 100)) {
-            JsonNode v2 = d.run("2.0.0", "canary", FAST);
-            report("healthy canary", v2, traffic);
-            assertEquals("SUCCEEDED", v2.path("status").asText(), v2::toString);
-            assertEquals(List.of("PASS@5", "PASS@25", "PASS@50"), verdicts(v2), v2::toString);
-            BlueGreenIT.assertServesOnly(traffic, "2.0.0");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("2.0.0")));
-            assertEquals(0, traffic.failed(), () -> "failed: " + traffic.failures());
-            assertEquals(0, traffic.injected());
+        try (Scenario s = stable("canary-ok")) {
+            s.given().traffic(100).when().deploy("2.0.0", "canary");
+            report("healthy canary", s);
+            s.then().status("SUCCEEDED").verdicts("PASS@5", "PASS@25", "PASS@50")
+                    .routerServesOnly("2.0.0").onlyRunning("2.0.0").noFailedRequests().noInjectedErrors();
         }
     }
 
     @Test
     void canaryWithTwentyPercentErrorsIsRolledBackAtItsFirstStep() {
-        Deployments d = new Deployments("canary-errors");
-        assertEquals("SUCCEEDED", d.run("1.0.0", "blue-green", FAST).path("status").asText());
-        try (TrafficLoop traffic = TrafficLoop.start(d.router(), 100)) {
-            JsonNode v2 = d.run("2.0.0", "canary", fast(appEnv("SAMPLE_ERROR_RATE", "0.2")));
-            report("canary with 20% errors", v2, traffic);
-            assertEquals("ROLLED_BACK", v2.path("status").asText(), v2::toString);
-            assertEquals(List.of("FAIL@5"), verdicts(v2), v2::toString);
-            JsonNode decision = v2.path("analyses").get(0).path("decision");
-            assertEquals("error-rate-absolute", decision.path("firedRule").asText(), decision::toString);
-            assertTrue(decision.path("canary").path("requests").asLong() >= 10, decision::toString);
-            BlueGreenIT.assertServesOnly(traffic, "1.0.0");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("1.0.0")));
-            assertEquals(0, traffic.failed(), () -> "failed: " + traffic.failures());
-            assertTrue(traffic.injected() > 0, "the broken canary's own errors were seen: " + traffic);
+        try (Scenario s = stable("canary-errors")) {
+            s.given().traffic(100).when().deploy("2.0.0", "canary", appEnv("SAMPLE_ERROR_RATE", "0.2"));
+            report("canary with 20% errors", s);
+            s.then().status("ROLLED_BACK").verdicts("FAIL@5")
+                    .firstDecision(decision -> {
+                        assertEquals("error-rate-absolute", decision.path("firedRule").asText(), decision::toString);
+                        assertTrue(decision.path("canary").path("requests").asLong() >= 10, decision::toString);
+                    })
+                    .routerServesOnly("1.0.0").onlyRunning("1.0.0").noFailedRequests().injectedErrorsSeen();
         }
     }
 
     @Test
     void canaryWithAddedLatencyIsRolledBack() {
-        Deployments d = new Deployments("canary-slow");
-        assertEquals("SUCCEEDED", d.run("1.0.0", "blue-green", FAST).path("status").asText());
-        try (TrafficLoop traffic = TrafficLoop.start(d.router(), 100)) {
-            JsonNode v2 = d.run("2.0.0", "canary", fast(appEnv("SAMPLE_LATENCY_MS", "500")));
-            report("canary with +500 ms", v2, traffic);
-            assertEquals("ROLLED_BACK", v2.path("status").asText(), v2::toString);
-            assertEquals(List.of("FAIL@5"), verdicts(v2), v2::toString);
-            String rule = v2.path("analyses").get(0).path("decision").path("firedRule").asText();
-            assertTrue(rule.startsWith("latency-p95"), rule);
-            BlueGreenIT.assertServesOnly(traffic, "1.0.0");
-            assertEquals(0, traffic.failed(), () -> "failed: " + traffic.failures());
+        try (Scenario s = stable("canary-slow")) {
+            s.given().traffic(100).when().deploy("2.0.0", "canary", appEnv("SAMPLE_LATENCY_MS", "500"));
+            report("canary with +500 ms", s);
+            s.then().status("ROLLED_BACK").verdicts("FAIL@5")
+                    .firstDecision(decision -> {
+                        String rule = decision.path("firedRule").asText();
+                        assertTrue(rule.startsWith("latency-p95"), rule);
+                    })
+                    .routerServesOnly("1.0.0").noFailedRequests();
         }
     }
 
     @Test
     void canaryWithTooLittleTrafficReachesInsufficientDataAndFollowsThePausePolicy() {
-        Deployments d = new Deployments("canary-quiet");
-        assertEquals("SUCCEEDED", d.run("1.0.0", "blue-green", FAST).path("status").asText());
-        // no user traffic at all
-        String id = d.start("2.0.0", "canary", fast(Map.of("analysis", Map.of("insufficient-data-policy", "pause"))));
-        JsonNode paused = d.awaitStatus(id, "PAUSED");
-        assertEquals(List.of("INSUFFICIENT_DATA@5"), verdicts(paused), paused::toString);
-        assertEquals("PAUSE", paused.path("analyses").get(0).path("decision").path("policyApplied").asText().toUpperCase());
-        // an operator decides: roll back
-        assertEquals(202, d.action(id, "rollback").status());
-        JsonNode done = d.client.awaitTerminal(id, Duration.ofMinutes(1));
-        assertEquals("ROLLED_BACK", done.path("status").asText(), done::toString);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("1.0.0")));
+        try (Scenario s = stable("canary-quiet")) {
+            // no user traffic at all
+            s.when().start("2.0.0", "canary", Map.of("analysis", Map.of("insufficient-data-policy", "pause")))
+                    .awaitStatus("PAUSED")
+                    .then().verdicts("INSUFFICIENT_DATA@5")
+                    .firstDecision(decision -> assertEquals("PAUSE", decision.path("policyApplied").asText().toUpperCase()))
+                    // an operator decides: roll back
+                    .when().action("rollback").awaitTerminal(Duration.ofMinutes(1))
+                    .then().status("ROLLED_BACK").onlyRunning("1.0.0");
+        }
     }
 
     @Test
     void gradualRollbackStepsTrafficBackToStable() throws Exception {
-        Deployments d = new Deployments("canary-gradual");
-        assertEquals("SUCCEEDED", d.run("1.0.0", "blue-green", FAST).path("status").asText());
-        try (TrafficLoop traffic = TrafficLoop.start(d.router(), 100)) {
-            String id = d.start("2.0.0", "canary", fast(Map.of(
-                    "canary", Map.of("steps", List.of(25, 50, 100)),
-                    "rollback", Map.of("strategy", "gradual", "step-interval-ms", 1000))));
-            // break the canary once it carries 50 %: the rollback then walks back through 25 % to 0 %
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                JsonNode view = d.client.deployment(id);
-                if (dev.cutover.local.CutoverClient.TERMINAL.contains(view.path("status").asText())) {
-                    throw new AssertionError("ended before its 50 % step: " + view.path("reason").asText());
-                }
-                return verdicts(view).contains("PASS@25");
-            });
-            String canary = d.instanceUrl("2.0.0");
-            HttpResponse<String> fault = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(canary + "/fault?error-rate=0.5")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, fault.statusCode(), fault.body());
-            JsonNode done = d.client.awaitTerminal(id, Duration.ofMinutes(2));
-            report("gradual rollback", done, traffic);
-            assertEquals("ROLLED_BACK", done.path("status").asText(), done::toString);
-            List<Map<String, Integer>> steps = rollbackSteps(d, id);
+        try (Scenario s = stable("canary-gradual")) {
+            s.given().traffic(100)
+                    .when().start("2.0.0", "canary", Map.of(
+                            "canary", Map.of("steps", List.of(25, 50, 100)),
+                            "rollback", Map.of("strategy", "gradual", "step-interval-ms", 1000)))
+                    // break the canary once it carries 50 %: the rollback then walks back through 25 % to 0 %
+                    .awaitView("its 50 % step", view -> Scenario.verdicts(view).contains("PASS@25"))
+                    .fault("2.0.0", "error-rate=0.5")
+                    .awaitTerminal(Duration.ofMinutes(2));
+            report("gradual rollback", s);
+            s.then().status("ROLLED_BACK");
+            List<Map<String, Integer>> steps = rollbackSteps(s.deploymentId());
             assertTrue(steps.size() >= 2, "gradual rollback steps: " + steps);
-            assertEquals(0, steps.get(steps.size() - 1).getOrDefault(slotOf(done), 0), "last step leaves the canary at 0");
-            BlueGreenIT.assertServesOnly(traffic, "1.0.0");
-            assertEquals(0, traffic.failed(), () -> "failed: " + traffic.failures());
+            assertEquals(0, steps.get(steps.size() - 1).getOrDefault(slotOf(s.view()), 0), "last step leaves the canary at 0");
+            s.then().routerServesOnly("1.0.0").noFailedRequests();
         }
     }
 
@@ -173,7 +138,7 @@ class CanaryIT {
         return view.path("slot").asText();
     }
 
-    static List<Map<String, Integer>> rollbackSteps(Deployments d, String deploymentId) {
+    static List<Map<String, Integer>> rollbackSteps(String deploymentId) {
         List<Map<String, Integer>> steps = new ArrayList<>();
         for (var record : RequestsTopicIT.readAll(Topics.ROLLBACK_EVENTS)) {
             Header type = record.headers().lastHeader(MessageCodec.TYPE_HEADER);

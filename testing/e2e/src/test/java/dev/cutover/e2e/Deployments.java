@@ -30,14 +30,10 @@ final class Deployments {
     }
 
     /**
-     * A request in environment development with this app's router port, the marker variable the tests use to
-     * find its processes, and {@code overrides} merged on top (nested maps merge).
+     * A request in environment development with {@link #overrides}.
      */
     Map<String, Object> request(String version, String strategy, Map<String, Object> overrides) {
-        Map<String, Object> merged = new LinkedHashMap<>();
-        merged.put("router", Map.of("port", routerPort));
-        merged.put("app", Map.of("env", Map.of("E2E_APP", app)));
-        deepMerge(merged, overrides);
+        Map<String, Object> merged = overrides(overrides);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("application", app);
         request.put("environment", "development");
@@ -46,6 +42,18 @@ final class Deployments {
         request.put("strategy", strategy);
         request.put("overrides", merged);
         return request;
+    }
+
+    /**
+     * This app's router port and the marker variable the tests use to find its processes, with {@code overrides}
+     * merged on top (nested maps merge).
+     */
+    Map<String, Object> overrides(Map<String, Object> overrides) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        merged.put("router", Map.of("port", routerPort));
+        merged.put("app", Map.of("env", Map.of("E2E_APP", app)));
+        deepMerge(merged, overrides);
+        return merged;
     }
 
     @SuppressWarnings("unchecked")

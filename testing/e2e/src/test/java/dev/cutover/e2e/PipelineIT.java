@@ -26,7 +26,7 @@ class PipelineIT {
             System.out.println("[figures] rolling over 3 instances: " + v2.path("status").asText() + ", traffic " + traffic);
             assertEquals("SUCCEEDED", v2.path("status").asText(), v2::toString);
             await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("2.0.0", "2.0.0", "2.0.0")));
-            BlueGreenIT.assertServesOnly(traffic, "2.0.0");
+            Scenario.assertServesOnly(traffic, "2.0.0");
             JsonNode backends = d.routerBackends().path("backends");
             int total = 0;
             int active = 0;
