@@ -29,7 +29,8 @@ import static dev.cutover.events.DeploymentStatus.SUPERSEDED;
  * The rollback of a slot pair (blue-green, canary), planned here and executed by the rollback-service through one
  * StartRollback: before traffic moved, the new slot is only released; after, traffic goes back to the stable slot
  * by the strategy the trigger calls for — immediate, gradual (the canary's weight back down through the steps it
- * passed, defined here once), or manual (a pause until an operator rolls back or promotes). A target's first
+ * passed, defined here once), or manual (a plan the rollback-service holds until an operator rolls back or
+ * promotes; the deployment is PAUSED meanwhile). A target's first
  * deployment has no stable slot: the new one is released.
  */
 final class StableRollback {
@@ -63,13 +64,17 @@ final class StableRollback {
                     : settings.rollbackStrategy();
             case FAILURE -> settings.rollbackStrategy();
         };
+        DeploymentStatus rolledBack = trigger == RollbackTrigger.SUPERSEDE ? SUPERSEDED : ROLLED_BACK;
         if (RolloutSettings.MANUAL.equals(strategy)) {
+            // the rollback-service holds a manual plan until the operator decides: POST /rollback or /abort sends
+            // the rollback that replaces it, /promote cancels it
             String reason = "rollback needed: " + why + "; waiting for an operator (POST /deployments/" + d.id()
                     + "/rollback or /promote)";
-            return t.hold(d, cause, now, PAUSED, new Hold(HoldKind.MANUAL_ROLLBACK, null, null, reason, null), reason,
-                    StageStatus.FAILED);
+            RollbackPlan waiting = new RollbackPlan(RolloutSettings.MANUAL, null, null, null, why, rolledBack);
+            Hold hold = new Hold(HoldKind.MANUAL_ROLLBACK, null, null, reason, null);
+            return t.go(d, cause, now, StageStatus.FAILED, PAUSED, Stage.PAUSE, reason, null,
+                    b -> b.hold(hold).rollbackPlan(waiting));
         }
-        DeploymentStatus rolledBack = trigger == RollbackTrigger.SUPERSEDE ? SUPERSEDED : ROLLED_BACK;
         RollbackPlan plan = RolloutSettings.GRADUAL.equals(strategy)
                 ? new RollbackPlan(strategy, gradualSteps(d, settings), settings.rollbackStepIntervalMs(),
                 d.stableUrl(), why, rolledBack)

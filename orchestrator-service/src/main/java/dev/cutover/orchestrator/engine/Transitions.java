@@ -13,6 +13,7 @@ import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.FailureAction;
 import dev.cutover.orchestrator.model.FailureRecord;
 import dev.cutover.orchestrator.model.Hold;
+import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.RollbackPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
@@ -112,7 +113,10 @@ public final class Transitions {
     /** What a deployment in its current status is waiting for an agent to do: the strategy's, else the shared. */
     public Command commandFor(Deployment d, Meta meta) {
         switch (d.status()) {
-            case QUEUED, PENDING, PAUSED, AWAITING_APPROVAL, SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED -> {
+            case PAUSED -> {
+                return waitingRollback(d, meta);
+            }
+            case QUEUED, PENDING, AWAITING_APPROVAL, SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED -> {
                 return null;
             }
             case CONFIGURING -> {
@@ -137,6 +141,20 @@ public final class Transitions {
             }
             default -> null;
         };
+    }
+
+    /**
+     * PAUSED for a manual rollback: the rollback-service holds the plan (strategy manual) until the operator's
+     * decision replaces or cancels it. Deployments paused that way before the plan was recorded wait in the
+     * orchestrator alone.
+     */
+    private static Command waitingRollback(Deployment d, Meta meta) {
+        RollbackPlan p = d.rollbackPlan();
+        if (d.hold() == null || !d.hold().is(HoldKind.MANUAL_ROLLBACK) || p == null
+                || !RolloutSettings.MANUAL.equals(p.strategy())) {
+            return null;
+        }
+        return new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), p.strategy(), p.reason());
     }
 
     /**

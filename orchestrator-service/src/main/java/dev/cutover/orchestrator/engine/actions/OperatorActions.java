@@ -1,5 +1,7 @@
 package dev.cutover.orchestrator.engine.actions;
 
+import dev.cutover.events.Message;
+import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.orchestrator.engine.Transitions;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.Deployment;
@@ -12,6 +14,8 @@ import dev.cutover.orchestrator.strategy.Moves;
 import dev.cutover.orchestrator.strategy.RollbackTrigger;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
 import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
@@ -47,7 +51,8 @@ public final class OperatorActions {
         Deployment recorded = d.edit().addAction(new OperatorAction(kind.path(), d.status(), by, why, now)).build();
         String suffix = why == null || why.isBlank() ? "" : " (" + (by == null ? "" : by + ": ") + why + ")";
         Transition tr = switch (kind) {
-            case PROMOTE -> t.strategy(d).promote(moves, recorded, now, "promoted by operator" + suffix);
+            case PROMOTE -> cancelWaitingRollback(d, t.strategy(d).promote(moves, recorded, now,
+                    "promoted by operator" + suffix), now);
             case PAUSE -> {
                 if (d.status() != PROGRESSING) {
                     throw ActionNotAllowedException.of(d, kind, "only a PROGRESSING canary or rolling deployment can be paused");
@@ -94,6 +99,20 @@ public final class OperatorActions {
             }
         };
         return new Transition(d, tr.after(), tr.messages(), tr.reason());
+    }
+
+    /**
+     * Promoted out of a manual-rollback pause: the plan the rollback-service holds for it is cancelled, and the
+     * deployment no longer shows it.
+     */
+    private static Transition cancelWaitingRollback(Deployment before, Transition promoted, Instant now) {
+        if (before.hold() == null || !before.hold().is(HoldKind.MANUAL_ROLLBACK) || before.rollbackPlan() == null) {
+            return promoted;
+        }
+        Deployment after = promoted.after().edit().rollbackPlan(null).build();
+        List<Message> out = new ArrayList<>(promoted.messages());
+        out.add(new CancelRollback(Transitions.meta(after, null, now), after.target(), promoted.reason()));
+        return new Transition(promoted.before(), after, out, promoted.reason());
     }
 
     /** A newer deployment replaces this one (onConflict supersede); ignored when it is already ending. */

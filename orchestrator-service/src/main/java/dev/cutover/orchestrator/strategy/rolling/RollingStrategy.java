@@ -7,6 +7,9 @@ import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
+import dev.cutover.orchestrator.model.RollbackFigures;
+import dev.cutover.events.RollbackEvent.RollbackCompleted;
+import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -60,8 +63,8 @@ import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
  * A failure rolls back what was replaced, capacity first: when old instances were already released and the stable
  * version's artifact and environment are known ({@link Deployment#stableArtifact()}), each released old instance is
  * provisioned again with the stable version and checked until healthy (ROLLING_BACK, stage {@code restore}); only
- * then does all traffic move back to the old instances (equal weights), and the new ones are released →
- * ROLLED_BACK. If restoring fails, or the stable artifact is unknown (deployments recorded before it was kept),
+ * then does one StartRollback (strategy {@code rolling}) have the rollback-service move all traffic back to the old
+ * instances (equal weights) and release the new ones → ROLLED_BACK. If restoring fails, or the stable artifact is unknown (deployments recorded before it was kept),
  * traffic moves back to the old instances still running (if none is left: the new ones released → FAILED).
  */
 public final class RollingStrategy implements DeploymentStrategy {
@@ -135,17 +138,18 @@ public final class RollingStrategy implements DeploymentStrategy {
             if (Stage.RESTORE.equals(d.stage())) {
                 return restoring(m, d, event, now);
             }
-            if (event instanceof TrafficShifted t && TrafficPurpose.ROLLBACK.is(t.reason())
-                    && nonZero(t.weights()).equals(nonZero(RollingPlan.equal(p.oldSlots())))) {
-                return cleanup(m, d.edit().weights(t.weights()).build(), cause, now, d.reason(),
-                        d.rollbackPlan() == null ? DeploymentStatus.ROLLED_BACK : d.rollbackPlan().endAs(),
-                        StageStatus.SUCCEEDED);
+            if (event instanceof RollbackCompleted r) {
+                // the rollback-service moved all traffic back to the old instances and released the new ones
+                RollingPlan back = p.with(p.oldSlots(), List.of(), null, null, p.urls(), List.of());
+                String reason = d.reason() + (p.oldSlots().isEmpty() ? "" : "; serving: "
+                        + String.join(", ", p.oldSlots()));
+                DeploymentStatus endAs = d.rollbackPlan() == null ? DeploymentStatus.ROLLED_BACK
+                        : d.rollbackPlan().endAs();
+                return m.go(d, cause, now, StageStatus.SUCCEEDED, endAs, null, reason,
+                        b -> b.rolling(back).weights(RollingPlan.equal(p.oldSlots()))
+                                .rollback(new RollbackFigures(r.trafficRestoredMs(), r.durationMs())));
             }
-            if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
-                return m.go(d, cause, now, StageStatus.FAILED, FAILED, null,
-                        "rollback failed: " + f.reason() + " (after: " + d.reason() + ")", b -> b);
-            }
-            return null;
+            return null; // RollbackFailed: the engine's
         }
         if (d.status() == CLEANING_UP) {
             String slot = d.cleanup().slot();
@@ -269,7 +273,7 @@ public final class RollingStrategy implements DeploymentStrategy {
         RollingPlan back = p.with(old, List.of(), null, null, p.urls(), release);
         List<String> missing = missing(d, back);
         if (outcome == StageStatus.FAILED && restorable(d) && !missing.isEmpty()) {
-            RollbackPlan plan = new RollbackPlan("rolling", null, null, null, why, endAs);
+            RollbackPlan plan = new RollbackPlan(ROLLING, null, null, null, why, endAs);
             String slot = missing.get(0);
             return m.go(d, cause, now, outcome, ROLLING_BACK, Stage.RESTORE, why + "; restoring " + missing.size()
                             + " old instance(s) of " + d.stableVersion() + " before moving traffic back: provisioning "
@@ -287,7 +291,11 @@ public final class RollingStrategy implements DeploymentStrategy {
             return cleanup(m, d.edit().rolling(back).build(), cause, now,
                     why + (outcome == StageStatus.FAILED ? "; no old instance left to return to" : ""), end, outcome);
         }
-        RollbackPlan plan = new RollbackPlan("rolling", null, null, null, why, endAs);
+        if (back.toRelease().isEmpty()) {
+            // no new instance ever got traffic or still runs: the old ones serve as they are
+            return cleanup(m, d.edit().rolling(back).build(), cause, now, why, endAs, outcome);
+        }
+        RollbackPlan plan = new RollbackPlan(ROLLING, null, null, null, why, endAs);
         return m.go(d, cause, now, outcome, ROLLING_BACK, Stage.ROLLBACK, why,
                 b -> b.rolling(back).rollbackPlan(plan));
     }
@@ -353,7 +361,7 @@ public final class RollingStrategy implements DeploymentStrategy {
             RollbackPlan plan = d.rollbackPlan();
             String why = (plan == null ? d.reason() : plan.reason()) + "; restored " + restored.size()
                     + " instance(s) of " + d.stableVersion() + " before moving traffic back";
-            RollbackPlan updated = plan == null ? new RollbackPlan("rolling", null, null, null, why,
+            RollbackPlan updated = plan == null ? new RollbackPlan(ROLLING, null, null, null, why,
                     DeploymentStatus.ROLLED_BACK) : new RollbackPlan(plan.strategy(), plan.steps(),
                     plan.stepIntervalMs(), plan.stableHealthUrl(), why, plan.endAs());
             return m.go(d, cause, now, StageStatus.SUCCEEDED, ROLLING_BACK, Stage.ROLLBACK, why,
@@ -427,9 +435,11 @@ public final class RollingStrategy implements DeploymentStrategy {
                         : new RunHealthCheck(meta, d.target(), slot, url, CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY,
                         d.settings().health().untilHealthySpec());
             }
-            Map<String, Integer> w = new java.util.LinkedHashMap<>(RollingPlan.equal(p.oldSlots()));
-            p.toRelease().forEach(s -> w.put(s, 0));
-            return new ShiftTraffic(meta, d.target(), w, TrafficPurpose.ROLLBACK.wire());
+            // one StartRollback: the rollback-service moves all traffic back to the old instances, then releases
+            // the new ones (capacity was restored first, in stage restore)
+            RollbackPlan plan = d.rollbackPlan();
+            return new StartRollback(meta, d.target(), p.oldSlots().get(0), p.toRelease().get(0), ROLLING,
+                    plan == null ? d.reason() : plan.reason(), null, null, null, p.oldSlots(), p.toRelease());
         }
         if (d.status() != PROGRESSING) {
             return null;

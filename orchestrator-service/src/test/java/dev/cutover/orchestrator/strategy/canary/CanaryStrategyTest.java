@@ -13,12 +13,14 @@ import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.AnalysisEntry;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.OperatorAction.Kind;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.Pipeline;
@@ -320,9 +322,14 @@ public class CanaryStrategyTest {
         Transition t = SM.on(analysing(1, "rollback.strategy", "manual"), analysis(1, Verdict.FAIL), T0);
         Deployment d = t.after();
         assertEquals(PAUSED, d.status());
-        assertEquals(List.of(), commands(t));
+        assertEquals(HoldKind.MANUAL_ROLLBACK, d.hold().kind());
+        // the rollback-service holds a manual plan until the operator decides (re-issued after a restart)
+        StartRollback waiting = (StartRollback) command(t);
+        assertEquals("manual", waiting.strategy());
+        assertEquals("blue", waiting.stableSlot());
+        assertEquals("green", waiting.failedSlot());
+        assertEquals(waiting.strategy(), ((StartRollback) SM.reissue(d, T0).get(0)).strategy());
         assertTrue(d.reason().startsWith("rollback needed: analysis of step 2/4 (25%) failed"), d.reason());
-        assertTrue(d.reason().endsWith("waiting for an operator (POST /deployments/d-1/rollback or /promote)"));
         ActionNotAllowedException e = assertThrows(ActionNotAllowedException.class,
                 () -> SM.act(d, Kind.RESUME, null, null, T0));
         assertTrue(e.getMessage().contains("rollback"));
@@ -331,9 +338,15 @@ public class CanaryStrategyTest {
         assertEquals("immediate", r.strategy());
         assertEquals(ROLLING_BACK, rb.after().status());
         assertEquals(new OperatorAction("rollback", PAUSED, "alice", "confirmed", T0), rb.after().actions().get(0));
-        // or the operator overrides it: straight to 100 %
+        // the operator's rollback replaces the waiting plan (same deployment), so abort does too
+        assertEquals("immediate", ((StartRollback) command(SM.act(d, Kind.ABORT, null, null, T0))).strategy());
+        // or the operator overrides it: straight to 100 %, and the waiting plan is cancelled
         Transition promoted = SM.act(d, Kind.PROMOTE, null, null, T0);
-        assertEquals(Map.of("green", 100, "blue", 0), ((ShiftTraffic) command(promoted)).weights());
+        List<Command> after = commands(promoted);
+        assertEquals(2, after.size(), () -> "commands: " + after);
+        assertEquals(Map.of("green", 100, "blue", 0), ((ShiftTraffic) after.get(0)).weights());
+        assertInstanceOf(CancelRollback.class, after.get(1));
+        assertNull(promoted.after().rollbackPlan());
     }
 
     @Test

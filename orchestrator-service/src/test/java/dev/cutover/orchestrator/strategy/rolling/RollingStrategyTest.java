@@ -12,6 +12,8 @@ import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.RollbackCommand.StartRollback;
+import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.model.CheckPhase;
 import dev.cutover.orchestrator.model.Deployment;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import static dev.cutover.events.DeploymentStatus.CLEANING_UP;
 import static dev.cutover.events.DeploymentStatus.FAILED;
 import static dev.cutover.events.DeploymentStatus.PROGRESSING;
 import static dev.cutover.events.DeploymentStatus.ROLLED_BACK;
@@ -41,6 +42,7 @@ import static dev.cutover.orchestrator.testing.Fixtures.T0;
 import static dev.cutover.orchestrator.testing.Fixtures.TARGET;
 import static dev.cutover.orchestrator.testing.Fixtures.meta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +82,9 @@ public class RollingStrategyTest {
                 reply = new TrafficShifted(meta(), TARGET, s.weights(), "http://127.0.0.1:18080", s.reason());
             } else if (c instanceof ReleaseSlot r) {
                 reply = new SlotReleased(meta(), TARGET, r.slot(), r.reason());
+            } else if (c instanceof StartRollback r) {
+                // the rollback-service: traffic back to the stable slots, failed ones released
+                reply = new RollbackCompleted(meta(), TARGET, r.stableSlot(), 10, 20);
             } else {
                 throw new IllegalStateException("unexpected " + c);
             }
@@ -104,6 +109,9 @@ public class RollingStrategyTest {
         }
         if (c instanceof ReleaseSlot r) {
             return "release " + r.slot();
+        }
+        if (c instanceof StartRollback r) {
+            return "rollback " + r.strategy() + " to " + r.allStableSlots() + " releasing " + r.allFailedSlots();
         }
         return c.toString();
     }
@@ -151,8 +159,10 @@ public class RollingStrategyTest {
         Transition timedOut = SM.tick(waiting, waiting.currentStage().deadline());
         assertEquals(ROLLING_BACK, timedOut.after().status(), timedOut.after().reason());
         assertTrue(timedOut.after().reason().contains("approval timed out"), timedOut.after().reason());
-        ShiftTraffic back = (ShiftTraffic) CanaryStrategyTest.command(timedOut);
-        assertEquals(Map.of("a2", 50, "a3", 50, "b1", 0), back.weights(), "b2 was planned, never provisioned");
+        StartRollback back = assertInstanceOf(StartRollback.class, CanaryStrategyTest.command(timedOut));
+        assertEquals("rolling", back.strategy());
+        assertEquals(List.of("a2", "a3"), back.allStableSlots());
+        assertEquals(List.of("b1"), back.allFailedSlots(), "b2 was planned, never provisioned");
     }
 
     private static Map<String, Integer> nonZero(Map<String, Integer> weights) {
@@ -192,7 +202,7 @@ public class RollingStrategyTest {
         assertEquals(List.of(
                 "provision b1", "check b1", "shift {a1=0, a2=34, a3=33, b1=33} rolling", "release a1",
                 "provision b2", "check b2",
-                "shift {a2=50, a3=50, b1=0, b2=0} rollback", "release b1", "release b2"), log);
+                "rollback rolling to [a2, a3] releasing [b1, b2]"), log);
         Deployment d = end.get(0);
         assertEquals(ROLLED_BACK, d.status());
         assertTrue(d.reason().contains("health check of instance b2 failed"), d.reason());
@@ -220,12 +230,12 @@ public class RollingStrategyTest {
         assertEquals("provision b1", describe(CanaryStrategyTest.command(resumed)));
         Transition aborted = SM.act(d, OperatorAction.Kind.ABORT, null, null, T0);
         assertEquals(ROLLING_BACK, aborted.after().status());
-        assertEquals("shift {a1=50, a2=50, b1=0} rollback", describe(CanaryStrategyTest.command(aborted)));
-        Deployment cleaning = SM.on(aborted.after(), new TrafficShifted(meta(), TARGET,
-                Map.of("a1", 50, "a2", 50, "b1", 0), null, "rollback"), T0).after();
-        assertEquals(CLEANING_UP, cleaning.status());
-        assertEquals(ROLLED_BACK, SM.on(cleaning, new SlotReleased(meta(), TARGET, "b1", "rollback"), T0).after()
-                .status());
+        assertEquals("rollback rolling to [a1, a2] releasing [b1]", describe(CanaryStrategyTest.command(aborted)));
+        Deployment back = SM.on(aborted.after(), new RollbackCompleted(meta(), TARGET, "a1", 30, 90), T0).after();
+        assertEquals(ROLLED_BACK, back.status());
+        assertEquals(Map.of("a1", 50, "a2", 50), back.weights());
+        assertEquals(List.of("a1", "a2"), back.servingSlots());
+        assertEquals(30, back.rollback().trafficRestoredMs());
     }
 
     @Test
@@ -276,6 +286,9 @@ public class RollingStrategyTest {
                 reply = new TrafficShifted(meta(), TARGET, s.weights(), "http://127.0.0.1:18080", s.reason());
             } else if (c instanceof ReleaseSlot r) {
                 reply = new SlotReleased(meta(), TARGET, r.slot(), r.reason());
+            } else if (c instanceof StartRollback r) {
+                // the rollback-service: traffic back to the stable slots, failed ones released
+                reply = new RollbackCompleted(meta(), TARGET, r.stableSlot(), 10, 20);
             } else {
                 throw new IllegalStateException("unexpected " + c);
             }
@@ -309,8 +322,7 @@ public class RollingStrategyTest {
                 x -> false);
         assertEquals(upToThirdCheckThen(
                 "provision a1", "check a1", "provision a2", "check a2",
-                "shift {a1=33, a2=33, a3=34, b1=0, b2=0, b3=0} rollback",
-                "release b1", "release b2", "release b3"), described(commands));
+                "rollback rolling to [a3, a1, a2] releasing [b1, b2, b3]"), described(commands));
         // the old instances come back with the stable version, its artifact and its environment
         List<ProvisionSlot> restores = commands.stream().filter(c -> c instanceof ProvisionSlot p
                 && p.slot().startsWith("a")).map(c -> (ProvisionSlot) c).toList();
@@ -348,8 +360,7 @@ public class RollingStrategyTest {
                 commands, x -> false);
         assertEquals(upToThirdCheckThen(
                 "provision a1", "check a1", "provision a2", "check a2",
-                "shift {a1=50, a2=0, a3=50, b1=0, b2=0, b3=0} rollback",
-                "release b1", "release b2", "release b3", "release a2"), described(commands));
+                "rollback rolling to [a3, a1] releasing [b1, b2, b3, a2]"), described(commands));
         assertEquals(ROLLED_BACK, d.status());
         assertTrue(d.reason().contains("capacity not restored (health check of old instance a2 failed: 500)"),
                 d.reason());
@@ -364,8 +375,7 @@ public class RollingStrategyTest {
                 commands, x -> false);
         assertEquals(upToThirdCheckThen(
                 "provision a1",
-                "shift {a3=100, b1=0, b2=0, b3=0} rollback",
-                "release b1", "release b2", "release b3"), described(commands));
+                "rollback rolling to [a3] releasing [b1, b2, b3]"), described(commands));
         assertEquals(ROLLED_BACK, d.status());
         assertTrue(d.reason().contains("capacity not restored (provisioning old instance a1 failed: container exited)"),
                 d.reason());
@@ -381,7 +391,7 @@ public class RollingStrategyTest {
         Transition t = SM.tick(restoring, restoring.currentStage().deadline());
         assertEquals(ROLLING_BACK, t.after().status());
         assertEquals(Stage.ROLLBACK, t.after().stage());
-        assertEquals("shift {a3=100, b1=0, b2=0, b3=0} rollback", describe(CanaryStrategyTest.command(t)));
+        assertEquals("rollback rolling to [a3] releasing [b1, b2, b3]", describe(CanaryStrategyTest.command(t)));
         assertTrue(t.after().reason().contains("capacity not restored (stage restore timed out after"), t.after().reason());
     }
 
@@ -422,8 +432,7 @@ public class RollingStrategyTest {
         Deployment d = run(configured(List.of("a1", "a2", "a3"), 3, 1, 0), Set.of("b3"), Set.of(), commands,
                 x -> false);
         assertEquals(upToThirdCheckThen(
-                "shift {a3=100, b1=0, b2=0, b3=0} rollback", "release b1", "release b2", "release b3"),
-                described(commands));
+                "rollback rolling to [a3] releasing [b1, b2, b3]"), described(commands));
         assertEquals(ROLLED_BACK, d.status());
     }
 
@@ -434,7 +443,7 @@ public class RollingStrategyTest {
                         && "b3".equals(x.rolling().pending()));
         Transition aborted = SM.act(mid, OperatorAction.Kind.ABORT, null, null, T0);
         assertEquals(Stage.ROLLBACK, aborted.after().stage());
-        assertTrue(describe(CanaryStrategyTest.command(aborted)).endsWith("rollback"));
+        assertInstanceOf(StartRollback.class, CanaryStrategyTest.command(aborted));
     }
 
     @Test
@@ -468,6 +477,6 @@ public class RollingStrategyTest {
         Transition failed = SM.on(old, new HealthCheckCompleted(meta(), TARGET, "b3",
                 CheckPhase.PRE_SWITCH.wire(), false, "500", 3, List.of()), T0);
         assertEquals(ROLLING_BACK, failed.after().status());
-        assertEquals("shift {a3=100, b1=0, b2=0, b3=0} rollback", describe(CanaryStrategyTest.command(failed)));
+        assertEquals("rollback rolling to [a3] releasing [b1, b2, b3]", describe(CanaryStrategyTest.command(failed)));
     }
 }
