@@ -3,6 +3,7 @@ package dev.cutover.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,9 +27,6 @@ import java.util.concurrent.Callable;
         description = "Measures canary failure -> all traffic on stable, on the real local stack.")
 public final class CanaryRollbackBench implements Callable<Integer> {
 
-    @Option(names = "--root", description = "Repository checkout (default: current directory).")
-    Path root = Path.of("").toAbsolutePath();
-
     @Option(names = "--runs", description = "Canaries to break (default: ${DEFAULT-VALUE}).")
     int runs = 5;
 
@@ -39,6 +36,9 @@ public final class CanaryRollbackBench implements Callable<Integer> {
     @Option(names = "--rate", description = "User requests per second through the router (default: ${DEFAULT-VALUE}).")
     int rate = 50;
 
+    @Mixin
+    CheckoutRoot checkout;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] args) {
@@ -47,6 +47,7 @@ public final class CanaryRollbackBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path root = checkout.path();
         Path work = root.resolve(".cutover-bench");
         DemoMain.say("canary-rollback benchmark: " + runs + " runs, probe interval " + probeIntervalMs
                 + " ms, " + rate + " requests/s; logs in " + work.resolve("logs"));
@@ -94,20 +95,14 @@ public final class CanaryRollbackBench implements Callable<Integer> {
     }
 
     private String deploy(CutoverClient client, String artifact, String version, String strategy, int routerPort) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("application", "bench");
-        request.put("environment", "development");
-        request.put("version", version);
-        request.put("artifact", artifact);
-        request.put("strategy", strategy);
-        request.put("overrides", Map.of(
-                "router", Map.of("port", routerPort),
-                "health", Map.of("monitor-window-ms", 2000),
-                "canary", Map.of("steps", List.of(25, 100)),
-                // a long window: the canary is judged by its triggers, checked every probe interval
-                "analysis", Map.of("window-ms", 120000, "probe-interval-ms", probeIntervalMs, "min-samples", 10,
-                        "health-failure-threshold", 2)));
-        CutoverClient.Response response = client.deploy(request);
+        CutoverClient.Response response = client.deploy(CutoverClient.deploymentRequest("bench", "development", version,
+                artifact, strategy, Map.of(
+                        "router", Map.of("port", routerPort),
+                        "health", Map.of("monitor-window-ms", 2000),
+                        "canary", Map.of("steps", List.of(25, 100)),
+                        // a long window: the canary is judged by its triggers, checked every probe interval
+                        "analysis", Map.of("window-ms", 120000, "probe-interval-ms", probeIntervalMs, "min-samples", 10,
+                                "health-failure-threshold", 2))));
         if (response.status() != 202) {
             throw new IllegalStateException("refused: " + response.status() + " " + response.body());
         }

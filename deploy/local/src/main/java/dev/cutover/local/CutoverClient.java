@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +27,19 @@ public final class CutoverClient {
     }
 
     public record Response(int status, String contentType, JsonNode body) {
+    }
+
+    /** The body of POST /deployments for {@code version} of {@code application} in {@code environment}. */
+    public static Map<String, Object> deploymentRequest(String application, String environment, String version,
+                                                        String artifact, String strategy, Map<String, ?> overrides) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("application", application);
+        request.put("environment", environment);
+        request.put("version", version);
+        request.put("artifact", artifact);
+        request.put("strategy", strategy);
+        request.put("overrides", overrides);
+        return request;
     }
 
     /** POST /deployments; the request is a map so tests can send anything, invalid fields included. */

@@ -3,6 +3,7 @@ package dev.cutover.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -22,11 +23,11 @@ import java.util.concurrent.CountDownLatch;
         description = "Runs Cutover on this machine: Kafka broker, five services, router, demo deployments.")
 public final class DemoMain implements Callable<Integer> {
 
-    @Option(names = "--root", description = "Repository checkout (default: current directory).")
-    Path root = Path.of("").toAbsolutePath();
-
     @Option(names = "--work-dir", description = "Logs and provisioner state (default: .cutover under the root).")
     Path workDir;
+
+    @Mixin
+    CheckoutRoot checkout;
 
     @Option(names = "--kafka-port", description = "Broker port (default: ${DEFAULT-VALUE}).")
     int kafkaPort = 9092;
@@ -49,6 +50,7 @@ public final class DemoMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path root = checkout.path();
         Path work = workDir != null ? workDir : root.resolve(".cutover");
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("orchestrator-service", 8090);
@@ -116,14 +118,8 @@ public final class DemoMain implements Callable<Integer> {
 
     private static JsonNode deploy(CutoverClient client, String artifact, String version, Map<String, Object> overrides) {
         long t0 = System.nanoTime();
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("application", APP);
-        request.put("environment", ENV);
-        request.put("version", version);
-        request.put("artifact", artifact);
-        request.put("strategy", "blue-green");
-        request.put("overrides", overrides);
-        CutoverClient.Response response = client.deploy(request);
+        CutoverClient.Response response = client.deploy(CutoverClient.deploymentRequest(APP, ENV, version, artifact,
+                "blue-green", overrides));
         if (response.status() != 202) {
             throw new IllegalStateException("deployment refused: " + response.status() + " " + response.body());
         }

@@ -46,6 +46,13 @@ class SampleAppTest {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET {@code path} answers {@code status} with {@code bodyPart} in its body. */
+    private void assertAnswers(SampleApp app, String path, int status, String bodyPart) throws Exception {
+        HttpResponse<String> response = get(app, path);
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.body().contains(bodyPart), response.body());
+    }
+
     @Test
     void servesVersionSlotHealthAndReadiness() throws Exception {
         SampleApp app = app("CUTOVER_VERSION", "1.4.2", "CUTOVER_SLOT", "green");
@@ -54,9 +61,7 @@ class SampleAppTest {
         assertEquals(200, root.statusCode());
         assertEquals("version=1.4.2 slot=green\n", root.body());
         assertEquals("1.4.2", root.headers().firstValue("X-Cutover-Version").orElseThrow());
-        HttpResponse<String> health = get(app, "/health");
-        assertEquals(200, health.statusCode());
-        assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        assertAnswers(app, "/health", 200, "\"status\":\"UP\"");
         assertEquals(200, get(app, "/ready").statusCode());
         assertEquals(404, get(app, "/nope").statusCode());
     }
@@ -98,10 +103,8 @@ class SampleAppTest {
     @Test
     void failHealth() throws Exception {
         SampleApp app = app("SAMPLE_FAIL_HEALTH", "true");
-        HttpResponse<String> health = get(app, "/health");
-        assertEquals(503, health.statusCode());
-        assertTrue(health.body().contains("\"status\":\"DOWN\""), health.body());
-        assertTrue(health.body().contains("\"reason\":"), health.body());
+        assertAnswers(app, "/health", 503, "\"status\":\"DOWN\"");
+        assertAnswers(app, "/health", 503, "\"reason\":");
         assertEquals(200, get(app, "/").statusCode());
     }
 
@@ -119,9 +122,7 @@ class SampleAppTest {
     @Test
     void slowStartKeepsReadyDownUntilDelayPassed() throws Exception {
         SampleApp app = app("SAMPLE_START_DELAY_MS", "700");
-        HttpResponse<String> ready = get(app, "/ready");
-        assertEquals(503, ready.statusCode());
-        assertTrue(ready.body().contains("starting"), ready.body());
+        assertAnswers(app, "/ready", 503, "starting");
         assertEquals(200, get(app, "/health").statusCode(), "alive while starting");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> get(app, "/ready").statusCode() == 200);
@@ -135,10 +136,10 @@ class SampleAppTest {
         }
         get(app, "/health");
         String metrics = get(app, "/metrics").body();
-        assertTrue(metrics.contains("requests_total{path=\"/\"} 8\n"), metrics);
-        assertTrue(metrics.contains("errors_total{path=\"/\"} 2\n"), metrics);
-        assertTrue(metrics.contains("requests_total{path=\"/health\"} 1\n"), metrics);
-        assertTrue(metrics.contains("sample_app_info{version=\"2.0\",slot=\"\"} 1\n"), metrics);
+        for (String line : List.of("requests_total{path=\"/\"} 8", "errors_total{path=\"/\"} 2",
+                "requests_total{path=\"/health\"} 1", "sample_app_info{version=\"2.0\",slot=\"\"} 1")) {
+            assertTrue(metrics.contains(line + "\n"), () -> line + " not in " + metrics);
+        }
     }
 
     @Test
