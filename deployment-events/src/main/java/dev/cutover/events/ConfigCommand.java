@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.Map;
 
 /** Commands for the config-service, on {@link Topics#CONFIG_COMMANDS}. */
+@OnTopic(Topics.CONFIG_COMMANDS)
 public sealed interface ConfigCommand extends Command {
-
-    @Override
-    default String topic() {
-        return Topics.CONFIG_COMMANDS;
-    }
 
     /** Resolve base → environment → deployment overrides for this deployment. */
     @TypeName("dev.cutover.config.resolve.v1")

@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.Map;
 
 /** What the config-service publishes, on {@link Topics#CONFIG_EVENTS}. */
+@OnTopic(Topics.CONFIG_EVENTS)
 public sealed interface ConfigEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.CONFIG_EVENTS;
-    }
 
     /**
      * The configuration this deployment runs with. Secrets appear only as references

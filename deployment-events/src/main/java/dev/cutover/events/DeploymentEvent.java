@@ -1,12 +1,8 @@
 package dev.cutover.events;
 
 /** The deployment lifecycle as the orchestrator decides it, on {@link Topics#DEPLOYMENT_EVENTS}. */
+@OnTopic(Topics.DEPLOYMENT_EVENTS)
 public sealed interface DeploymentEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.DEPLOYMENT_EVENTS;
-    }
 
     @TypeName("dev.cutover.deployment.accepted.v1")
     record DeploymentAccepted(Meta meta, Target target, String version, String strategy)

@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.Map;
 
 /** What CI publishes on {@link Topics#DEPLOYMENT_REQUESTS}: "please deploy this version here". */
+@OnTopic(Topics.DEPLOYMENT_REQUESTS)
 public sealed interface DeploymentRequestEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.DEPLOYMENT_REQUESTS;
-    }
 
     /**
      * A deployment request. {@code meta.deploymentId} may be null: the orchestrator then derives it

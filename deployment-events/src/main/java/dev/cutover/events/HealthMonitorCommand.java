@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.List;
 
 /** Commands for the health-monitor-service, on {@link Topics#HEALTH_MONITOR_COMMANDS}. */
+@OnTopic(Topics.HEALTH_MONITOR_COMMANDS)
 public sealed interface HealthMonitorCommand extends Command {
-
-    @Override
-    default String topic() {
-        return Topics.HEALTH_MONITOR_COMMANDS;
-    }
 
     /**
      * Probe {@code spec.paths} of {@code baseUrl} in parallel, each with a timeout.

@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.List;
 
 /** What the health-monitor-service found, on {@link Topics#HEALTH_MONITOR_EVENTS}. */
+@OnTopic(Topics.HEALTH_MONITOR_EVENTS)
 public sealed interface HealthMonitorEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.HEALTH_MONITOR_EVENTS;
-    }
 
     /** The verdict of one {@code RunHealthCheck}, with the last round of probes as evidence. */
     @TypeName("dev.cutover.healthmonitor.health-check-completed.v1")

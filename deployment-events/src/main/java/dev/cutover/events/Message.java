@@ -7,6 +7,8 @@ public sealed interface Message permits Command, Event {
 
     Target target();
 
-    /** The topic this message is published to (see {@link Topics}). */
-    String topic();
+    /** The topic this message is published to: its family's {@link OnTopic} (see {@link Topics}). */
+    default String topic() {
+        return Topics.of(getClass());
+    }
 }

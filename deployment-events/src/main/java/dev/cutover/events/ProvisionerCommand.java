@@ -6,12 +6,8 @@ import java.util.Map;
  * Commands for the provisioner-service, on {@link Topics#PROVISIONER_COMMANDS}. All are naturally
  * idempotent: "slot green runs v2" twice is the same as once.
  */
+@OnTopic(Topics.PROVISIONER_COMMANDS)
 public sealed interface ProvisionerCommand extends Command {
-
-    @Override
-    default String topic() {
-        return Topics.PROVISIONER_COMMANDS;
-    }
 
     /**
      * Start {@code version} of the artifact in {@code slot} (replacing whatever that slot ran), with

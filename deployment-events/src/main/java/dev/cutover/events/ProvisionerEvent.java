@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.Map;
 
 /** What the provisioner-service did, on {@link Topics#PROVISIONER_EVENTS}. */
+@OnTopic(Topics.PROVISIONER_EVENTS)
 public sealed interface ProvisionerEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.PROVISIONER_EVENTS;
-    }
 
     /**
      * The slot runs the version and answers on {@code instanceUrl} (not yet serving traffic).

@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.List;
 
 /** Commands for the rollback-service, on {@link Topics#ROLLBACK_COMMANDS}. */
+@OnTopic(Topics.ROLLBACK_COMMANDS)
 public sealed interface RollbackCommand extends Command {
-
-    @Override
-    default String topic() {
-        return Topics.ROLLBACK_COMMANDS;
-    }
 
     /**
      * Move traffic back from {@code failedSlot} to {@code stableSlot}, then stop the failed slot.

@@ -3,12 +3,8 @@ package dev.cutover.events;
 import java.util.Map;
 
 /** Rollback progress, on {@link Topics#ROLLBACK_EVENTS}. */
+@OnTopic(Topics.ROLLBACK_EVENTS)
 public sealed interface RollbackEvent extends Event {
-
-    @Override
-    default String topic() {
-        return Topics.ROLLBACK_EVENTS;
-    }
 
     @TypeName("dev.cutover.rollback.started.v1")
     record RollbackStarted(Meta meta, Target target, String stableSlot, String failedSlot, String strategy)

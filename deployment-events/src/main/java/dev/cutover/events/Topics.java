@@ -31,6 +31,32 @@ public final class Topics {
                 ROLLBACK_COMMANDS, ROLLBACK_EVENTS);
     }
 
+    private static final ClassValue<String> BY_TYPE = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            OnTopic own = type.getAnnotation(OnTopic.class);
+            if (own != null) {
+                return own.value();
+            }
+            for (Class<?> parent : type.getInterfaces()) {
+                String topic = get(parent);
+                if (topic != null) {
+                    return topic;
+                }
+            }
+            return null;
+        }
+    };
+
+    /** The topic of a message type: the {@link OnTopic} of the family it belongs to. */
+    public static String of(Class<? extends Message> type) {
+        String topic = BY_TYPE.get(type);
+        if (topic == null) {
+            throw new IllegalArgumentException(type.getName() + " belongs to no family with @OnTopic");
+        }
+        return topic;
+    }
+
     public static String deadLetter(String topic) {
         return topic + DEAD_LETTER_SUFFIX;
     }

@@ -129,6 +129,21 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void everyMessageGoesToItsFamilysTopic() {
+        Map<Class<?>, String> families = Map.of(ProvisionerCommand.class, Topics.PROVISIONER_COMMANDS,
+                ProvisionerEvent.class, Topics.PROVISIONER_EVENTS, RollbackCommand.class, Topics.ROLLBACK_COMMANDS,
+                RollbackEvent.class, Topics.ROLLBACK_EVENTS, HealthMonitorCommand.class, Topics.HEALTH_MONITOR_COMMANDS,
+                HealthMonitorEvent.class, Topics.HEALTH_MONITOR_EVENTS, ConfigCommand.class, Topics.CONFIG_COMMANDS,
+                ConfigEvent.class, Topics.CONFIG_EVENTS, DeploymentEvent.class, Topics.DEPLOYMENT_EVENTS,
+                DeploymentRequestEvent.class, Topics.DEPLOYMENT_REQUESTS);
+        for (Message m : samples()) {
+            String expected = families.entrySet().stream().filter(e -> e.getKey().isInstance(m)).map(Map.Entry::getValue)
+                    .findFirst().orElseThrow(() -> new AssertionError("no family for " + m.getClass()));
+            assertEquals(expected, m.topic(), m.getClass().getName());
+        }
+    }
+
+    @Test
     void everyRegisteredTypeHasASample() {
         Map<String, Long> sampled = samples().stream()
                 .collect(Collectors.groupingBy(MessageCodec::typeName, Collectors.counting()));
