@@ -5,18 +5,7 @@ package dev.cutover.orchestrator.model;
  */
 public enum CheckPhase implements WireKind {
     /** The new slot before it gets traffic. */
-    PRE_SWITCH("pre-switch"),
+    PRE_SWITCH,
     /** The new slot while it serves (the watch). */
-    POST_SWITCH("post-switch");
-
-    private final String wire;
-
-    CheckPhase(String wire) {
-        this.wire = wire;
-    }
-
-    @Override
-    public String wire() {
-        return wire;
-    }
+    POST_SWITCH
 }

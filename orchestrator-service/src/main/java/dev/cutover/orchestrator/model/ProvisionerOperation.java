@@ -5,20 +5,9 @@ package dev.cutover.orchestrator.model;
  */
 public enum ProvisionerOperation implements WireKind {
     /** Starting a slot. */
-    PROVISION("provision"),
+    PROVISION,
     /** Setting traffic weights. */
-    SHIFT("shift"),
+    SHIFT,
     /** Releasing a slot. */
-    RELEASE("release");
-
-    private final String wire;
-
-    ProvisionerOperation(String wire) {
-        this.wire = wire;
-    }
-
-    @Override
-    public String wire() {
-        return wire;
-    }
+    RELEASE
 }

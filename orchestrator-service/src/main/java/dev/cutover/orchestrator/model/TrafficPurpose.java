@@ -5,28 +5,17 @@ package dev.cutover.orchestrator.model;
  */
 public enum TrafficPurpose implements WireKind {
     /** Blue-green's switch. */
-    SWITCH("switch"),
+    SWITCH,
     /** A canary step (the reason also names the step). */
-    CANARY("canary"),
+    CANARY,
     /** A rolling replacement. */
-    ROLLING("rolling"),
+    ROLLING,
     /** Moving traffic back / releasing after a rollback. */
-    ROLLBACK("rollback"),
+    ROLLBACK,
     /** Releasing what a successful deployment replaced. */
-    CLEANUP("cleanup"),
+    CLEANUP,
     /** Releasing the new slot of a deployment that did not finish. */
-    ABORT("abort"),
+    ABORT,
     /** Releasing what a failed attempt left before provisioning again. */
-    RETRY("retry");
-
-    private final String wire;
-
-    TrafficPurpose(String wire) {
-        this.wire = wire;
-    }
-
-    @Override
-    public String wire() {
-        return wire;
-    }
+    RETRY
 }
