@@ -19,11 +19,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class HealthMonitorCommandHandler {
 
-    @Inject
-    HealthChecks checks;
+    private final HealthChecks checks;
+    private final Analyses analyses;
 
     @Inject
-    Analyses analyses;
+    HealthMonitorCommandHandler(HealthChecks checks, Analyses analyses) {
+        this.checks = checks;
+        this.analyses = analyses;
+    }
 
     @Incoming("healthmonitor-commands")
     @Blocking(ordered = true)

@@ -83,20 +83,29 @@ class AnalysisWarmupTest {
         return done.get();
     }
 
+    /** A fresh canary: slow (p95 300 ms) in the first window opened, as fast as the baseline (11 ms) after. */
+    static ScriptedProvider coldCanary() {
+        return new ScriptedProvider(new SlotMetrics(400, 0, 300), new SlotMetrics(400, 0, 11));
+    }
+
+    static void assertDecided(Decision d, Verdict verdict, String firedRule) {
+        assertEquals(verdict, d.verdict(), d.record().summary());
+        assertEquals(firedRule, d.record().firedRule(), d.record().summary());
+    }
+
     @Test
     void withoutWarmupAColdCanaryFailsTheRelativeLatencyRule() {
-        ScriptedProvider provider = new ScriptedProvider(new SlotMetrics(400, 0, 300), new SlotMetrics(400, 0, 11));
+        ScriptedProvider provider = coldCanary();
         Decision d = run(provider, spec(0));
-        assertEquals(Verdict.FAIL, d.verdict(), d.record().summary());
-        assertEquals(AnalysisJudge.P95_RELATIVE, d.record().firedRule());
+        assertDecided(d, Verdict.FAIL, AnalysisJudge.P95_RELATIVE);
         assertEquals(1, provider.opened.get());
     }
 
     @Test
     void theWarmupsSlowRequestsDoNotCountInTheComparison() {
-        ScriptedProvider provider = new ScriptedProvider(new SlotMetrics(400, 0, 300), new SlotMetrics(400, 0, 11));
+        ScriptedProvider provider = coldCanary();
         Decision d = run(provider, spec(300));
-        assertEquals(Verdict.PASS, d.verdict(), d.record().summary());
+        assertDecided(d, Verdict.PASS, null);
         assertEquals(2, provider.opened.get(), "a fresh comparison window after the warm-up");
         assertEquals(11.0, d.record().canary().p95Ms());
         assertTrue(d.record().windowMs() >= 400 && d.record().windowMs() < 700,
@@ -107,8 +116,7 @@ class AnalysisWarmupTest {
     void absoluteTriggersStillEndTheAnalysisDuringTheWarmup() {
         ScriptedProvider provider = new ScriptedProvider(new SlotMetrics(400, 200, 12), new SlotMetrics(400, 0, 11));
         Decision d = run(provider, spec(5000));
-        assertEquals(Verdict.FAIL, d.verdict(), d.record().summary());
-        assertEquals(AnalysisJudge.ERROR_RATE_ABSOLUTE, d.record().firedRule());
+        assertDecided(d, Verdict.FAIL, AnalysisJudge.ERROR_RATE_ABSOLUTE);
         assertEquals(1, provider.opened.get(), "decided inside the warm-up");
         assertTrue(d.record().windowMs() < 5000, "did not wait for the warm-up's end: " + d.record().windowMs());
     }

@@ -79,8 +79,17 @@ class CanaryAnalysisOnRouterTest {
                 DataPlane.STABLE, 1, weight, plane.metricsUrl(), plane.canaryUrl(), spec);
     }
 
-    AnalysisCompleted awaitVerdict(RunAnalysis command, Duration atMost) {
-        await().atMost(atMost).until(() -> published.stream().anyMatch(e -> isFor(e, command)));
+    /** Starts the data plane with {@code canaryFaults} at a 50 % canary and submits an analysis of it. */
+    RunAnalysis analyse(Map<String, String> canaryFaults, AnalysisSpec spec) throws Exception {
+        plane = DataPlane.start(canaryFaults, 50);
+        RunAnalysis command = command(spec, 50);
+        analyses.submit(command);
+        return command;
+    }
+
+    /** The verdict on {@code command}, within 10 s. */
+    AnalysisCompleted awaitVerdict(RunAnalysis command) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> published.stream().anyMatch(e -> isFor(e, command)));
         return published.stream().filter(e -> isFor(e, command)).findFirst().orElseThrow();
     }
 
@@ -94,12 +103,10 @@ class CanaryAnalysisOnRouterTest {
 
     @Test
     void canaryWithTwentyPercentErrorsFailsEarlyOnTheAbsoluteErrorRate() throws Exception {
-        plane = DataPlane.start(Map.of("SAMPLE_ERROR_RATE", "0.2"), 50);
-        RunAnalysis command = command(spec(3000, 250, 0, 0), 50);
-        analyses.submit(command);
+        RunAnalysis command = analyse(Map.of("SAMPLE_ERROR_RATE", "0.2"), spec(3000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 4, 20_000);
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         assertEquals(Verdict.FAIL, done.verdict(), done.decision().summary());
         assertEquals("error-rate-absolute", done.decision().firedRule());
         assertTrue(done.decision().summary().startsWith("canary error rate "), done.decision().summary());
@@ -118,12 +125,10 @@ class CanaryAnalysisOnRouterTest {
 
     @Test
     void canaryWith500MsMoreLatencyFailsOnTheRelativeP95() throws Exception {
-        plane = DataPlane.start(Map.of("SAMPLE_LATENCY_MS", "500"), 50);
-        RunAnalysis command = command(spec(3000, 250, 0, 0), 50);
-        analyses.submit(command);
+        RunAnalysis command = analyse(Map.of("SAMPLE_LATENCY_MS", "500"), spec(3000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 16, 20_000);
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         assertEquals(Verdict.FAIL, done.verdict(), done.decision().summary());
         assertEquals("latency-p95-relative", done.decision().firedRule());
         assertEquals("PASS", outcomes(done).get("latency-p95-absolute"), "500 ms is under the absolute 2000 ms");
@@ -135,12 +140,10 @@ class CanaryAnalysisOnRouterTest {
 
     @Test
     void healthyCanaryPassesWithEveryRuleJudged() throws Exception {
-        plane = DataPlane.start(Map.of(), 50);
-        RunAnalysis command = command(spec(4000, 250, 0, 0), 50);
-        analyses.submit(command);
+        RunAnalysis command = analyse(Map.of(), spec(4000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 2, 50_000);
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         assertEquals(Verdict.PASS, done.verdict(), done.decision().summary() + " " + done.decision().rules());
         assertNull(done.decision().firedRule());
         assertEquals(Map.of("health-check", "PASS", "min-samples", "PASS", "baseline-sanity", "PASS",
@@ -152,11 +155,9 @@ class CanaryAnalysisOnRouterTest {
 
     @Test
     void noTrafficIsInsufficientDataAfterTheExtensions() throws Exception {
-        plane = DataPlane.start(Map.of(), 50);
-        RunAnalysis command = command(spec(1000, 250, 1, 500), 50);
-        analyses.submit(command);
+        RunAnalysis command = analyse(Map.of(), spec(1000, 250, 1, 500));
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         assertEquals(Verdict.INSUFFICIENT_DATA, done.verdict());
         assertEquals("min-samples", done.decision().firedRule());
         assertEquals("PAUSE", done.decision().policyApplied());
@@ -169,10 +170,8 @@ class CanaryAnalysisOnRouterTest {
     /** The measurement asked for: from the canary's health starting to fail to the FAIL verdict, probing every 1 s. */
     @Test
     void failingHealthEndsTheAnalysisWithinTheFailureThreshold() throws Exception {
-        plane = DataPlane.start(Map.of("SAMPLE_FAIL_HEALTH_AFTER_REQUESTS", "1"), 50);
-        RunAnalysis command = command(spec(30_000, 1000, 0, 0), 50);
-        analyses.submit(command);
-        await().atMost(Duration.ofSeconds(5)).until(() -> plane.canary.rootRequests() == 0
+        RunAnalysis command = analyse(Map.of("SAMPLE_FAIL_HEALTH_AFTER_REQUESTS", "1"), spec(30_000, 1000, 0, 0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> plane.canary().rootRequests() == 0
                 && registry.find("cutover.healthmonitor.analyses.running").gauge().value() == 1.0);
 
         // one request to the canary breaks its /health from now on
@@ -181,7 +180,7 @@ class CanaryAnalysisOnRouterTest {
         long brokeAt = System.nanoTime();
         assertEquals(200, response.statusCode());
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         long detectionMs = TimeUnit.NANOSECONDS.toMillis(publishedAtNanos.get(command.meta().messageId()) - brokeAt);
         System.out.printf("health failing -> FAIL verdict: %d ms (probe interval 1000 ms, threshold 2)%n", detectionMs);
         assertEquals(Verdict.FAIL, done.verdict());
@@ -199,7 +198,7 @@ class CanaryAnalysisOnRouterTest {
                 plane.canaryUrl(), spec(3000, 250, 0, 0));
         analyses.submit(command);
 
-        AnalysisCompleted done = awaitVerdict(command, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(command);
         assertEquals(Verdict.INCONCLUSIVE, done.verdict());
         assertEquals("metrics-readable", done.decision().firedRule());
         assertTrue(done.decision().summary().matches("metrics unreadable: GET http://127\\.0\\.0\\.1:\\d+/metrics failed: connection refused"),
@@ -217,7 +216,7 @@ class CanaryAnalysisOnRouterTest {
         assertTrue(analyses.submit(second));
         assertEquals(1, analyses.runningCount());
 
-        AnalysisCompleted done = awaitVerdict(second, Duration.ofSeconds(10));
+        AnalysisCompleted done = awaitVerdict(second);
         assertEquals(2, done.step());
         assertEquals(Verdict.INSUFFICIENT_DATA, done.verdict());
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> published.size() == 1);

@@ -15,20 +15,10 @@ import java.util.Optional;
  * The real local data plane, in-process: a router in front of a healthy stable sample app and a canary sample app
  * with the given fault switches, weighted {@code 100 - canaryWeight} / {@code canaryWeight}.
  */
-public final class DataPlane implements AutoCloseable {
+public record DataPlane(Router router, SampleApp stable, SampleApp canary) implements AutoCloseable {
 
     public static final String STABLE = "stable";
     public static final String CANARY = "canary";
-
-    public final Router router;
-    public final SampleApp stable;
-    public final SampleApp canary;
-
-    private DataPlane(Router router, SampleApp stable, SampleApp canary) {
-        this.router = router;
-        this.stable = stable;
-        this.canary = canary;
-    }
 
     public static DataPlane start(Map<String, String> canaryFaults, int canaryWeight) throws IOException {
         SampleApp stable = SampleApp.start(Map.of("PORT", "0", "CUTOVER_VERSION", "v1", "CUTOVER_SLOT", STABLE));

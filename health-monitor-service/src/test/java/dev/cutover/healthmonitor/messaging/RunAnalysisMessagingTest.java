@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,18 +72,11 @@ class RunAnalysisMessagingTest {
         kafka.send(command);
         AnalysisCompleted done;
         try (Traffic traffic = Traffic.start(plane.trafficUrl(), 4, 50_000)) {
-            ConsumerRecord<String, byte[]> record = kafka.awaitRecord(Topics.HEALTH_MONITOR_EVENTS, r -> {
-                try {
-                    return command.meta().messageId().equals(KafkaMessages.decode(r.headers(), r.value()).meta().causationId());
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            });
+            ConsumerRecord<String, byte[]> record = kafka.awaitMessageRecord(Topics.HEALTH_MONITOR_EVENTS,
+                    m -> command.meta().messageId().equals(m.meta().causationId()));
             assertEquals("shop/staging", record.key());
-            assertEquals("dev.cutover.healthmonitor.analysis-completed.v1",
-                    new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8));
-            assertEquals("health-monitor-service",
-                    new String(record.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8));
+            assertEquals("dev.cutover.healthmonitor.analysis-completed.v1", KafkaTestClient.header(record, "ce_type"));
+            assertEquals("health-monitor-service", KafkaTestClient.header(record, "ce_source"));
             done = assertInstanceOf(AnalysisCompleted.class, KafkaMessages.decode(record.headers(), record.value()));
         }
 
@@ -127,16 +119,11 @@ class RunAnalysisMessagingTest {
         RunAnalysis valid = command(spec(500, 250)); // no traffic: INSUFFICIENT_DATA after one extension
         kafka.send(valid);
 
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(Topics.HEALTH_MONITOR_COMMANDS), r -> {
-            try {
-                return invalid.meta().messageId().equals(KafkaMessages.decode(r.headers(), r.value()).meta().messageId());
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        ConsumerRecord<String, byte[]> dead = kafka.awaitMessageRecord(Topics.deadLetter(Topics.HEALTH_MONITOR_COMMANDS),
+                m -> invalid.meta().messageId().equals(m.meta().messageId()));
         assertEquals("invalid dev.cutover.healthmonitor.run-analysis.v1: canarySlot and baselineSlot must differ; "
                         + "metricsUrl must be an absolute http(s) URL; spec.windowMs must be positive",
-                new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8));
+                KafkaTestClient.header(dead, "dead-letter-reason"));
         AnalysisCompleted done = assertInstanceOf(AnalysisCompleted.class,
                 kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, valid.meta().messageId()));
         assertEquals(Verdict.INSUFFICIENT_DATA, done.verdict());

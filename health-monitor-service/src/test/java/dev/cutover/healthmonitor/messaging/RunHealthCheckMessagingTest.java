@@ -12,14 +12,11 @@ import dev.cutover.healthmonitor.check.TestHttpServer;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -27,7 +24,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The service on a real broker, probing a real local HTTP server. */
@@ -56,10 +52,8 @@ class RunHealthCheckMessagingTest {
     @Test
     void healthyInstancePasses() throws Exception {
         RunHealthCheck command = command(List.of("/health", "/ready"));
-        kafka.send(command);
 
-        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
-                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId()));
+        HealthCheckCompleted done = run(command);
         assertTrue(done.passed(), done.reason());
         assertEquals(command.meta().deploymentId(), done.meta().deploymentId());
         assertEquals("green", done.slot());
@@ -70,37 +64,26 @@ class RunHealthCheckMessagingTest {
 
     @Test
     void failingInstanceFailsWithTheReason() throws Exception {
-        RunHealthCheck command = command(List.of("/health", "/broken"));
-        kafka.send(command);
-
-        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
-                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId()));
+        HealthCheckCompleted done = run(command(List.of("/health", "/broken")));
         assertFalse(done.passed());
         assertTrue(done.reason().startsWith("/broken answered 503: {\"status\":\"DOWN\"}"), done.reason());
     }
 
     @Test
     void malformedRecordsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
-        String badJsonKey = "bad-json-" + UUID.randomUUID();
-        kafka.sendRaw(Topics.HEALTH_MONITOR_COMMANDS, badJsonKey,
-                Map.of("ce_type", "dev.cutover.healthmonitor.run-health-check.v1"), "[1,".getBytes(StandardCharsets.UTF_8));
-        String noTypeKey = "no-type-" + UUID.randomUUID();
-        kafka.sendRaw(Topics.HEALTH_MONITOR_COMMANDS, noTypeKey, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
-        RunHealthCheck valid = command(List.of("/health"));
-        kafka.send(valid);
+        KafkaTestClient.Malformed bad = kafka.sendMalformed(Topics.HEALTH_MONITOR_COMMANDS,
+                "dev.cutover.healthmonitor.run-health-check.v1");
+        HealthCheckCompleted done = run(command(List.of("/health")));
 
-        assertTrue(deadLetterReason(badJsonKey).startsWith("unreadable dev.cutover.healthmonitor.run-health-check.v1"));
-        assertEquals("missing ce_type header", deadLetterReason(noTypeKey));
-        HealthCheckCompleted done = assertInstanceOf(HealthCheckCompleted.class,
-                kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, valid.meta().messageId()));
+        assertTrue(kafka.awaitDeadLetterReason(Topics.HEALTH_MONITOR_COMMANDS, bad.badJsonKey())
+                .startsWith("unreadable dev.cutover.healthmonitor.run-health-check.v1"));
+        assertEquals("missing ce_type header", kafka.awaitDeadLetterReason(Topics.HEALTH_MONITOR_COMMANDS, bad.noTypeKey()));
         assertTrue(done.passed());
     }
 
     @Test
     void healthAndMetricsAreServed() throws Exception {
-        RunHealthCheck command = command(List.of("/health"));
-        kafka.send(command);
-        kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, command.meta().messageId());
+        run(command(List.of("/health")));
 
         given().get("/q/health").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
@@ -109,12 +92,8 @@ class RunHealthCheckMessagingTest {
                 .body(containsString("cutover_healthmonitor_check_duration_seconds_count{outcome=\"passed\",phase=\"pre-switch\"}"));
     }
 
-    private static String deadLetterReason(String key) {
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(Topics.HEALTH_MONITOR_COMMANDS),
-                r -> key.equals(r.key()));
-        var header = dead.headers().lastHeader("dead-letter-reason");
-        assertNotNull(header, "dead-letter-reason header");
-        return new String(header.value(), StandardCharsets.UTF_8);
+    private static HealthCheckCompleted run(RunHealthCheck command) {
+        return assertInstanceOf(HealthCheckCompleted.class, kafka.sendAndAwaitReply(command, Topics.HEALTH_MONITOR_EVENTS));
     }
 
     private static RunHealthCheck command(List<String> paths) {

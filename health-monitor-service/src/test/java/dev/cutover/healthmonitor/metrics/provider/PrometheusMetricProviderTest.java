@@ -93,7 +93,7 @@ class PrometheusMetricProviderTest {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                         labels: {application: other, environment: test}
-                """.formatted(plane.router.adminPort(), plane.router.adminPort()));
+                """.formatted(plane.router().adminPort(), plane.router().adminPort()));
         prometheus = new ProcessBuilder(binary.get().toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
