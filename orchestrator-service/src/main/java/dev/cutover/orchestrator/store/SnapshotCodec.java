@@ -1,11 +1,7 @@
 package dev.cutover.orchestrator.store;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.cutover.events.MessageCodec;
 import dev.cutover.orchestrator.model.Deployment;
 
 import java.io.IOException;
@@ -14,12 +10,8 @@ import java.io.UncheckedIOException;
 /** A deployment as a full JSON snapshot. Unknown fields are ignored so older snapshots stay readable. */
 public final class SnapshotCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+    /** The JSON conventions of the wire: ISO instants, nulls left out, unknown fields ignored. */
+    private static final ObjectMapper MAPPER = MessageCodec.mapper();
 
     private SnapshotCodec() {
     }

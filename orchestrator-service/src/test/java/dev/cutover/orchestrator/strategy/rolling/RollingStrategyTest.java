@@ -63,38 +63,11 @@ public class RollingStrategyTest {
         return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config(kv.toArray())), T0);
     }
 
-    /** Plays a perfect provisioner and health monitor; returns every command in order, as text. */
+    /** Plays a perfect provisioner and health monitor (but for {@code failHealthOf}); every command, as text. */
     public static List<String> play(Transition t, List<Deployment> end, String failHealthOf) {
-        List<String> log = new ArrayList<>();
-        Deployment d = t.after();
-        Command c = CanaryStrategyTest.command(t);
-        for (int i = 0; i < 50 && c != null; i++) {
-            log.add(describe(c));
-            Event reply;
-            if (c instanceof ProvisionSlot p) {
-                reply = new SlotProvisioned(meta(), TARGET, p.slot(), p.version(),
-                        "http://127.0.0.1:" + (41000 + Math.abs(p.slot().hashCode() % 100)), "i-" + p.slot());
-            } else if (c instanceof RunHealthCheck h) {
-                reply = new HealthCheckCompleted(meta(), TARGET, h.slot(), h.phase(),
-                        !h.slot().equals(failHealthOf), h.slot().equals(failHealthOf) ? "500" : null, 3, List.of());
-            } else if (c instanceof ShiftTraffic s) {
-                assertEquals(100, s.weights().values().stream().mapToInt(Integer::intValue).sum(), s.toString());
-                reply = new TrafficShifted(meta(), TARGET, s.weights(), "http://127.0.0.1:18080", s.reason());
-            } else if (c instanceof ReleaseSlot r) {
-                reply = new SlotReleased(meta(), TARGET, r.slot(), r.reason());
-            } else if (c instanceof StartRollback r) {
-                // the rollback-service: traffic back to the stable slots, failed ones released
-                reply = new RollbackCompleted(meta(), TARGET, r.stableSlot(), 10, 20);
-            } else {
-                throw new IllegalStateException("unexpected " + c);
-            }
-            Transition next = SM.on(d, reply, T0);
-            d = next.after();
-            List<Command> cs = CanaryStrategyTest.commands(next);
-            c = cs.isEmpty() ? null : cs.get(0);
-        }
-        end.add(d);
-        return log;
+        List<Command> commands = new ArrayList<>();
+        end.add(run(t, failHealthOf == null ? Set.of() : Set.of(failHealthOf), Set.of(), commands, d -> false));
+        return described(commands);
     }
 
     public static String describe(Command c) {
