@@ -20,13 +20,18 @@ import java.util.Map;
  * (instance size, security, ...) are ignored: the config-service validates the whole document.
  */
 record ConfigSchema(Router router, App app, Health health, Canary canary, Analysis analysis, Rollback rollback,
-                    Infrastructure infrastructure, Rolling rolling, PipelineKeys pipeline, Recovery recovery) {
+                    Infrastructure infrastructure, Rolling rolling, PipelineKeys pipeline, Recovery recovery,
+                    Application application) {
 
     record Router(Integer port) {
     }
 
     /** {@code app.env}: the instance's environment; values of any scalar type become strings. */
     record App(Map<String, Object> env) {
+    }
+
+    /** {@code application.*}: how the application itself runs; each reaches the instance as a variable. */
+    record Application(String logLevel, Boolean hotReload, Boolean sourceMaps) {
     }
 
     record Health(@JsonDeserialize(using = Words.class) List<String> paths, Long timeoutMs, Long intervalMs,

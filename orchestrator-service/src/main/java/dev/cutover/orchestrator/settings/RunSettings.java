@@ -60,7 +60,7 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                 min(0, "health.max-wait-ms", h.maxWaitMs(), d.maxWaitMs()),
                 (int) min(0, "health.failure-threshold", h.failureThreshold(), d.failureThreshold()),
                 min(0, "health.monitor-window-ms", h.monitorWindowMs(), d.monitorWindowMs()));
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(applicationVariables(c.application()));
         if (c.app() != null && c.app().env() != null) {
             c.app().env().forEach((k, v) -> {
                 if (v != null) {
@@ -69,6 +69,26 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
             });
         }
         return new RunSettings(port, env, health, rollout(c), recovery(c));
+    }
+
+    /**
+     * {@code application.log-level}, {@code hot-reload} and {@code source-maps} as the instance's {@code LOG_LEVEL},
+     * {@code HOT_RELOAD} and {@code SOURCE_MAPS} (an {@code app.env} variable of the same name wins).
+     */
+    private static Map<String, String> applicationVariables(ConfigSchema.Application a) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (a != null) {
+            if (a.logLevel() != null) {
+                env.put("LOG_LEVEL", a.logLevel());
+            }
+            if (a.hotReload() != null) {
+                env.put("HOT_RELOAD", a.hotReload().toString());
+            }
+            if (a.sourceMaps() != null) {
+                env.put("SOURCE_MAPS", a.sourceMaps().toString());
+            }
+        }
+        return env;
     }
 
     private static RecoveryPolicy recovery(ConfigSchema c) {

@@ -87,6 +87,19 @@ class RunSettingsTest {
         assertEquals(Map.of("LOG.LEVEL", "debug"), s.environment(), "variable names are never split");
     }
 
+    @Test
+    void applicationSettingsReachTheInstanceAsVariables() {
+        RunSettings s = RunSettings.from(Map.of("router.port", 1, "application", Map.of("log-level", "debug",
+                "hot-reload", true, "source-maps", false), "app.env", Map.of("GREETING", "hi")));
+        assertEquals(Map.of("LOG_LEVEL", "debug", "HOT_RELOAD", "true", "SOURCE_MAPS", "false", "GREETING", "hi"),
+                s.environment());
+        RunSettings own = RunSettings.from(Map.of("router.port", 1, "application.log-level", "warn",
+                "app.env", Map.of("LOG_LEVEL", "trace")));
+        assertEquals("trace", own.environment().get("LOG_LEVEL"), "a variable set in app.env wins");
+        assertThrows(IllegalArgumentException.class,
+                () -> RunSettings.from(Map.of("router.port", 1, "application.hot-reload", "sometimes")));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of(Map.of(), "router.port"),
