@@ -1,7 +1,6 @@
 package dev.cutover.rollback.messaging;
 
 import dev.cutover.testing.kafka.KafkaTestClient;
-import com.sun.net.httpserver.HttpServer;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -14,6 +13,7 @@ import dev.cutover.events.RollbackEvent.RollbackStarted;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
+import dev.cutover.rollback.testing.StableSlot;
 import dev.cutover.testing.kafka.KafkaBroker;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -46,32 +43,24 @@ class GradualRollbackFlowTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long INTERVAL_MS = 300;
     private static KafkaTestClient kafka;
-    private static HttpServer stable;
-    private static final AtomicInteger status = new AtomicInteger(200);
-    private static final AtomicInteger probes = new AtomicInteger();
+    private static StableSlot stable;
 
     @BeforeAll
     static void connect() throws IOException {
         kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_COMMANDS,
                 Topics.ROLLBACK_EVENTS);
-        stable = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stable.createContext("/health", exchange -> {
-            probes.incrementAndGet();
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
-        });
-        stable.start();
+        stable = StableSlot.start();
     }
 
     @AfterAll
     static void disconnect() {
         kafka.close();
-        stable.stop(0);
+        stable.close();
     }
 
     private static StartRollback gradual(String deploymentId, List<Integer> steps, long intervalMs) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", "gradual", "post-switch failed",
-                steps, intervalMs, "http://127.0.0.1:" + stable.getAddress().getPort());
+                steps, intervalMs, stable.url());
     }
 
     private static <T extends dev.cutover.events.Message> List<T> awaitCount(String topic, String id, Class<T> type, int n) {
@@ -87,8 +76,8 @@ class GradualRollbackFlowTest {
 
     @Test
     void gradualRollbackMovesTrafficBackStepByStep() {
-        status.set(200);
-        int probesBefore = probes.get();
+        stable.status.set(200);
+        int probesBefore = stable.probes.get();
         String id = "rb-gradual-" + UUID.randomUUID();
         kafka.send(gradual(id, List.of(50, 25, 0), INTERVAL_MS));
         assertEquals("gradual", awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackStarted.class, 1).get(0).strategy());
@@ -117,7 +106,7 @@ class GradualRollbackFlowTest {
         assertEquals("blue", completed.stableSlot());
         assertTrue(completed.trafficRestoredMs() >= 2 * INTERVAL_MS, "two intervals before the 0 step: " + completed);
         assertTrue(completed.durationMs() >= completed.trafficRestoredMs(), completed.toString());
-        assertTrue(probes.get() > probesBefore, "the stable slot was watched");
+        assertTrue(stable.probes.get() > probesBefore, "the stable slot was watched");
         assertEquals(List.of(), kafka.messages(Topics.ROLLBACK_EVENTS, id, RollbackFailed.class));
 
         given().get("/q/metrics").then().statusCode(200)
@@ -128,7 +117,7 @@ class GradualRollbackFlowTest {
 
     @Test
     void unhealthyStableHaltsTheRollbackWithTrafficHeld() {
-        status.set(503);
+        stable.status.set(503);
         String id = "rb-gradual-" + UUID.randomUUID();
         kafka.send(gradual(id, List.of(50, 0), 10_000)); // the halt must come from the probes, not the interval
         answer(awaitCount(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class, 1).get(0));

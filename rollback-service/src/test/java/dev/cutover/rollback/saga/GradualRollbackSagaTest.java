@@ -52,6 +52,11 @@ class GradualRollbackSagaTest {
                 steps, intervalMs, healthUrl);
     }
 
+    /** Starts a gradual rollback of d1 with the strategy's default steps and interval: its first ShiftTraffic. */
+    private ShiftTraffic startDefault(String healthUrl) {
+        return (ShiftTraffic) saga.start(gradual("d1", null, null, healthUrl)).get(1);
+    }
+
     private static List<Integer> steps(String csv) {
         return csv == null ? null : csv.isBlank() ? List.of()
                 : Arrays.stream(csv.split(";")).map(String::strip).map(Integer::valueOf).toList();
@@ -151,7 +156,7 @@ class GradualRollbackSagaTest {
             "2, 'connection refused',                          'blue=75, green=25'",
     })
     void unhealthyStableHaltsAndHoldsTheTraffic(int haltAt, String observed, String heldAt) {
-        ShiftTraffic shift = (ShiftTraffic) saga.start(gradual("d1", null, null, STABLE)).get(1);
+        ShiftTraffic shift = startDefault(STABLE);
         for (int step = 1; step < haltAt; step++) {
             saga.onProvisionerEvent(shifted(shift));
             shift = only(ShiftTraffic.class, watch.elapse());
@@ -219,7 +224,7 @@ class GradualRollbackSagaTest {
             "release,      release, 'blue=100, green=0'",
     })
     void provisioningFailedMidWayFailsTheRollback(String when, String operation, String confirmed) {
-        ShiftTraffic shift = (ShiftTraffic) saga.start(gradual("d1", null, null, null)).get(1);
+        ShiftTraffic shift = startDefault(null);
         saga.onProvisionerEvent(shifted(shift));
         Message awaited = only(ShiftTraffic.class, watch.elapse());
         if (operation.equals("release")) {
@@ -237,7 +242,7 @@ class GradualRollbackSagaTest {
 
     @Test
     void deadlineGrowsByThePlannedIntervalsAndCancelsARunningWatch() {
-        ShiftTraffic shift = (ShiftTraffic) saga.start(gradual("d1", null, null, STABLE)).get(1);
+        ShiftTraffic shift = startDefault(STABLE);
         saga.onProvisionerEvent(shifted(shift));
         now.addAndGet(60_000 + 2 * 2000 - 1); // timeout + 2 pauses of the plan [50, 25, 0]
         assertEquals(List.of(), saga.expire());

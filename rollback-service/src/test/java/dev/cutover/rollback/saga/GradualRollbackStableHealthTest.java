@@ -1,6 +1,5 @@
 package dev.cutover.rollback.saga;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
@@ -13,6 +12,7 @@ import dev.cutover.events.Target;
 import dev.cutover.rollback.metrics.RollbackMetrics;
 import dev.cutover.rollback.strategy.GradualRollbackStrategy;
 import dev.cutover.rollback.strategy.RollbackStrategies;
+import dev.cutover.rollback.testing.StableSlot;
 import dev.cutover.rollback.watch.ScheduledStableWatch;
 import dev.cutover.rollback.watch.StableHealthProbe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,13 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,21 +41,13 @@ class GradualRollbackStableHealthTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<Message> published = new CopyOnWriteArrayList<>();
-    private final AtomicInteger status = new AtomicInteger(200);
-    private final AtomicInteger probes = new AtomicInteger();
-    private HttpServer stable;
+    private StableSlot stable;
     private ScheduledStableWatch watch;
     private RollbackSaga saga;
 
     @BeforeEach
     void start() throws IOException {
-        stable = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stable.createContext("/health", exchange -> {
-            probes.incrementAndGet();
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
-        });
-        stable.start();
+        stable = StableSlot.start();
         watch = new ScheduledStableWatch(published::addAll, new StableHealthProbe(Duration.ofSeconds(2)),
                 Duration.ofMillis(50), 2);
         saga = new RollbackSaga(new RollbackStrategies(List.of(new GradualRollbackStrategy(List.of(50, 25, 0),
@@ -69,7 +58,7 @@ class GradualRollbackStableHealthTest {
     @AfterEach
     void stop() {
         watch.close();
-        stable.stop(0);
+        stable.close();
     }
 
     private List<Message> shifted(ShiftTraffic shift) {
@@ -87,7 +76,7 @@ class GradualRollbackStableHealthTest {
             "stopping to listen,   'connection refused'",
     })
     void stableTurningUnhealthyMidRollbackHaltsAtStepTwo(String how, String expected) {
-        String url = "http://127.0.0.1:" + stable.getAddress().getPort();
+        String url = stable.url();
         StartRollback command = new StartRollback(Meta.start("d-http"), SHOP, "blue", "green", "gradual",
                 "post-switch check failed", List.of(50, 25, 0), 1000L, url);
         ShiftTraffic first = (ShiftTraffic) saga.start(command).get(1);
@@ -96,13 +85,13 @@ class GradualRollbackStableHealthTest {
         // step 1's interval passes with a healthy stable: the watch itself sends step 2's shift
         ShiftTraffic second = await().atMost(WAIT).until(() -> published(ShiftTraffic.class), l -> !l.isEmpty()).get(0);
         assertEquals(Map.of("blue", 75, "green", 25), second.weights());
-        assertTrue(probes.get() >= 2, "probed during step 1: " + probes.get());
+        assertTrue(stable.probes.get() >= 2, "probed during step 1: " + stable.probes.get());
         assertEquals(List.of(), published(RollbackFailed.class));
 
         if (how.startsWith("answering")) {
-            status.set(503);
+            stable.status.set(503);
         } else {
-            stable.stop(0);
+            stable.close();
         }
         shifted(second);
 
