@@ -23,14 +23,16 @@ public class ResolveConfigHandler {
 
     private static final Logger LOG = Logger.getLogger(ResolveConfigHandler.class);
 
-    @Inject
-    ConfigResolver resolver;
+    private final ConfigResolver resolver;
+    private final ConfigEventPublisher publisher;
+    private final MeterRegistry registry;
 
     @Inject
-    ConfigEventPublisher publisher;
-
-    @Inject
-    MeterRegistry registry;
+    ResolveConfigHandler(ConfigResolver resolver, ConfigEventPublisher publisher, MeterRegistry registry) {
+        this.resolver = resolver;
+        this.publisher = publisher;
+        this.registry = registry;
+    }
 
     @Incoming("config-commands")
     @Blocking(ordered = true)
