@@ -88,22 +88,63 @@ class ProvenanceAndSchemaTest {
         assertTrue(rejected.reason().contains(expected), () -> rejected.reason() + "\n  should contain\n" + expected);
     }
 
+    static final String PRODUCTION_CSP = "default-src 'self'; frame-ancestors 'none'";
+
+    /** The product's values per environment: every infrastructure, application and security key, as resolved. */
+    static Stream<Arguments> seedDefaults() {
+        return Stream.of(
+                Arguments.of("development",
+                        map("instance-count", 1, "instance-size", "Standard_B2s", "storage-redundancy", "Standard_LRS",
+                                "storage-gb", 10, "autoscale", map("min", 1, "max", 1, "target-cpu", 70)),
+                        map("log-level", "debug", "hot-reload", true, "source-maps", true),
+                        map("https-only", false, "hsts", false, "csp", "")),
+                Arguments.of("staging",
+                        map("instance-count", 2, "instance-size", "Standard_D2s_v3", "storage-redundancy", "Standard_GRS",
+                                "storage-gb", 20, "autoscale", map("min", 1, "max", 3, "target-cpu", 70)),
+                        map("log-level", "info", "hot-reload", false, "source-maps", false),
+                        map("https-only", false, "hsts", false, "csp", "")),
+                Arguments.of("production",
+                        map("instance-count", 3, "instance-size", "Standard_D4s_v3", "storage-redundancy", "Standard_GRS",
+                                "storage-gb", 100, "autoscale", map("min", 3, "max", 10, "target-cpu", 70)),
+                        map("log-level", "warn", "hot-reload", false, "source-maps", false),
+                        map("https-only", true, "hsts", true, "csp", PRODUCTION_CSP)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("seedDefaults")
+    void environmentsCarryTheSeedDefaults(String environment, Map<String, Object> infrastructure,
+                                          Map<String, Object> application, Map<String, Object> security) {
+        var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve(environment, Map.of()));
+        assertEquals(infrastructure, resolved.config().get("infrastructure"), environment + " infrastructure");
+        assertEquals(application, resolved.config().get("application"), environment + " application");
+        assertEquals(security, resolved.config().get("security"), environment + " security");
+    }
+
     @Test
-    void environmentsCarryTheSeedDefaults() {
+    void theEnvironmentFileSetsWhatMakesItDifferent() {
         var dev = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("development", Map.of()));
+        var staging = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("staging", Map.of()));
         var prod = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production", Map.of()));
-        assertEquals("debug", ((Map<?, ?>) dev.config().get("application")).get("log-level"));
-        assertEquals(true, ((Map<?, ?>) dev.config().get("application")).get("hot-reload"));
-        assertEquals(false, ((Map<?, ?>) prod.config().get("application")).get("source-maps"));
-        Map<?, ?> security = (Map<?, ?>) prod.config().get("security");
-        assertEquals(true, security.get("https-only"));
-        assertEquals(true, security.get("hsts"));
-        assertTrue(String.valueOf(security.get("csp")).contains("default-src 'self'"));
-        assertEquals(false, ((Map<?, ?>) dev.config().get("security")).get("https-only"));
-        Map<?, ?> autoscale = (Map<?, ?>) ((Map<?, ?>) prod.config().get("infrastructure")).get("autoscale");
-        assertEquals(Map.of("min", 2, "max", 10, "target-cpu", 60), autoscale);
+        for (String key : List.of("infrastructure.instance-size", "infrastructure.instance-count",
+                "infrastructure.storage-redundancy")) {
+            assertEquals("environment:development", dev.provenance().get(key), key);
+            assertEquals("environment:staging", staging.provenance().get(key), key);
+            assertEquals("environment:production", prod.provenance().get(key), key);
+        }
         assertEquals("base", dev.provenance().get("infrastructure.autoscale.target-cpu"));
+        assertEquals("environment:production", prod.provenance().get("infrastructure.autoscale.target-cpu"));
         assertEquals("environment:production", prod.provenance().get("security.hsts"));
+        assertEquals("base", staging.provenance().get("security.https-only"));
+    }
+
+    @Test
+    void storageRedundancyIsAStringKey() {
+        var rejected = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development",
+                map("infrastructure", map("storage-redundancy", 3))));
+        assertTrue(rejected.reason().contains("infrastructure.storage-redundancy must be a string (set by layer 'overrides')"),
+                rejected.reason());
+        assertInstanceOf(Resolution.Resolved.class, resolver.resolve("development",
+                map("infrastructure", map("storage-redundancy", "Standard_ZRS"))));
     }
 
     @Test
