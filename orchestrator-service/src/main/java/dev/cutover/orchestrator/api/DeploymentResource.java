@@ -1,6 +1,5 @@
 package dev.cutover.orchestrator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
@@ -8,6 +7,8 @@ import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.service.DeploymentService;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,18 +35,14 @@ public class DeploymentResource {
     @Inject
     DeploymentMetrics metrics;
 
-    /** The body is taken as text: malformed JSON must become a 400 problem like any other invalid input. */
+    /** An invalid body never gets here: {@link InvalidRequestMapper} answers it. */
     @POST
-    public Response create(String body) throws InterruptedException {
-        DeploymentRequestParser.Parsed parsed = DeploymentRequestParser.parse(body);
-        if (parsed.request() == null) {
-            metrics.rejected("invalid"); // as an invalid request from the requests topic is
-            return problem(Problem.invalid(parsed.violations()));
-        }
+    public Response create(@Valid @NotNull(message = "must be a JSON object with application, environment, version"
+            + " and artifact") DeploymentRequestBody body) throws InterruptedException {
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        return submitted(service.submit(parsed.request()));
+        return submitted(service.submit(body.toRequest()));
     }
 
     private Response submitted(SubmitResult result) {
@@ -74,18 +71,14 @@ public class DeploymentResource {
      */
     @POST
     @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
-    public Response act(@PathParam("id") String id, @PathParam("action") String action, String body)
+    public Response act(@PathParam("id") String id, @PathParam("action") String action, OperatorActionBody body)
             throws InterruptedException {
         OperatorAction.Kind kind = OperatorAction.Kind.valueOf(action.toUpperCase(Locale.ROOT));
-        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
-        if (!parsed.violations().isEmpty()) {
-            return problem(Problem.invalid(parsed.violations()));
-        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
         try {
-            return service.act(id, kind, parsed.by(), parsed.reason())
+            return service.act(id, kind, body == null ? null : body.by(), body == null ? null : body.reason())
                     .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
@@ -96,16 +89,12 @@ public class DeploymentResource {
     /** A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides. */
     @POST
     @Path("/{id}/redeploy")
-    public Response redeploy(@PathParam("id") String id, String body) throws InterruptedException {
-        DeploymentRequestParser.ActionBody parsed = DeploymentRequestParser.action(body);
-        if (!parsed.violations().isEmpty()) {
-            return problem(Problem.invalid(parsed.violations()));
-        }
+    public Response redeploy(@PathParam("id") String id, RedeployBody body) throws InterruptedException {
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
         try {
-            return service.redeploy(id, parsed.onConflict()).map(this::submitted)
+            return service.redeploy(id, body == null ? null : body.onConflict()).map(this::submitted)
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
             return problem(Problem.notAllowed(e.getMessage(), id));
@@ -133,12 +122,7 @@ public class DeploymentResource {
         return Response.ok(views).build();
     }
 
-    /** Serialised here so the problem+json media type never depends on a writer being registered for it. */
     private Response problem(Problem p) {
-        try {
-            return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(p)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return p.response(json);
     }
 }

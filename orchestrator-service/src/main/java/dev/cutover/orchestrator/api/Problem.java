@@ -1,7 +1,10 @@
 package dev.cutover.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.model.Violation;
+import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
@@ -14,9 +17,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     private static final String BASE = "https://cutover.dev/problems/";
 
     public static Problem invalid(List<Violation> violations) {
-        String detail = violations.size() == 1 ? "1 invalid field: " + violations.get(0).field()
-                : violations.size() + " invalid fields: "
-                + String.join(", ", violations.stream().map(Violation::field).toList());
+        List<String> fields = violations.stream().map(Violation::field).distinct().toList();
+        String detail = fields.size() == 1 ? "1 invalid field: " + fields.get(0)
+                : fields.size() + " invalid fields: " + String.join(", ", fields);
         return new Problem(BASE + "invalid-request", "Invalid deployment request", 400, detail, null, violations, null);
     }
 
@@ -33,6 +36,15 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem notFound(String id) {
         return new Problem(BASE + "not-found", "Deployment not found", 404, "no deployment " + id,
                 "/deployments/" + id, null, null);
+    }
+
+    /** Serialised here so the problem+json media type never depends on a writer being registered for it. */
+    public Response response(ObjectMapper json) {
+        try {
+            return Response.status(status).type(MEDIA_TYPE).entity(json.writeValueAsString(this)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Problem notReady() {

@@ -61,9 +61,10 @@ class DeploymentResourceTest {
 
     @Test
     void everyBadFieldIsNamed() {
+        // a value of the wrong JSON type is answered alone: see wrongJsonTypes
         assertInvalid(post("{\"application\":\"Shop!\",\"environment\":\"-x\",\"version\":\"" + "9".repeat(129)
-                + "\",\"strategy\":\"big-bang\",\"overrides\":[1]}"),
-                "application", "environment", "version", "artifact", "strategy", "overrides");
+                + "\",\"strategy\":\"big-bang\",\"onConflict\":\"wait\"}"),
+                "application", "environment", "version", "artifact", "strategy", "onConflict");
     }
 
     @ParameterizedTest
@@ -97,7 +98,8 @@ class DeploymentResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"application\":", "{application: 'x'}", "not json", "{\"a\":1} trailing", "{\"application\":\"x\",\"application\":\"y\"}"})
+    @ValueSource(strings = {"{\"application\":", "{application: 'x'}", "not json", "{\"a\":1} trailing", "{\"application\":\"x\",\"application\":\"y\"}",
+        "{\"application\":\"x\",\"overrides\":{\"a\":1,\"a\":2}}"})
     void malformedJson(String body) {
         assertInvalid(post(body), "body").body("violations[0].message", startsWith("malformed JSON"));
     }
@@ -110,16 +112,33 @@ class DeploymentResourceTest {
         assertInvalid(post("null"), "body");
     }
 
+    static Stream<Arguments> wrongJsonTypes() {
+        return Stream.of(
+                Arguments.of("application", "7"),
+                Arguments.of("environment", "[\"dev\"]"),
+                Arguments.of("version", "1.0"),
+                Arguments.of("artifact", "{}"),
+                Arguments.of("strategy", "true"));
+    }
+
+    /** Jackson stops at the first value of the wrong type, so each is answered on its own, naming its field. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void wrongJsonTypes(String field, String value) {
+        String body = "{\"application\":\"rest-t\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
+                + "\"strategy\":\"canary\"}";
+        assertInvalid(post(body.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":" + value)), field)
+                .body("violations[0].message", equalTo("must be a string"));
+    }
+
     @Test
-    void wrongJsonTypes() {
+    void overridesMustBeAnObject() {
         assertInvalid(post("{\"application\":\"rest-t\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
                 + "\"overrides\":\"x=1\"}"), "overrides")
                 .body("violations[0].message", equalTo("must be a JSON object"));
         assertInvalid(post("{\"application\":\"rest-t\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
                 + "\"overrides\":[]}"), "overrides");
-        assertInvalid(post("{\"application\":7,\"environment\":[\"dev\"],\"version\":1.0,\"artifact\":{},"
-                + "\"strategy\":true}"), "application", "environment", "version", "artifact", "strategy")
-                .body("violations.message", everyItem(equalTo("must be a string")));
+        assertInvalid(post("{\"application\":\"Shop!\",\"overrides\":[1]}"), "overrides");
     }
 
     @Test
@@ -157,6 +176,16 @@ class DeploymentResourceTest {
         given().queryParam("application", "rest-conflict").queryParam("environment", "prod").when()
                 .get("/deployments").then().statusCode(200).body("$", hasSize(0));
         given().when().get("/deployments").then().statusCode(200).body("id", hasItem(id));
+    }
+
+    @Test
+    void theBodyIsReadAsJsonWhateverItsContentTypeSays() {
+        // curl -d sends application/x-www-form-urlencoded
+        given().contentType("application/x-www-form-urlencoded").body("{\"application\":\"rest-form\","
+                + "\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a.jar\"}").when().post("/deployments")
+                .then().statusCode(202).body("application", equalTo("rest-form"));
+        assertInvalid(given().contentType("text/plain").body("{\"application\":").when().post("/deployments").then(),
+                "body");
     }
 
     @Test

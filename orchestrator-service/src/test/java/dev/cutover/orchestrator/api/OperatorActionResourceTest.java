@@ -73,6 +73,17 @@ class OperatorActionResourceTest {
     }
 
     @Test
+    void anActionNeedsNoBodyNorContentType() {
+        String id = post("ops-bare", "1", "").statusCode(202).extract().path("id");
+        given().noContentType().when().post("/deployments/" + id + "/pause").then().statusCode(409)
+                .body("type", equalTo("https://cutover.dev/problems/action-not-allowed"));
+        given().contentType("application/x-www-form-urlencoded").body("{\"by\":\"bob\"}").when()
+                .post("/deployments/" + id + "/abort").then().statusCode(202)
+                .body("status", equalTo("ROLLED_BACK"))
+                .body("actions[0].by", equalTo("bob"));
+    }
+
+    @Test
     void queueStartsWhenTheActiveOneEndsAndSupersedeReplacesIt() {
         String first = post("ops-queue", "1", "").statusCode(202).extract().path("id");
         post("ops-queue", "2", "").statusCode(409).body("activeDeploymentId", equalTo(first));

@@ -1,0 +1,33 @@
+package dev.cutover.orchestrator.api;
+
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.Map;
+
+/**
+ * The body of {@code POST /deployments}, checked by Bean Validation before the resource method runs: each field's
+ * own rule as an annotation, in the words {@code DeploymentRequestValidator} uses for requests from the topic, and
+ * what annotations cannot say (known strategies, conflict policies, rules across fields) by that validator itself
+ * ({@link ServiceRules}). A value of the wrong JSON type is a 400 naming its field as well
+ * ({@link InvalidRequestMapper}).
+ */
+@ServiceRules
+public record DeploymentRequestBody(
+        @NotBlank @Pattern(regexp = NAME, message = "must match {regexp}") String application,
+        @NotBlank @Pattern(regexp = NAME, message = "must match {regexp}") String environment,
+        @NotBlank @Size(max = 128, message = "must be at most {max} characters") String version,
+        @NotBlank String artifact,
+        String strategy,
+        Map<String, Object> overrides,
+        String onConflict) {
+
+    /** An application or environment name: also a Kafka key part, a directory and a router name. */
+    static final String NAME = "[a-z0-9][a-z0-9-]{0,62}";
+
+    DeploymentRequest toRequest() {
+        return new DeploymentRequest(application, environment, version, artifact, strategy, overrides, onConflict);
+    }
+}
