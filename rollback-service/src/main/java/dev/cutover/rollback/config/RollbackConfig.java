@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.List;
 
 @ConfigMapping(prefix = "cutover.rollback")
 public interface RollbackConfig {
@@ -20,18 +19,21 @@ public interface RollbackConfig {
     @WithDefault("1s")
     Duration sweepInterval();
 
+    /**
+     * How long a {@code manual} rollback waits for the operator's decision (a StartRollback that replaces it,
+     * or a CancelRollback) before it is declared failed. Not the provisioner {@link #timeout()}: an operator may
+     * take hours.
+     */
+    @WithDefault("24h")
+    Duration manualWait();
+
     Gradual gradual();
 
-    /** Defaults of the gradual strategy (a StartRollback may override steps and interval) and its stable watch. */
+    /**
+     * The gradual strategy's stable watch. Its steps and step interval are not defaults of this service: every
+     * gradual StartRollback names them (the orchestrator's {@code rollback.step-interval-ms} is the one default).
+     */
     interface Gradual {
-
-        /** The failed slot's weight at each step; must strictly decrease to 0. */
-        @WithDefault("50,25,0")
-        List<Integer> steps();
-
-        /** How long each step is held before the next. */
-        @WithDefault("2s")
-        Duration stepInterval();
 
         /** Pause between two probes of the stable slot's /health during a step interval. */
         @WithDefault("250ms")

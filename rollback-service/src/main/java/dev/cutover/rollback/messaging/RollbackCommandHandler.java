@@ -1,5 +1,7 @@
 package dev.cutover.rollback.messaging;
 
+import dev.cutover.events.RollbackCommand;
+import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.kafka.IncomingRecords;
 import dev.cutover.rollback.saga.RollbackSaga;
@@ -9,7 +11,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Consumes cutover.rollback.commands. An invalid record throws, so it goes to the dead-letter topic. */
+/**
+ * Consumes cutover.rollback.commands: StartRollback and CancelRollback, both to the saga. An invalid record throws,
+ * so it goes to the dead-letter topic.
+ */
 @ApplicationScoped
 public class RollbackCommandHandler {
 
@@ -22,6 +27,7 @@ public class RollbackCommandHandler {
     @Incoming("rollback-commands")
     @Blocking(ordered = true)
     public void handle(ConsumerRecord<String, byte[]> record) {
-        IncomingRecords.decode(record, StartRollback.class).ifPresent(start -> publisher.publishAll(saga.start(start)));
+        IncomingRecords.decode(record, RollbackCommand.class).ifPresent(command -> publisher.publishAll(
+                command instanceof StartRollback start ? saga.start(start) : saga.cancel((CancelRollback) command)));
     }
 }

@@ -2,6 +2,8 @@ package dev.cutover.rollback.metrics;
 
 import dev.cutover.rollback.strategy.GradualRollbackStrategy;
 import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
+import dev.cutover.rollback.strategy.ManualRollbackStrategy;
+import dev.cutover.rollback.strategy.RollingRollbackStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
@@ -11,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Rollback outcomes, tagged by strategy. Tags stay low-cardinality: a known strategy name or "unknown",
- * never a deployment, target or reason.
+ * Rollback outcomes, tagged by strategy: completed, failed, and (a manual rollback the operator dropped)
+ * cancelled. A manual rollback replaced by the operator's decision counts no outcome of its own: the rollback
+ * goes on under the decided strategy and counts there. Tags stay low-cardinality: a known strategy name or
+ * "unknown", never a deployment, target or reason.
  */
 @Singleton
 public class RollbackMetrics {
@@ -26,10 +30,15 @@ public class RollbackMetrics {
         this.registry = registry;
         // at 0 from the start: Prometheus's increase() cannot see a series' first value, so a counter born at 1
         // would hide the first rollback from every alert
-        for (String strategy : List.of(ImmediateRollbackStrategy.NAME, GradualRollbackStrategy.NAME)) {
+        for (String strategy : List.of(ImmediateRollbackStrategy.NAME, GradualRollbackStrategy.NAME,
+                RollingRollbackStrategy.NAME)) {
             for (String outcome : List.of("completed", "failed")) {
                 registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", strategy);
             }
+        }
+        // a manual rollback never completes by itself: it is replaced, cancelled, or fails waiting
+        for (String outcome : List.of("cancelled", "failed")) {
+            registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", ManualRollbackStrategy.NAME);
         }
     }
 
@@ -44,6 +53,11 @@ public class RollbackMetrics {
 
     public void failed(String strategy) {
         registry.counter("cutover.rollbacks", "outcome", "failed", "strategy", strategy).increment();
+    }
+
+    /** A rollback waiting for the operator was dropped by a CancelRollback. */
+    public void cancelled(String strategy) {
+        registry.counter("cutover.rollbacks", "outcome", "cancelled", "strategy", strategy).increment();
     }
 
     /** A gradual step's weights were confirmed by the provisioner. */

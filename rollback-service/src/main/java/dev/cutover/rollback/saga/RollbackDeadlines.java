@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import java.util.List;
 
-/** Fails rollbacks whose provisioner never answered. */
+/** Fails rollbacks whose provisioner never answered, or whose operator never decided. */
 @ApplicationScoped
 public class RollbackDeadlines {
 

@@ -1,9 +1,7 @@
 package dev.cutover.rollback.strategy;
 
 import dev.cutover.events.RollbackCommand.StartRollback;
-import dev.cutover.rollback.config.RollbackConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.time.Duration;
@@ -18,24 +16,14 @@ import java.util.Map;
  * the failed slot is stopped. Capacity-safe because the stable slot was never stopped: it runs at full
  * capacity before the first step gives it any traffic back, so each step only moves load onto a slot that
  * could already carry all of it; the watch is there for a stable that breaks anyway.
+ *
+ * <p>Steps and interval have no defaults here: the orchestrator always sends both (its
+ * {@code rollback.step-interval-ms} is the one default), so a command without them is rejected.
  */
 @ApplicationScoped
 public class GradualRollbackStrategy implements RollbackStrategy {
 
     public static final String NAME = "gradual";
-
-    private final List<Integer> defaultSteps;
-    private final Duration defaultInterval;
-
-    @Inject
-    public GradualRollbackStrategy(RollbackConfig config) {
-        this(config.gradual().steps(), config.gradual().stepInterval());
-    }
-
-    public GradualRollbackStrategy(List<Integer> defaultSteps, Duration defaultInterval) {
-        this.defaultSteps = List.copyOf(defaultSteps);
-        this.defaultInterval = defaultInterval;
-    }
 
     @Override
     public String name() {
@@ -44,9 +32,16 @@ public class GradualRollbackStrategy implements RollbackStrategy {
 
     @Override
     public List<RollbackStep> plan(StartRollback command) {
-        List<Integer> weights = command.steps() == null ? defaultSteps : command.steps();
+        Slots.requireOnePair(command, NAME);
+        List<Integer> weights = command.steps();
+        if (weights == null) {
+            throw new IllegalArgumentException("steps are required (the failed slot's weight at each step, e.g. [50, 25, 0])");
+        }
         checkSteps(weights);
-        Duration interval = command.stepIntervalMs() == null ? defaultInterval : Duration.ofMillis(command.stepIntervalMs());
+        if (command.stepIntervalMs() == null) {
+            throw new IllegalArgumentException("stepIntervalMs is required (how long each step is held)");
+        }
+        Duration interval = Duration.ofMillis(command.stepIntervalMs());
         if (interval.isNegative()) {
             throw new IllegalArgumentException("stepIntervalMs must not be negative, got " + command.stepIntervalMs());
         }

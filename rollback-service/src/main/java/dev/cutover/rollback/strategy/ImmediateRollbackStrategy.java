@@ -22,6 +22,7 @@ public class ImmediateRollbackStrategy implements RollbackStrategy {
 
     @Override
     public List<RollbackStep> plan(StartRollback command) {
+        Slots.requireOnePair(command, NAME);
         return List.of(
                 new RollbackStep.Shift(Map.of(command.stableSlot(), 100, command.failedSlot(), 0)),
                 new RollbackStep.Release(command.failedSlot()));

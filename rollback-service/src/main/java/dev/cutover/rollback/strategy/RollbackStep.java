@@ -31,4 +31,12 @@ public sealed interface RollbackStep {
      */
     record Pause(int afterStep, Duration interval, String healthUrl) implements RollbackStep {
     }
+
+    /**
+     * Move nothing and wait, up to {@code maxWait}, for the operator (answered by neither the provisioner nor a
+     * timer): a new StartRollback for the deployment replaces the rollback, a CancelRollback drops it, and
+     * without either it fails once {@code maxWait} has passed.
+     */
+    record AwaitOperator(Duration maxWait) implements RollbackStep {
+    }
 }

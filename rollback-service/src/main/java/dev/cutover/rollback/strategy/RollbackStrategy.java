@@ -5,7 +5,7 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import java.util.List;
 
 /**
- * How traffic goes back to the stable slot: a plan of steps run one after the other.
+ * How traffic goes back to the stable slot(s): a plan of steps run one after the other.
  * One file per strategy; {@link RollbackStrategies} picks one by {@link StartRollback#strategy()}.
  */
 public interface RollbackStrategy {
@@ -14,7 +14,9 @@ public interface RollbackStrategy {
     String name();
 
     /**
-     * The steps, in order. Traffic counts as restored once a shift gives the stable slot 100.
+     * The steps, in order. Traffic counts as restored once a shift leaves no failed slot
+     * ({@link StartRollback#allFailedSlots()}) with a weight above 0. The saga has already checked the slots
+     * ({@link Slots#problem}).
      *
      * @throws IllegalArgumentException if the command's parameters allow no plan; its message becomes the
      *                                  RollbackFailed reason

@@ -10,7 +10,8 @@ class RollbackMetricsTest {
 
     /** Prometheus's increase() cannot see a series' first value: the counters must exist at 0 before any rollback. */
     @ParameterizedTest
-    @CsvSource({"completed, immediate", "completed, gradual", "failed, immediate", "failed, gradual"})
+    @CsvSource({"completed, immediate", "completed, gradual", "completed, rolling", "failed, immediate",
+            "failed, gradual", "failed, rolling", "failed, manual", "cancelled, manual"})
     void rollbackCountersStartAtZero(String outcome, String strategy) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         new RollbackMetrics(registry);

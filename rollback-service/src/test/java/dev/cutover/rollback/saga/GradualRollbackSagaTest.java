@@ -44,7 +44,7 @@ class GradualRollbackSagaTest {
     private final ManualStableWatch watch = new ManualStableWatch();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final RollbackSaga saga = new RollbackSaga(new RollbackStrategies(List.of(new ImmediateRollbackStrategy(),
-            new GradualRollbackStrategy(List.of(50, 25, 0), Duration.ofMillis(2000)))),
+            new GradualRollbackStrategy())),
             Duration.ofSeconds(60), now::get, watch, new RollbackMetrics(registry));
 
     private static StartRollback gradual(String deploymentId, List<Integer> steps, Long intervalMs, String healthUrl) {
@@ -52,9 +52,9 @@ class GradualRollbackSagaTest {
                 steps, intervalMs, healthUrl);
     }
 
-    /** Starts a gradual rollback of d1 with the strategy's default steps and interval: its first ShiftTraffic. */
+    /** Starts a gradual rollback of d1 with steps 50, 25, 0 every 2000 ms: its first ShiftTraffic. */
     private ShiftTraffic startDefault(String healthUrl) {
-        return (ShiftTraffic) saga.start(gradual("d1", null, null, healthUrl)).get(1);
+        return (ShiftTraffic) saga.start(gradual("d1", List.of(50, 25, 0), 2000L, healthUrl)).get(1);
     }
 
     private static List<Integer> steps(String csv) {
@@ -78,7 +78,7 @@ class GradualRollbackSagaTest {
 
     @Test
     void threeStepsShiftReportPauseThenReleaseAndComplete() {
-        StartRollback command = gradual("d1", null, null, STABLE + "/"); // defaults: 50, 25, 0 every 2000 ms
+        StartRollback command = gradual("d1", List.of(50, 25, 0), 2000L, STABLE + "/");
         List<Message> out = saga.start(command);
         assertEquals("gradual", assertInstanceOf(RollbackStarted.class, out.get(0)).strategy());
         ShiftTraffic shift = assertInstanceOf(ShiftTraffic.class, out.get(1));
@@ -126,12 +126,12 @@ class GradualRollbackSagaTest {
 
     @ParameterizedTest(name = "steps [{0}] every {1} ms")
     @CsvSource(nullValues = "null", value = {
-            "null,    null, 50/50 75/25 100/0, 2000",
+            "50;25;0, 2000, 50/50 75/25 100/0, 2000",
             "25;5;0,  500,  75/25 95/5 100/0,  500",
             "10;0,    0,    90/10 100/0,       0",
-            "0,       null, 100/0,             -",
+            "0,       300,  100/0,             -",
     })
-    void stepsAndIntervalComeFromTheCommandOrTheDefaults(String steps, Long intervalMs, String expectedWeights,
+    void stepsAndIntervalComeFromTheCommand(String steps, Long intervalMs, String expectedWeights,
                                                           String expectedPause) {
         ShiftTraffic shift = (ShiftTraffic) saga.start(gradual("d1", steps(steps), intervalMs, null)).get(1);
         List<String> seen = new ArrayList<>();
@@ -175,15 +175,17 @@ class GradualRollbackSagaTest {
 
     @ParameterizedTest(name = "steps [{0}], interval {1}, url {2}")
     @CsvSource(nullValues = "null", value = {
-            "50;25,     null, null,         must end with 0",
-            "'',        null, null,         must not be empty",
-            "50;50;0,   null, null,         must strictly decrease",
-            "25;50;0,   null, null,         must strictly decrease",
-            "150;0,     null, null,         weight from 0 to 100",
-            "-5;0,      null, null,         weight from 0 to 100",
+            "null,      500,  null,         steps",
+            "50;0,      null, null,         stepIntervalMs",
+            "50;25,     500,  null,         must end with 0",
+            "'',        500,  null,         must not be empty",
+            "50;50;0,   500,  null,         must strictly decrease",
+            "25;50;0,   500,  null,         must strictly decrease",
+            "150;0,     500,  null,         weight from 0 to 100",
+            "-5;0,      500,  null,         weight from 0 to 100",
             "50;0,      -1,   null,         stepIntervalMs must not be negative",
-            "50;0,      null, ftp://stable, must be an http(s) URL",
-            "50;0,      null, not a url,    is not a URL",
+            "50;0,      500,  ftp://stable, must be an http(s) URL",
+            "50;0,      500,  not a url,    is not a URL",
     })
     void badParametersFailBeforeAnyTrafficMoves(String steps, Long intervalMs, String url, String expected) {
         RollbackFailed failed = only(RollbackFailed.class, saga.start(gradual("d1", steps(steps), intervalMs, url)));
@@ -195,7 +197,7 @@ class GradualRollbackSagaTest {
 
     @Test
     void duplicateAndUnrelatedEventsAreIgnored() {
-        StartRollback command = gradual("d1", null, null, STABLE);
+        StartRollback command = gradual("d1", List.of(50, 25, 0), 2000L, STABLE);
         ShiftTraffic shift = (ShiftTraffic) saga.start(command).get(1);
         assertEquals(List.of(), saga.start(command), "duplicate StartRollback");
 

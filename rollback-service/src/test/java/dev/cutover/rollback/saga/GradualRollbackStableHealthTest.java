@@ -50,8 +50,8 @@ class GradualRollbackStableHealthTest {
         stable = StableSlot.start();
         watch = new ScheduledStableWatch(published::addAll, new StableHealthProbe(Duration.ofSeconds(2)),
                 Duration.ofMillis(50), 2);
-        saga = new RollbackSaga(new RollbackStrategies(List.of(new GradualRollbackStrategy(List.of(50, 25, 0),
-                Duration.ofSeconds(2)))), Duration.ofSeconds(60), () -> System.nanoTime() / 1_000_000, watch,
+        saga = new RollbackSaga(new RollbackStrategies(List.of(new GradualRollbackStrategy())),
+                Duration.ofSeconds(60), () -> System.nanoTime() / 1_000_000, watch,
                 new RollbackMetrics(new SimpleMeterRegistry()));
     }
 
