@@ -9,6 +9,7 @@ import dev.cutover.events.router.RouterAdminApi.DrainingBackend;
 import dev.cutover.events.router.RouterAdminApi.ErrorBody;
 import dev.cutover.events.router.RouterAdminApi.Health;
 import dev.cutover.events.router.RouterAdminApi.RoutedBackend;
+import dev.cutover.events.router.RouterAdminApi.Security;
 import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 /**
  * Control + metrics API (127.0.0.1 only), as {@link RouterAdminApi} describes it:
  * {@code PUT /backends} replaces the set, {@code GET /backends} shows it with in-flight counts,
+ * {@code PUT /security} replaces the HTTPS redirect and security headers, {@code GET /security} shows them,
  * {@code GET /health}, {@code GET /metrics} (Prometheus text).
  */
 final class AdminApi implements Handler<HttpServerRequest> {
@@ -45,6 +47,15 @@ final class AdminApi implements Handler<HttpServerRequest> {
                     putBackends(request);
                 } else {
                     error(request, 405, "use GET or PUT on " + RouterAdminApi.BACKENDS_PATH);
+                }
+            }
+            case RouterAdminApi.SECURITY_PATH -> {
+                if (method.equals(HttpMethod.GET)) {
+                    json(request, 200, router.security().asSecurity());
+                } else if (method.equals(HttpMethod.PUT)) {
+                    putSecurity(request);
+                } else {
+                    error(request, 405, "use GET or PUT on " + RouterAdminApi.SECURITY_PATH);
                 }
             }
             case RouterAdminApi.HEALTH_PATH -> json(request, 200, new Health("UP", router.target()));
@@ -81,6 +92,35 @@ final class AdminApi implements Handler<HttpServerRequest> {
             }
             router.setBackends(specs);
             json(request, 200, backends());
+        });
+    }
+
+    private void putSecurity(HttpServerRequest request) {
+        request.body().onComplete(ar -> {
+            if (ar.failed()) {
+                error(request, 400, "cannot read body: " + ar.cause().getMessage());
+                return;
+            }
+            if (ar.result().length() > MAX_BODY) {
+                error(request, 413, "body larger than " + MAX_BODY + " bytes");
+                return;
+            }
+            SecurityPolicy policy;
+            try {
+                policy = SecurityPolicy.of(JSON.readValue(ar.result().getBytes(), Security.class));
+            } catch (JsonMappingException e) {
+                error(request, 400, "not a security setting {\"httpsOnly\": boolean, \"hsts\": boolean, \"csp\"?: string}"
+                        + at(e) + ": " + e.getOriginalMessage());
+                return;
+            } catch (JsonProcessingException e) {
+                error(request, 400, "body is not valid JSON: " + e.getOriginalMessage());
+                return;
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                error(request, 400, e.getMessage());
+                return;
+            }
+            router.setSecurity(policy);
+            json(request, 200, router.security().asSecurity());
         });
     }
 

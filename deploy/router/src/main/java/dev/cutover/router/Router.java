@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * and a control + metrics API on the admin port (127.0.0.1 only).
  *
  * <p>The routing table is an immutable {@link BackendSet} behind an {@link AtomicReference}: a weight change
- * is one reference swap, so it applies to the next request and never to one already started.</p>
+ * is one reference swap, so it applies to the next request and never to one already started. The
+ * {@link SecurityPolicy} (HTTPS redirect, HSTS, CSP) is swapped the same way.</p>
  */
 public final class Router implements AutoCloseable {
 
@@ -43,6 +44,7 @@ public final class Router implements AutoCloseable {
     private final HttpClient client;
     private final RouterMetrics metrics = new RouterMetrics();
     private final AtomicReference<BackendSet> table = new AtomicReference<>(BackendSet.EMPTY);
+    private final AtomicReference<SecurityPolicy> security = new AtomicReference<>(SecurityPolicy.OFF);
     private final Set<Backend> draining = ConcurrentHashMap.newKeySet();
     private HttpServer traffic;
     private HttpServer admin;
@@ -129,6 +131,15 @@ public final class Router implements AutoCloseable {
         return table.get();
     }
 
+    /** Replaces the HTTPS redirect and security headers (what {@code PUT /security} does): the next request sees it. */
+    public void setSecurity(SecurityPolicy policy) {
+        security.set(policy == null ? SecurityPolicy.OFF : policy);
+    }
+
+    public SecurityPolicy security() {
+        return security.get();
+    }
+
     /** Removed backends that still have requests in flight. */
     List<Backend> draining() {
         draining.removeIf(b -> b.inflight() == 0);
@@ -158,8 +169,17 @@ public final class Router implements AutoCloseable {
     }
 
     private void forward(HttpServerRequest request) {
-        Backend backend = table.get().pick();
+        SecurityPolicy policy = security.get(); // one policy for the whole request
         HttpServerResponse response = request.response();
+        if (policy.httpsOnly() && !SecurityPolicy.arrivedOverHttps(request)) {
+            redirectToHttps(request, response);
+            return;
+        }
+        if (policy.addsHeaders()) {
+            // every answer on the traffic port: the backend's (replacing its own), a 502 from the proxy, our 503
+            response.headersEndHandler(v -> policy.addHeaders(response.headers()));
+        }
+        Backend backend = table.get().pick();
         if (backend == null) {
             metrics.unrouted();
             response.setStatusCode(503)
@@ -186,6 +206,21 @@ public final class Router implements AutoCloseable {
             }
         });
         backend.proxy().handle(request);
+    }
+
+    /** 308 to the same host and path over HTTPS; the request never reaches a backend. */
+    private static void redirectToHttps(HttpServerRequest request, HttpServerResponse response) {
+        var location = SecurityPolicy.httpsUrl(request);
+        if (location.isEmpty()) {
+            response.setStatusCode(400)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("HTTPS required, and the request names no host to redirect to\n");
+            return;
+        }
+        response.setStatusCode(308)
+                .putHeader("Location", location.get())
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("HTTPS required: " + location.get() + "\n");
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.cutover.events.router.RouterAdminApi.BackendTable;
 import dev.cutover.events.router.RouterAdminApi.ErrorBody;
 import dev.cutover.events.router.RouterAdminApi.Health;
 import dev.cutover.events.router.RouterAdminApi.RoutedBackend;
+import dev.cutover.events.router.RouterAdminApi.Security;
 import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import dev.cutover.sampleapp.SampleApp;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +76,25 @@ class AdminApiContractTest {
         assertEquals(400, put.statusCode());
         ErrorBody error = RouterAdminApi.mapper().readValue(put.body(), ErrorBody.class);
         assertTrue(error.error().contains("backends[0].weight"), error.error());
+    }
+
+    @Test
+    void aTypedSecurityPutIsAnsweredWithTheSettingInForce() throws Exception {
+        assertEquals(Security.OFF, RouterAdminApi.mapper().readValue(
+                send(HttpRequest.newBuilder(admin(RouterAdminApi.SECURITY_PATH)).GET()).body(), Security.class));
+        Security production = new Security(true, true, "default-src 'self'");
+        HttpResponse<String> put = send(HttpRequest.newBuilder(admin(RouterAdminApi.SECURITY_PATH))
+                .PUT(HttpRequest.BodyPublishers.ofString(RouterAdminApi.mapper().writeValueAsString(production))));
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals(production, RouterAdminApi.mapper().readValue(put.body(), Security.class));
+        assertEquals(production, RouterAdminApi.mapper().readValue(
+                send(HttpRequest.newBuilder(admin(RouterAdminApi.SECURITY_PATH)).GET()).body(), Security.class));
+
+        HttpResponse<String> rejected = send(HttpRequest.newBuilder(admin(RouterAdminApi.SECURITY_PATH))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"httpsOnly\":\"yes\",\"hsts\":true}")));
+        assertEquals(400, rejected.statusCode());
+        assertTrue(RouterAdminApi.mapper().readValue(rejected.body(), ErrorBody.class).error().contains("httpsOnly"),
+                rejected.body());
     }
 
     @Test

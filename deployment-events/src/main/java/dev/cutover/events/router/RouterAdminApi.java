@@ -23,6 +23,10 @@ import java.util.List;
  *   <li>{@code PUT} {@value #BACKENDS_PATH} with a {@link SetBackends}: replaces the backend set at once;
  *       answers the new {@link BackendTable}, or 400 with an {@link ErrorBody} (the set is then unchanged).</li>
  *   <li>{@code GET} {@value #BACKENDS_PATH}: the {@link BackendTable}, with requests in flight per backend.</li>
+ *   <li>{@code PUT} {@value #SECURITY_PATH} with a {@link Security}: replaces the router's HTTPS redirect and
+ *       security headers at once (the next request sees them, no request is dropped); answers the {@link Security}
+ *       now in force, or 400 with an {@link ErrorBody} (unchanged then).</li>
+ *   <li>{@code GET} {@value #SECURITY_PATH}: the {@link Security} in force (all off on a fresh router).</li>
  *   <li>{@code GET} {@value #HEALTH_PATH}: a {@link Health}, naming the target the router serves.</li>
  *   <li>{@code GET} {@value #METRICS_PATH}: Prometheus text; per backend (label {@value #BACKEND_LABEL}):
  *       {@value #REQUESTS_TOTAL} (also by {@code version} and {@code status_class}), {@value #ERRORS_TOTAL},
@@ -33,6 +37,7 @@ import java.util.List;
 public final class RouterAdminApi {
 
     public static final String BACKENDS_PATH = "/backends";
+    public static final String SECURITY_PATH = "/security";
     public static final String HEALTH_PATH = "/health";
     public static final String METRICS_PATH = "/metrics";
 
@@ -46,8 +51,8 @@ public final class RouterAdminApi {
 
     /**
      * The JSON mapping of both ends. Strict where a lenient read would change a request's meaning: a weight
-     * must be a JSON integer (not {@code "10"}, not {@code 10.5}, not null), text must be a JSON string, a list
-     * a JSON array. Unknown fields are ignored; null fields are left out when writing.
+     * must be a JSON integer (not {@code "10"}, not {@code 10.5}, not null), a flag a JSON boolean (not
+     * {@code "true"}, not {@code 1}), text must be a JSON string, a list a JSON array. Unknown fields are ignored; null fields are left out when writing.
      */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -62,6 +67,10 @@ public final class RouterAdminApi {
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Boolean, c -> c
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
@@ -121,6 +130,32 @@ public final class RouterAdminApi {
         public int inflight(String id) {
             return backends.stream().filter(b -> b.id().equals(id)).mapToInt(RoutedBackend::inflight).sum()
                     + draining.stream().filter(b -> b.id().equals(id)).mapToInt(DrainingBackend::inflight).sum();
+        }
+    }
+
+    /**
+     * The body of {@code PUT /security} and the answer of {@code GET} and {@code PUT /security}: what the router
+     * does to the traffic it carries, whatever its backends answer.
+     * <ul>
+     *   <li>{@code httpsOnly}: a request that did not arrive over HTTPS ({@code X-Forwarded-Proto} is not
+     *       {@code https}; the local router has no TLS of its own) is answered {@code 308} to the {@code https://}
+     *       URL of the same host (without its port) and path, and never reaches a backend;</li>
+     *   <li>{@code hsts}: every proxied response carries {@code Strict-Transport-Security: max-age=31536000;
+     *       includeSubDomains};</li>
+     *   <li>{@code csp}: when present, every proxied response carries {@code Content-Security-Policy: <csp>}
+     *       (absent or blank: no header). Visible ASCII and spaces only.</li>
+     * </ul>
+     * Both flags are required in a {@code PUT}: it replaces the whole setting.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Security(@JsonProperty(required = true) boolean httpsOnly,
+                           @JsonProperty(required = true) boolean hsts, String csp) {
+
+        /** A fresh router's setting: no redirect, no headers. */
+        public static final Security OFF = new Security(false, false, null);
+
+        public Security {
+            csp = csp == null || csp.isBlank() ? null : csp;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.cutover.events.router.RouterAdminApi.DrainingBackend;
 import dev.cutover.events.router.RouterAdminApi.ErrorBody;
 import dev.cutover.events.router.RouterAdminApi.Health;
 import dev.cutover.events.router.RouterAdminApi.RoutedBackend;
+import dev.cutover.events.router.RouterAdminApi.Security;
 import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,10 +90,42 @@ class RouterAdminApiTest {
     }
 
     @Test
+    void theSecuritySettingWritesAndReads() throws Exception {
+        Security production = new Security(true, true, "default-src 'self'; frame-ancestors 'none'");
+        String wire = "{\"httpsOnly\":true,\"hsts\":true,\"csp\":\"default-src 'self'; frame-ancestors 'none'\"}";
+        assertEquals(tree(wire), tree(JSON.writeValueAsString(production)));
+        assertEquals(production, JSON.readValue(wire, Security.class));
+        // no csp: the field is left out, and absent, null or blank all read as none
+        assertEquals(tree("{\"httpsOnly\":false,\"hsts\":false}"), tree(JSON.writeValueAsString(Security.OFF)));
+        for (String none : List.of("{\"httpsOnly\":false,\"hsts\":false}", "{\"httpsOnly\":false,\"hsts\":false,\"csp\":null}",
+                "{\"httpsOnly\":false,\"hsts\":false,\"csp\":\"  \",\"newer\":1}")) {
+            assertEquals(Security.OFF, JSON.readValue(none, Security.class), none);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[]",
+            "{}",
+            "{\"httpsOnly\":true}",
+            "{\"hsts\":true}",
+            "{\"httpsOnly\":\"true\",\"hsts\":true}",
+            "{\"httpsOnly\":1,\"hsts\":true}",
+            "{\"httpsOnly\":null,\"hsts\":true}",
+            "{\"httpsOnly\":true,\"hsts\":true,\"csp\":5}",
+            "{\"httpsOnly\":true,\"hsts\":true,\"csp\":[\"default-src\"]}",
+    })
+    void aSecurityBodyWithoutBothFlagsAsBooleansDoesNotRead(String body) {
+        assertThrows(JsonProcessingException.class, () -> JSON.readValue(body, Security.class), body);
+    }
+
+    @Test
     void pathsAreUnderTheReportedAdminUrl() {
         assertEquals(URI.create("http://127.0.0.1:18081/metrics"),
                 RouterAdminApi.uri("http://127.0.0.1:18081", RouterAdminApi.METRICS_PATH));
         assertEquals(URI.create("http://127.0.0.1:18081/backends"),
                 RouterAdminApi.uri("http://127.0.0.1:18081/", RouterAdminApi.BACKENDS_PATH));
+        assertEquals(URI.create("http://127.0.0.1:18081/security"),
+                RouterAdminApi.uri("http://127.0.0.1:18081", RouterAdminApi.SECURITY_PATH));
     }
 }
