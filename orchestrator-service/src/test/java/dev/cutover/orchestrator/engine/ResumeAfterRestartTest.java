@@ -19,7 +19,8 @@ import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.store.SnapshotLog;
 import dev.cutover.orchestrator.strategy.Strategies;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaBroker;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -74,7 +75,7 @@ class ResumeAfterRestartTest {
             DeploymentStateMachine sm = new DeploymentStateMachine(StageTimeouts.DEFAULTS, Strategies.ALL);
             Instant now = Instant.now();
             Instant longAgo = now.minus(Duration.ofHours(1));
-            try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", TestKafka.bootstrapServers()),
+            try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
                     STATE_TOPIC, Duration.ofSeconds(20))) {
                 log.ensureTopic(1, (short) 1);
                 log.write(drive(sm, PENDING, now, 0));
@@ -120,17 +121,17 @@ class ResumeAfterRestartTest {
 
     @Test
     void unfinishedDeploymentsResumeFromTheirCurrentStage() {
-        try (TestKafka kafka = new TestKafka()) {
+        try (KafkaTestClient kafka = KafkaTestClient.recordingAllTopics()) {
             // MONITORING whose deadline passed while "down": the re-issued check is answered within the grace
             Target monitored = target(MONITORING_EXPIRED);
-            RunHealthCheck watch = kafka.await(RunHealthCheck.class, MONITORING_EXPIRED,
+            RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, MONITORING_EXPIRED,
                     c -> c.phase().equals("post-switch"));
             kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), monitored, "blue", "post-switch", true,
                     null, 3, List.of()));
             awaitStatus(MONITORING_EXPIRED, DeploymentStatus.SUCCEEDED);
 
             // VERIFYING whose deadline passed, unanswered: after the grace the stage times out and the slot goes
-            ReleaseSlot release = kafka.await(ReleaseSlot.class, VERIFYING_EXPIRED);
+            ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, VERIFYING_EXPIRED);
             assertEquals("blue", release.slot());
             kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target(VERIFYING_EXPIRED), "blue", "abort"));
             awaitStatus(VERIFYING_EXPIRED, DeploymentStatus.FAILED);
@@ -138,19 +139,21 @@ class ResumeAfterRestartTest {
                     .body("reason", containsString("stage verify timed out after 17s"));
 
             // PENDING: started now
-            kafka.await(ResolveConfig.class, PENDING);
+            kafka.awaitMessage(ResolveConfig.class, PENDING);
 
             // PROVISIONING: ProvisionSlot re-issued, then the rest of the flow as usual
             Target provisioned = target(PROVISIONING);
-            ProvisionSlot provision = kafka.await(ProvisionSlot.class, PROVISIONING);
+            ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, PROVISIONING);
             assertEquals(18100, provision.routerPort());
             kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), provisioned, "blue", "1.0.0", URL, "i-2"));
-            RunHealthCheck pre = kafka.await(RunHealthCheck.class, PROVISIONING, c -> c.phase().equals("pre-switch"));
+            RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, PROVISIONING,
+                    c -> c.phase().equals("pre-switch"));
             kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), provisioned, "blue", "pre-switch", true, null,
                     3, List.of()));
-            ShiftTraffic shift = kafka.await(ShiftTraffic.class, PROVISIONING);
+            ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, PROVISIONING);
             kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), provisioned, shift.weights(), null, "switch"));
-            RunHealthCheck post = kafka.await(RunHealthCheck.class, PROVISIONING, c -> c.phase().equals("post-switch"));
+            RunHealthCheck post = kafka.awaitMessage(RunHealthCheck.class, PROVISIONING,
+                    c -> c.phase().equals("post-switch"));
             kafka.send(new HealthCheckCompleted(Meta.causedBy(post.meta()), provisioned, "blue", "post-switch", true,
                     null, 3, List.of()));
             awaitStatus(PROVISIONING, DeploymentStatus.SUCCEEDED);
@@ -158,7 +161,7 @@ class ResumeAfterRestartTest {
     }
 
     private static void awaitStatus(String id, DeploymentStatus status) {
-        await().atMost(TestKafka.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().statusCode(200).body("status", equalTo(status.name())));
     }
 }

@@ -20,7 +20,7 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.Target;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
@@ -51,11 +51,11 @@ class CanaryFlowTest {
             "canary", Map.of("steps", List.of(20, 50, 100)),
             "analysis", Map.of("window-ms", 500, "min-samples", 10, "insufficient-data-policy", "fail"));
 
-    private TestKafka kafka;
+    private KafkaTestClient kafka;
 
     @BeforeEach
     void connect() {
-        kafka = new TestKafka();
+        kafka = KafkaTestClient.recordingAllTopics();
     }
 
     @AfterEach
@@ -70,10 +70,10 @@ class CanaryFlowTest {
         String first = post("1.0.0");
         configure(first, target);
         provisionAndVerify(first, target, "blue", V1_URL);
-        ShiftTraffic all = kafka.await(ShiftTraffic.class, first);
+        ShiftTraffic all = kafka.awaitMessage(ShiftTraffic.class, first);
         assertEquals(Map.of("blue", 100), all.weights());
         kafka.send(new TrafficShifted(Meta.causedBy(all.meta()), target, all.weights(), null, "switch"));
-        RunHealthCheck watch = kafka.await(RunHealthCheck.class, first, c -> c.phase().equals("post-switch"));
+        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, first, c -> c.phase().equals("post-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "blue", "post-switch", true, null, 2,
                 List.of()));
         awaitStatus(first, DeploymentStatus.SUCCEEDED);
@@ -85,13 +85,13 @@ class CanaryFlowTest {
         configure(id, target);
         provisionAndVerify(id, target, "green", V2_URL);
         step(id, target, 0, 20, Verdict.PASS);
-        await().atMost(TestKafka.WAIT).untilAsserted(() -> given().when().get("/deployments/" + id).then()
+        await().atMost(KafkaTestClient.WAIT).untilAsserted(() -> given().when().get("/deployments/" + id).then()
                 .body("status", equalTo("PROGRESSING"))
                 .body("currentStep", equalTo(1))
                 .body("steps", contains(20, 50, 100)));
         step(id, target, 1, 50, Verdict.FAIL);
 
-        StartRollback rollback = kafka.await(StartRollback.class, id);
+        StartRollback rollback = kafka.awaitMessage(StartRollback.class, id);
         assertEquals("blue", rollback.stableSlot());
         assertEquals("green", rollback.failedSlot());
         assertEquals("immediate", rollback.strategy());
@@ -127,10 +127,10 @@ class CanaryFlowTest {
     }
 
     private void step(String id, Target target, int step, int weight, Verdict verdict) {
-        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id, s -> s.weights().get("green") == weight);
+        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id, s -> s.weights().get("green") == weight);
         assertEquals(Map.of("green", weight, "blue", 100 - weight), shift.weights());
         kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), null, shift.reason()));
-        RunAnalysis analysis = kafka.await(RunAnalysis.class, id, a -> a.step() == step);
+        RunAnalysis analysis = kafka.awaitMessage(RunAnalysis.class, id, a -> a.step() == step);
         assertEquals("green", analysis.canarySlot());
         assertEquals("blue", analysis.baselineSlot());
         assertEquals(weight, analysis.canaryWeight());
@@ -150,16 +150,16 @@ class CanaryFlowTest {
     }
 
     private void configure(String id, Target target) {
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:canary", CONFIG));
     }
 
     private void provisionAndVerify(String id, Target target, String slot, String url) {
-        ProvisionSlot provision = kafka.await(ProvisionSlot.class, id);
+        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
         assertEquals(slot, provision.slot());
         kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), target, slot, provision.version(), url,
                 "i-" + slot));
-        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, slot, "pre-switch", true, null, 3,
                 List.of()));
     }

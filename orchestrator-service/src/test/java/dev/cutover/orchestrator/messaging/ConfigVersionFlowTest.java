@@ -13,7 +13,7 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
@@ -42,11 +42,11 @@ class ConfigVersionFlowTest {
     private static final String APP = "flow-config-version";
     private static final Target TARGET = new Target(APP, "test");
 
-    private TestKafka kafka;
+    private KafkaTestClient kafka;
 
     @BeforeEach
     void connect() {
-        kafka = new TestKafka();
+        kafka = KafkaTestClient.recordingAllTopics();
     }
 
     @AfterEach
@@ -79,7 +79,7 @@ class ConfigVersionFlowTest {
                 .body("configPinnedFrom", equalTo(one))
                 .body("reason", equalTo("configuration pinned to sha256:one from deployment " + one))
                 .extract().path("id");
-        ProvisionSlot provision = kafka.await(ProvisionSlot.class, back);
+        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, back);
         assertEquals("blue", provision.slot());
         assertEquals(Map.of("COLOR", "blue"), provision.environment());
         playFromProvision(back, provision, "green");
@@ -102,13 +102,13 @@ class ConfigVersionFlowTest {
 
     private void play(String id, String slot, String stableSlot, String hash, String color,
                       Map<String, String> provenance) {
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         assertEquals(Map.of("app", Map.of("env", Map.of("COLOR", color))), resolve.overrides());
         kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), TARGET, hash, Map.of(
                 "router", Map.of("port", 18096),
                 "app", Map.of("env", Map.of("COLOR", color)),
                 "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300)), provenance));
-        ProvisionSlot provision = kafka.await(ProvisionSlot.class, id);
+        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
         assertEquals(slot, provision.slot());
         playFromProvision(id, provision, stableSlot);
         awaitStatus(id, DeploymentStatus.SUCCEEDED);
@@ -118,16 +118,16 @@ class ConfigVersionFlowTest {
         String slot = provision.slot();
         kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), TARGET, slot, "1.0.0",
                 "http://127.0.0.1:4102" + (slot.equals("blue") ? 1 : 2), "i-" + id));
-        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), TARGET, slot, "pre-switch", true, null, 3,
                 List.of()));
-        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id);
+        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id);
         kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), TARGET, shift.weights(), null, "switch"));
-        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), TARGET, slot, "post-switch", true, null, 3,
                 List.of()));
         if (stableSlot != null) {
-            ReleaseSlot release = kafka.await(ReleaseSlot.class, id);
+            ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, id);
             assertEquals(stableSlot, release.slot());
             kafka.send(new SlotReleased(Meta.causedBy(release.meta()), TARGET, stableSlot, "cleanup"));
         }

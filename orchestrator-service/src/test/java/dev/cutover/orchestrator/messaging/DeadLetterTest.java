@@ -7,7 +7,7 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -33,11 +33,11 @@ class DeadLetterTest {
 
     private static final String TYPE = "ce_type";
 
-    private TestKafka kafka;
+    private KafkaTestClient kafka;
 
     @BeforeEach
     void connect() {
-        kafka = new TestKafka();
+        kafka = KafkaTestClient.recordingAllTopics();
     }
 
     @AfterEach
@@ -61,7 +61,7 @@ class DeadLetterTest {
         assertDeadLettered(Topics.DEPLOYMENT_REQUESTS, key, "{not json", "unreadable");
         assertDeadLettered(Topics.DEPLOYMENT_REQUESTS, key, "{\"version\":\"no type header\"}", "missing ce_type");
         assertDeadLettered(Topics.DEPLOYMENT_REQUESTS, key, "{\"version\":\"no target\"}", "missing");
-        await().atMost(TestKafka.WAIT).untilAsserted(() ->
+        await().atMost(KafkaTestClient.WAIT).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().statusCode(200).body("application",
                         equalTo("dlq-requests")));
     }
@@ -70,7 +70,7 @@ class DeadLetterTest {
     void malformedAgentEventsAreDeadLetteredAndTheNextOneIsProcessed() {
         Target target = new Target("dlq-config", "test");
         String id = DeploymentFlowTest.post("dlq-config", "1.0.0");
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
 
         kafka.sendRaw(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":", Map.of(TYPE, "dev.cutover.config.resolved.v1"));
         kafka.sendRaw(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":\"x\"}", Map.of());
@@ -79,15 +79,15 @@ class DeadLetterTest {
 
         assertDeadLettered(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":", "unreadable");
         assertDeadLettered(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":\"x\"}", "missing ce_type");
-        assertEquals(18099, kafka.await(ProvisionSlot.class, id).routerPort());
-        await().atMost(TestKafka.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertEquals(18099, kafka.awaitMessage(ProvisionSlot.class, id).routerPort());
+        await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().body("status", equalTo("PROVISIONING")));
     }
 
     private void assertDeadLettered(String topic, String key, String value, String reason) {
         ConsumerRecord<String, byte[]> dead = kafka.awaitRecord(Topics.deadLetter(topic),
                 r -> key.equals(r.key()) && value.equals(new String(r.value(), StandardCharsets.UTF_8)));
-        String why = TestKafka.header(dead, "dead-letter-reason");
+        String why = KafkaTestClient.header(dead, "dead-letter-reason");
         assertNotNull(why, "dead-letter-reason header");
         assertTrue(why.contains(reason), why);
     }

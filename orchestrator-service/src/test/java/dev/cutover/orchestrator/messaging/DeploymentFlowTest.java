@@ -21,7 +21,7 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.Target;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
@@ -55,11 +55,11 @@ class DeploymentFlowTest {
     private static final String INSTANCE = "http://127.0.0.1:41001";
     private static final String ROUTER = "http://127.0.0.1:18090";
 
-    private TestKafka kafka;
+    private KafkaTestClient kafka;
 
     @BeforeEach
     void connect() {
-        kafka = new TestKafka();
+        kafka = KafkaTestClient.recordingAllTopics();
     }
 
     @AfterEach
@@ -71,7 +71,7 @@ class DeploymentFlowTest {
     void restDeploymentRunsToSucceeded() {
         String id = post("flow-rest", "1.0.0");
         Target target = new Target("flow-rest", "test");
-        kafka.await(DeploymentAccepted.class, id);
+        kafka.awaitMessage(DeploymentAccepted.class, id);
 
         playHappyPath(id, target, "blue", null);
 
@@ -104,7 +104,7 @@ class DeploymentFlowTest {
         DeploymentRequested request = new DeploymentRequested(new Meta(messageId, null, null, null, Instant.now()),
                 target, "2.0.0", "file:/apps/flow-2.jar", null, Map.of("health", Map.of("max-wait-ms", 1000)));
         kafka.send(request);
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         assertEquals(Map.of("health", Map.of("max-wait-ms", 1000)), resolve.overrides());
         assertEquals(messageId, resolve.meta().correlationId());
 
@@ -130,14 +130,14 @@ class DeploymentFlowTest {
         String conflictId = UUID.randomUUID().toString();
         kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), conflictId, null, null,
                 Instant.now()), target, "2.0.0", "a.jar", null, null));
-        DeploymentRejected conflict = kafka.await(DeploymentRejected.class, conflictId);
+        DeploymentRejected conflict = kafka.awaitMessage(DeploymentRejected.class, conflictId);
         assertEquals("target", conflict.field());
         assertTrue(conflict.reason().contains(active), conflict.reason());
 
         String invalidId = UUID.randomUUID().toString();
         kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), invalidId, null, null,
                 Instant.now()), new Target("flow-reject", "test"), "2.0.0", "a.jar", "big-bang", null));
-        DeploymentRejected invalid = kafka.await(DeploymentRejected.class, invalidId);
+        DeploymentRejected invalid = kafka.awaitMessage(DeploymentRejected.class, invalidId);
         assertEquals("strategy", invalid.field());
         assertTrue(invalid.reason().contains("unknown strategy 'big-bang'"), invalid.reason());
         given().when().get("/deployments/" + invalidId).then().statusCode(404);
@@ -152,11 +152,11 @@ class DeploymentFlowTest {
 
         String id = post("flow-rollback", "2.0.0");
         playUntilMonitoring(id, target, "green", "blue");
-        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "green", "post-switch", false,
                 "/health answered 500 twice", 2, List.of()));
 
-        StartRollback start = kafka.await(StartRollback.class, id);
+        StartRollback start = kafka.awaitMessage(StartRollback.class, id);
         assertEquals("blue", start.stableSlot());
         assertEquals("green", start.failedSlot());
         assertEquals("immediate", start.strategy());
@@ -185,10 +185,10 @@ class DeploymentFlowTest {
     void configRejectedFailsWithoutProvisioning() {
         Target target = new Target("flow-config-rejected", "test");
         String id = post("flow-config-rejected", "1.0.0");
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         kafka.send(new ConfigRejected(Meta.causedBy(resolve.meta()), target, "no environment test"));
 
-        DeploymentStatusChanged failed = kafka.await(DeploymentStatusChanged.class, id,
+        DeploymentStatusChanged failed = kafka.awaitMessage(DeploymentStatusChanged.class, id,
                 e -> e.status() == DeploymentStatus.FAILED);
         assertTrue(failed.reason().contains("no environment test"));
         given().when().get("/deployments/" + id).then()
@@ -200,7 +200,7 @@ class DeploymentFlowTest {
     @Test
     void unansweredStageTimesOut() {
         String id = post("flow-timeout", "1.0.0");
-        kafka.await(ResolveConfig.class, id);
+        kafka.awaitMessage(ResolveConfig.class, id);
         awaitStatus(id, DeploymentStatus.FAILED);
         given().when().get("/deployments/" + id).then()
                 .body("reason", equalTo("stage config timed out after 6s"))
@@ -211,14 +211,14 @@ class DeploymentFlowTest {
 
     private void playHappyPath(String id, Target target, String slot, String stableSlot) {
         playUntilMonitoring(id, target, slot, stableSlot);
-        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
         assertEquals(CheckMode.WATCH, watch.mode());
         assertEquals(300, watch.spec().windowMs());
         assertEquals(INSTANCE, watch.baseUrl());
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, slot, "post-switch", true, null, 3,
                 List.of()));
         if (stableSlot != null) {
-            ReleaseSlot release = kafka.await(ReleaseSlot.class, id);
+            ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, id);
             assertEquals(stableSlot, release.slot());
             assertEquals("cleanup", release.reason());
             kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target, stableSlot, "cleanup"));
@@ -226,27 +226,27 @@ class DeploymentFlowTest {
     }
 
     private void playUntilMonitoring(String id, Target target, String slot, String stableSlot) {
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:test", Map.of(
                 "router", Map.of("port", 18090),
                 "app", Map.of("env", Map.of("MODE", "test")),
                 "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300))));
 
-        ProvisionSlot provision = kafka.await(ProvisionSlot.class, id);
+        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
         assertEquals(slot, provision.slot());
         assertEquals(18090, provision.routerPort());
         assertEquals(Map.of("MODE", "test"), provision.environment());
         kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), target, slot, provision.version(), INSTANCE,
                 "i-" + id));
 
-        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
         assertEquals(CheckMode.UNTIL_HEALTHY, pre.mode());
         assertEquals(INSTANCE, pre.baseUrl());
         assertEquals(2000, pre.spec().maxWaitMs());
         kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, slot, "pre-switch", true, null, 3,
                 List.of()));
 
-        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id);
+        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id);
         assertEquals(stableSlot == null ? Map.of(slot, 100) : Map.of(slot, 100, stableSlot, 0), shift.weights());
         kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), ROUTER, "switch"));
     }
@@ -261,13 +261,13 @@ class DeploymentFlowTest {
     }
 
     static void awaitStatus(String id, DeploymentStatus status) {
-        await().atMost(TestKafka.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().statusCode(200)
                         .body("status", equalTo(status.name())));
     }
 
     private List<DeploymentStatus> statuses(String id) {
-        await().atMost(TestKafka.WAIT).until(() -> kafka.messages(id).stream()
+        await().atMost(KafkaTestClient.WAIT).until(() -> kafka.messages(id).stream()
                 .anyMatch(m -> m instanceof DeploymentStatusChanged c && c.status().terminal()));
         return kafka.messages(id).stream().filter(DeploymentStatusChanged.class::isInstance)
                 .map(m -> ((DeploymentStatusChanged) m).status()).toList();

@@ -15,7 +15,7 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,11 +40,11 @@ class RecoveryFlowTest {
 
     private static final String INSTANCE = "http://127.0.0.1:41011";
 
-    private TestKafka kafka;
+    private KafkaTestClient kafka;
 
     @BeforeEach
     void connect() {
-        kafka = new TestKafka();
+        kafka = KafkaTestClient.recordingAllTopics();
     }
 
     @AfterEach
@@ -56,26 +56,27 @@ class RecoveryFlowTest {
     void provisioningFailureIsRetriedThenSucceeds() {
         String id = post("flow-retry", "1.0.0");
         Target target = new Target("flow-retry", "test");
-        ResolveConfig resolve = kafka.await(ResolveConfig.class, id);
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:retry", Map.of(
                 "router", Map.of("port", 18095),
                 "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300),
                 "recovery", Map.of("max-attempts", 3, "infrastructure-retry-delay-ms", 500))));
 
-        ProvisionSlot first = kafka.await(ProvisionSlot.class, id);
+        ProvisionSlot first = kafka.awaitMessage(ProvisionSlot.class, id);
         kafka.send(new ProvisioningFailed(Meta.causedBy(first.meta()), target, "blue", "provision",
                 "process exited with code 1"));
 
         // the failed attempt's leftovers are released, then the slot is provisioned again after the delay
-        ReleaseSlot release = kafka.await(ReleaseSlot.class, id, r -> "retry".equals(r.reason()));
+        ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, id, r -> "retry".equals(r.reason()));
         assertEquals("blue", release.slot());
-        DeploymentStatusChanged retrying = kafka.await(DeploymentStatusChanged.class, id, e -> e.failure() != null);
+        DeploymentStatusChanged retrying = kafka.awaitMessage(DeploymentStatusChanged.class, id,
+                e -> e.failure() != null);
         assertEquals(DeploymentStatus.PROVISIONING, retrying.status());
         assertEquals("INFRASTRUCTURE_FAILURE", retrying.failure().type());
         assertTrue(retrying.reason().startsWith("retry 2/3 in 0.5s after: provisioning slot blue failed"),
                 retrying.reason());
         kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target, "blue", "retry"));
-        await().atMost(TestKafka.WAIT).until(() -> kafka.messages(id).stream()
+        await().atMost(KafkaTestClient.WAIT).until(() -> kafka.messages(id).stream()
                 .filter(ProvisionSlot.class::isInstance).count() == 2);
         ProvisionSlot second = kafka.messages(id).stream().filter(ProvisionSlot.class::isInstance)
                 .map(ProvisionSlot.class::cast).toList().get(1);
@@ -85,12 +86,12 @@ class RecoveryFlowTest {
                 "not before the retry delay");
 
         kafka.send(new SlotProvisioned(Meta.causedBy(second.meta()), target, "blue", "1.0.0", INSTANCE, "i-2"));
-        RunHealthCheck pre = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, "blue", "pre-switch", true, null, 3,
                 List.of()));
-        ShiftTraffic shift = kafka.await(ShiftTraffic.class, id);
+        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id);
         kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), null, "switch"));
-        RunHealthCheck watch = kafka.await(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "blue", "post-switch", true, null, 3,
                 List.of()));
 

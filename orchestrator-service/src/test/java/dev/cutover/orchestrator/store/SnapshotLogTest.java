@@ -5,7 +5,7 @@ import dev.cutover.events.Target;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
-import dev.cutover.orchestrator.testing.TestKafka;
+import dev.cutover.testing.kafka.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
@@ -28,7 +28,7 @@ class SnapshotLogTest {
     @Test
     void freshInstanceRebuildsTheLatestSnapshotOfEveryDeployment() throws Exception {
         String topic = "snapshots-" + UUID.randomUUID();
-        Map<String, Object> kafka = Map.of("bootstrap.servers", TestKafka.bootstrapServers());
+        Map<String, Object> kafka = Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
         Deployment a1 = deployment("a", DeploymentStatus.PENDING, 0);
         Deployment a2 = deployment("a", DeploymentStatus.MONITORING, 5);
         Deployment b1 = deployment("b", DeploymentStatus.SUCCEEDED, 9);
@@ -43,7 +43,8 @@ class SnapshotLogTest {
             Map<String, Deployment> loaded = reader.readAll();
             assertEquals(Map.of("a", a2, "b", b1), loaded);
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.shared().bootstrapServers()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             String policy = admin.describeConfigs(List.of(resource)).all().get().get(resource)
                     .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
@@ -54,7 +55,8 @@ class SnapshotLogTest {
     @Test
     void emptyTopicLoadsNothing() {
         String topic = "snapshots-" + UUID.randomUUID();
-        try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", TestKafka.bootstrapServers()), topic,
+        try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
+                topic,
                 TIMEOUT)) {
             log.ensureTopic(1, (short) 1);
             assertEquals(Map.of(), log.readAll());

@@ -3,12 +3,16 @@ package dev.cutover.testing.kafka;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
 import dev.cutover.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,7 +28,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -36,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  * or read on demand ({@link #awaitRecord}, {@link #awaitCausedBy}).
  */
 public final class KafkaTestClient implements AutoCloseable {
+
+    /** How long the awaiting methods wait. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final String bootstrap;
     private final KafkaProducer<String, byte[]> producer;
@@ -74,6 +83,36 @@ public final class KafkaTestClient implements AutoCloseable {
         }, "kafka-test-client");
         poller.setDaemon(true);
         poller.start();
+    }
+
+    /**
+     * On the module's shared broker, recording every topic of the contract ({@link Topics#all()}) from the beginning,
+     * for a test that plays all the other services at once. The topics are created first, so that the recording has
+     * them all from the start instead of waiting for the broker to create one on first use.
+     */
+    public static KafkaTestClient recordingAllTopics() {
+        String bootstrap = KafkaBroker.shared().bootstrapServers();
+        createTopics(bootstrap, Topics.all());
+        return new KafkaTestClient(bootstrap, Topics.all().toArray(String[]::new));
+    }
+
+    private static void createTopics(String bootstrap, List<String> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (String t : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(t, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t, e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {
@@ -121,12 +160,33 @@ public final class KafkaTestClient implements AutoCloseable {
                 .toList();
     }
 
-    /** Reads {@code topic} from the beginning until a record matches, or fails after 30 s. */
+    /** Every contract message about the deployment recorded so far, on any topic but dead-letter ones, in order. */
+    public List<Message> messages(String deploymentId) {
+        return received.stream().filter(r -> !r.topic().endsWith(Topics.DEAD_LETTER_SUFFIX))
+                .map(KafkaTestClient::decodeOrNull)
+                .filter(m -> m != null && m.meta() != null && deploymentId.equals(m.meta().deploymentId()))
+                .toList();
+    }
+
+    /** Awaits ({@link #WAIT}) the first recorded message of {@code type} about the deployment that matches. */
+    public <T extends Message> T awaitMessage(Class<T> type, String deploymentId, Predicate<? super T> match) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> messages(deploymentId).stream().filter(type::isInstance).map(type::cast).filter(match)
+                        .findFirst(), Optional::isPresent)
+                .get();
+    }
+
+    /** Awaits ({@link #WAIT}) the first recorded message of {@code type} about the deployment. */
+    public <T extends Message> T awaitMessage(Class<T> type, String deploymentId) {
+        return awaitMessage(type, deploymentId, m -> true);
+    }
+
+    /** Reads {@code topic} from the beginning until a record matches, or fails after {@link #WAIT}. */
     public ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
         AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
         try (KafkaConsumer<String, byte[]> reader = newConsumer()) {
             reader.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(WAIT).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
                     if (found.get() == null && match.test(r)) {
                         found.set(r);
