@@ -3,9 +3,9 @@ package dev.cutover.healthmonitor.analysis;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
-import dev.cutover.events.InvalidMessageException;
 import dev.cutover.events.Meta;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
+import dev.cutover.healthmonitor.check.RunningCommands;
 import dev.cutover.healthmonitor.check.ProbeClient;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import io.micrometer.core.instrument.Counter;
@@ -16,10 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +27,7 @@ import java.util.function.Consumer;
  * deployment replaces the running one (a new step, or the orchestrator re-sending after a restart), whose verdict
  * is then never reported.
  */
-public class Analyses {
+public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
 
     private static final Logger LOG = Logger.getLogger(Analyses.class);
     /** Fired-rule label values: the judge's fixed rule names, anything else is "other". */
@@ -45,12 +42,11 @@ public class Analyses {
     private final Consumer<AnalysisCompleted> sink;
     private final double latencyMinDifferenceMs;
     private final long probeTimeoutMs;
-    private final Map<String, AnalysisRun> running = new HashMap<>();
-    private final Map<String, Boolean> seen;
 
     public Analyses(MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler, MeterRegistry registry,
                     Consumer<AnalysisCompleted> sink, double latencyMinDifferenceMs, long probeTimeoutMs,
                     int rememberedCommands) {
+        super(rememberedCommands);
         this.provider = provider;
         this.probes = probes;
         this.scheduler = scheduler;
@@ -58,66 +54,36 @@ public class Analyses {
         this.sink = sink;
         this.latencyMinDifferenceMs = latencyMinDifferenceMs;
         this.probeTimeoutMs = probeTimeoutMs;
-        this.seen = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > rememberedCommands;
-            }
-        };
         Gauge.builder("cutover.healthmonitor.analyses.running", this, Analyses::runningCount)
                 .description("Canary analyses in progress").register(registry);
     }
 
-    /**
-     * Starts the analysis unless this command was seen before; returns whether it started. Throws
-     * {@link InvalidMessageException} for a command that cannot run (it goes to the dead-letter topic).
-     */
-    public synchronized boolean submit(RunAnalysis command) {
-        List<String> problems = problems(command);
-        if (!problems.isEmpty()) {
-            throw new InvalidMessageException("invalid dev.cutover.healthmonitor.run-analysis.v1: " + String.join("; ", problems));
-        }
-        if (seen.containsKey(command.meta().messageId())) {
-            LOG.debugf("Ignoring redelivered command %s", command.meta().messageId());
-            return false;
-        }
-        seen.put(command.meta().messageId(), Boolean.TRUE);
-        String key = key(command);
-        AnalysisRun previous = running.remove(key);
-        if (previous != null && !previous.finished()) {
-            previous.cancel();
-            LOG.infof("Replacing the running analysis (step %d) of deployment %s target %s", previous.command().step(),
+    @Override
+    protected List<String> problems(RunAnalysis command) {
+        return problemsOf(command);
+    }
+
+    @Override
+    protected AnalysisRun newRun(RunAnalysis command, String key) {
+        return new AnalysisRun(command, provider, probes, scheduler, System::nanoTime, latencyMinDifferenceMs,
+                probeTimeoutMs, (decision, durationMs) -> done(key, command, decision, durationMs));
+    }
+
+    @Override
+    protected void starting(RunAnalysis command, AnalysisRun replaced) {
+        if (replaced != null) {
+            LOG.infof("Replacing the running analysis (step %d) of deployment %s target %s", replaced.command().step(),
                     command.meta().deploymentId(), command.target());
         }
-        AnalysisRun run = new AnalysisRun(command, provider, probes, scheduler, System::nanoTime, latencyMinDifferenceMs,
-                probeTimeoutMs, (decision, durationMs) -> done(key, command, decision, durationMs));
-        running.put(key, run);
         AnalysisSpec spec = command.spec();
         LOG.infof("Starting analysis of deployment %s target %s step %d: canary %s (weight %d) vs baseline %s, window %d ms,"
                         + " probe every %d ms, metrics from %s", command.meta().deploymentId(), command.target(), command.step(),
                 command.canarySlot(), command.canaryWeight(), command.baselineSlot(), spec.windowMs(), spec.probeIntervalMs(),
                 provider.name());
-        run.start();
-        return true;
-    }
-
-    public synchronized int runningCount() {
-        return running.size();
-    }
-
-    /** Stops every analysis without reporting (shutdown). */
-    public synchronized void cancelAll() {
-        running.values().forEach(AnalysisRun::cancel);
-        running.clear();
     }
 
     private void done(String key, RunAnalysis command, Decision decision, long durationMs) {
-        synchronized (this) {
-            AnalysisRun current = running.get(key);
-            if (current != null && current.command() == command) {
-                running.remove(key);
-            }
-        }
+        finished(key, command);
         String verdict = decision.verdict().name();
         String rule = decision.record().firedRule() == null ? "none"
                 : RULES.contains(decision.record().firedRule()) ? decision.record().firedRule() : "other";
@@ -133,12 +99,13 @@ public class Analyses {
                 command.step(), decision.verdict(), decision.record()));
     }
 
-    private static String key(RunAnalysis command) {
+    @Override
+    protected String key(RunAnalysis command) {
         return command.meta().deploymentId() != null ? command.meta().deploymentId() : command.target().key();
     }
 
     /** What is wrong with an analysis request, empty when it can run. */
-    public static List<String> problems(RunAnalysis c) {
+    public static List<String> problemsOf(RunAnalysis c) {
         List<String> problems = new ArrayList<>();
         if (c.target() == null) {
             problems.add("target is required");

@@ -9,7 +9,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Wires the plain analysis engine into CDI: its own scheduler, the health checks' probe client, the publisher. */
 @ApplicationScoped
 public class AnalysesProducer {
-
-    private static final Logger LOG = Logger.getLogger(AnalysesProducer.class);
 
     private ScheduledExecutorService scheduler;
     private Analyses analyses;
@@ -35,11 +32,9 @@ public class AnalysesProducer {
             return thread;
         });
         analyses = new Analyses(provider, new HttpProbeClient(scheduler, checks.bodyExcerptChars()), scheduler, registry,
-                event -> publisher.publish(event).exceptionally(failure -> {
-                    LOG.errorf(failure, "Could not publish the step %d verdict of deployment %s", event.step(),
-                            event.meta().deploymentId());
-                    return null;
-                }), config.latencyMinDifferenceMs(), config.probeTimeoutMs(), config.rememberedCommands());
+                event -> publisher.publishOrLog(event, "the step " + event.step() + " verdict of deployment "
+                        + event.meta().deploymentId()),
+                config.latencyMinDifferenceMs(), config.probeTimeoutMs(), config.rememberedCommands());
         return analyses;
     }
 

@@ -7,6 +7,7 @@ import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Health;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Observation;
 import dev.cutover.healthmonitor.check.ProbeClient;
+import dev.cutover.healthmonitor.check.ScheduledRun;
 import dev.cutover.healthmonitor.check.Round;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import dev.cutover.healthmonitor.metrics.provider.MetricWindow;
@@ -21,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * absolute triggers can end the analysis; then the comparison window is opened afresh, so a cold start's slow
  * first requests never count against the canary in the relative rules.
  */
-public final class AnalysisRun {
+public final class AnalysisRun extends ScheduledRun {
 
     private static final Logger LOG = Logger.getLogger(AnalysisRun.class);
 
@@ -56,8 +56,6 @@ public final class AnalysisRun {
     private final boolean probed;
 
     private long startNanos;
-    private boolean finished;
-    private ScheduledFuture<?> next;
     private MetricWindow window;
     private Map<String, SlotMetrics> lastMetrics = Map.of();
     private String lastReadError;
@@ -80,6 +78,7 @@ public final class AnalysisRun {
         this.probed = command.canaryUrl() != null && spec.healthPaths() != null && !spec.healthPaths().isEmpty();
     }
 
+    @Override
     public RunAnalysis command() {
         return command;
     }
@@ -89,18 +88,6 @@ public final class AnalysisRun {
         warmingUp = spec.warmup() > 0;
         provider.open(command.target(), command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
                 .whenComplete(this::opened);
-    }
-
-    /** Stops the analysis; its verdict is never reported. */
-    public synchronized void cancel() {
-        finished = true;
-        if (next != null) {
-            next.cancel(false);
-        }
-    }
-
-    public synchronized boolean finished() {
-        return finished;
     }
 
     private void opened(MetricWindow opened, Throwable failure) {

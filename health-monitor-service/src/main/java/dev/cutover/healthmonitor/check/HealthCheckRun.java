@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -16,7 +15,7 @@ import java.util.function.LongSupplier;
  * Drives one check asynchronously: a round probes all paths in parallel, the next round starts
  * {@code intervalMs} after the previous one started (at once if it took longer). No thread waits on I/O.
  */
-public final class HealthCheckRun {
+public final class HealthCheckRun extends ScheduledRun {
 
     /** Told about every round and, once, about the verdict. */
     public interface Listener {
@@ -33,8 +32,6 @@ public final class HealthCheckRun {
     private final CheckProgress progress;
     private final URI baseUrl;
     private long startNanos;
-    private boolean finished;
-    private ScheduledFuture<?> next;
 
     public HealthCheckRun(RunHealthCheck command, ProbeClient client, ScheduledExecutorService scheduler,
                           LongSupplier nanoTime, Listener listener) {
@@ -47,6 +44,7 @@ public final class HealthCheckRun {
         this.baseUrl = URI.create(command.baseUrl());
     }
 
+    @Override
     public RunHealthCheck command() {
         return command;
     }
@@ -54,18 +52,6 @@ public final class HealthCheckRun {
     public synchronized void start() {
         startNanos = nanoTime.getAsLong();
         next = scheduler.schedule(this::round, 0, TimeUnit.MILLISECONDS);
-    }
-
-    /** Stops the check; its verdict is never reported. */
-    public synchronized void cancel() {
-        finished = true;
-        if (next != null) {
-            next.cancel(false);
-        }
-    }
-
-    public synchronized boolean finished() {
-        return finished;
     }
 
     private void round() {

@@ -3,17 +3,13 @@ package dev.cutover.healthmonitor.check;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.ProbeResult;
-import dev.cutover.events.InvalidMessageException;
 import dev.cutover.events.Meta;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,7 +19,7 @@ import java.util.regex.Pattern;
  * The running checks. A command id seen before (running or done) is ignored; a new command for the same
  * deployment and phase replaces the running check, whose verdict is then never reported.
  */
-public class HealthChecks {
+public class HealthChecks extends RunningCommands<RunHealthCheck, HealthCheckRun> {
 
     private static final Logger LOG = Logger.getLogger(HealthChecks.class);
     /** Metric labels must stay bounded: anything else is reported as "other". */
@@ -34,72 +30,39 @@ public class HealthChecks {
     private final ScheduledExecutorService scheduler;
     private final MeterRegistry registry;
     private final Consumer<HealthCheckCompleted> sink;
-    private final Map<String, HealthCheckRun> running = new HashMap<>();
-    private final Map<String, Boolean> seen;
 
     public HealthChecks(ProbeClient client, ScheduledExecutorService scheduler, MeterRegistry registry,
                         Consumer<HealthCheckCompleted> sink, int rememberedCommands) {
+        super(rememberedCommands);
         this.client = client;
         this.scheduler = scheduler;
         this.registry = registry;
         this.sink = sink;
-        this.seen = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > rememberedCommands;
-            }
-        };
     }
 
-    /**
-     * Starts the check unless this command was seen before; returns whether it started. Throws
-     * {@link InvalidMessageException} for a command that cannot run (it goes to the dead-letter topic).
-     */
-    public synchronized boolean submit(RunHealthCheck command) {
-        List<String> problems = CheckProgress.problems(command.baseUrl(), command.mode(), command.spec());
-        if (!problems.isEmpty()) {
-            throw new InvalidMessageException("invalid dev.cutover.healthmonitor.run-health-check.v1: "
-                    + String.join("; ", problems));
-        }
-        if (seen.containsKey(command.meta().messageId())) {
-            LOG.debugf("Ignoring redelivered command %s", command.meta().messageId());
-            return false;
-        }
-        seen.put(command.meta().messageId(), Boolean.TRUE);
-        String key = key(command);
-        HealthCheckRun previous = running.remove(key);
-        if (previous != null && !previous.finished()) {
-            previous.cancel();
+    @Override
+    protected List<String> problems(RunHealthCheck command) {
+        return CheckProgress.problems(command.baseUrl(), command.mode(), command.spec());
+    }
+
+    @Override
+    protected HealthCheckRun newRun(RunHealthCheck command, String key) {
+        return new HealthCheckRun(command, client, scheduler, System::nanoTime, new Listener(command, key));
+    }
+
+    @Override
+    protected void starting(RunHealthCheck command, HealthCheckRun replaced) {
+        if (replaced != null) {
             LOG.infof("Replacing the running %s check of deployment %s target %s", command.phase(),
                     command.meta().deploymentId(), command.target());
         }
-        HealthCheckRun run = new HealthCheckRun(command, client, scheduler, System::nanoTime, new Listener(command, key));
-        running.put(key, run);
         LOG.infof("Starting %s check (%s) of deployment %s target %s slot %s: %s on %s", command.phase(),
                 command.mode(), command.meta().deploymentId(), command.target(), command.slot(),
                 command.spec().paths(), command.baseUrl());
-        run.start();
-        return true;
     }
 
-    public synchronized int runningCount() {
-        return running.size();
-    }
-
-    /** Stops every check without reporting (shutdown). */
-    public synchronized void cancelAll() {
-        running.values().forEach(HealthCheckRun::cancel);
-        running.clear();
-    }
-
-    private synchronized void finished(String key, RunHealthCheck command) {
-        HealthCheckRun current = running.get(key);
-        if (current != null && current.command() == command) {
-            running.remove(key);
-        }
-    }
-
-    private static String key(RunHealthCheck command) {
+    @Override
+    protected String key(RunHealthCheck command) {
         String deployment = command.meta().deploymentId() != null ? command.meta().deploymentId() : command.target().key();
         return deployment + "|" + command.phase();
     }

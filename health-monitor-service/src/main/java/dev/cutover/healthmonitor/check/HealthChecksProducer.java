@@ -6,7 +6,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,8 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class HealthChecksProducer {
 
-    private static final Logger LOG = Logger.getLogger(HealthChecksProducer.class);
-
     private ScheduledExecutorService scheduler;
     private HealthChecks checks;
 
@@ -27,11 +24,9 @@ public class HealthChecksProducer {
     HealthChecks healthChecks(HealthCheckConfig config, MeterRegistry registry, HealthMonitorEventPublisher publisher) {
         scheduler = Executors.newScheduledThreadPool(config.threads(), daemonThreads());
         checks = new HealthChecks(new HttpProbeClient(scheduler, config.bodyExcerptChars()), scheduler, registry,
-                event -> publisher.publish(event).exceptionally(failure -> {
-                    LOG.errorf(failure, "Could not publish the %s verdict of deployment %s", event.phase(),
-                            event.meta().deploymentId());
-                    return null;
-                }), config.rememberedCommands());
+                event -> publisher.publishOrLog(event, "the " + event.phase() + " verdict of deployment "
+                        + event.meta().deploymentId()),
+                config.rememberedCommands());
         return checks;
     }
 

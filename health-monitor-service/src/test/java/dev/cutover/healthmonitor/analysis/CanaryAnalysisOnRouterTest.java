@@ -34,7 +34,6 @@ import java.util.stream.Collectors;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +96,14 @@ class CanaryAnalysisOnRouterTest {
         return command.meta().messageId().equals(e.meta().causationId());
     }
 
+    /** The verdict on {@code command} (within 10 s) is {@code verdict}, decided by {@code firedRule}. */
+    AnalysisCompleted awaitVerdict(RunAnalysis command, Verdict verdict, String firedRule) {
+        AnalysisCompleted done = awaitVerdict(command);
+        assertEquals(verdict, done.verdict(), done.decision().summary() + " " + done.decision().rules());
+        assertEquals(firedRule, done.decision().firedRule(), done.decision().summary());
+        return done;
+    }
+
     static Map<String, String> outcomes(AnalysisCompleted e) {
         return e.decision().rules().stream().collect(Collectors.toMap(RuleOutcome::rule, RuleOutcome::outcome));
     }
@@ -106,9 +113,7 @@ class CanaryAnalysisOnRouterTest {
         RunAnalysis command = analyse(Map.of("SAMPLE_ERROR_RATE", "0.2"), spec(3000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 4, 20_000);
 
-        AnalysisCompleted done = awaitVerdict(command);
-        assertEquals(Verdict.FAIL, done.verdict(), done.decision().summary());
-        assertEquals("error-rate-absolute", done.decision().firedRule());
+        AnalysisCompleted done = awaitVerdict(command, Verdict.FAIL, "error-rate-absolute");
         assertTrue(done.decision().summary().startsWith("canary error rate "), done.decision().summary());
         assertTrue(done.decision().canary().errorRate() > 0.15 && done.decision().canary().errorRate() < 0.25,
                 "about 20 %: " + done.decision().canary());
@@ -128,9 +133,7 @@ class CanaryAnalysisOnRouterTest {
         RunAnalysis command = analyse(Map.of("SAMPLE_LATENCY_MS", "500"), spec(3000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 16, 20_000);
 
-        AnalysisCompleted done = awaitVerdict(command);
-        assertEquals(Verdict.FAIL, done.verdict(), done.decision().summary());
-        assertEquals("latency-p95-relative", done.decision().firedRule());
+        AnalysisCompleted done = awaitVerdict(command, Verdict.FAIL, "latency-p95-relative");
         assertEquals("PASS", outcomes(done).get("latency-p95-absolute"), "500 ms is under the absolute 2000 ms");
         // on a busy host both sides get slower; the canary's extra 500 ms stays
         assertTrue(done.decision().canary().p95Ms() >= 450, "p95 at least 500 ms: " + done.decision().canary());
@@ -143,9 +146,7 @@ class CanaryAnalysisOnRouterTest {
         RunAnalysis command = analyse(Map.of(), spec(4000, 250, 0, 0));
         traffic = Traffic.start(plane.trafficUrl(), 2, 50_000);
 
-        AnalysisCompleted done = awaitVerdict(command);
-        assertEquals(Verdict.PASS, done.verdict(), done.decision().summary() + " " + done.decision().rules());
-        assertNull(done.decision().firedRule());
+        AnalysisCompleted done = awaitVerdict(command, Verdict.PASS, null);
         assertEquals(Map.of("health-check", "PASS", "min-samples", "PASS", "baseline-sanity", "PASS",
                 "error-rate-absolute", "PASS", "latency-p95-absolute", "PASS", "error-rate-relative", "PASS",
                 "latency-p95-relative", "PASS", "throughput-relative", "PASS"), outcomes(done));
@@ -157,9 +158,7 @@ class CanaryAnalysisOnRouterTest {
     void noTrafficIsInsufficientDataAfterTheExtensions() throws Exception {
         RunAnalysis command = analyse(Map.of(), spec(1000, 250, 1, 500));
 
-        AnalysisCompleted done = awaitVerdict(command);
-        assertEquals(Verdict.INSUFFICIENT_DATA, done.verdict());
-        assertEquals("min-samples", done.decision().firedRule());
+        AnalysisCompleted done = awaitVerdict(command, Verdict.INSUFFICIENT_DATA, "min-samples");
         assertEquals("PAUSE", done.decision().policyApplied());
         assertEquals(1, done.decision().extensions());
         assertTrue(done.decision().windowMs() >= 1500, "window 1000 ms + one 500 ms extension: " + done.decision().windowMs());
@@ -198,9 +197,7 @@ class CanaryAnalysisOnRouterTest {
                 plane.canaryUrl(), spec(3000, 250, 0, 0));
         analyses.submit(command);
 
-        AnalysisCompleted done = awaitVerdict(command);
-        assertEquals(Verdict.INCONCLUSIVE, done.verdict());
-        assertEquals("metrics-readable", done.decision().firedRule());
+        AnalysisCompleted done = awaitVerdict(command, Verdict.INCONCLUSIVE, "metrics-readable");
         assertTrue(done.decision().summary().matches("metrics unreadable: GET http://127\\.0\\.0\\.1:\\d+/metrics failed: connection refused"),
                 done.decision().summary());
     }
