@@ -25,6 +25,7 @@ import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
@@ -86,7 +87,12 @@ class GoldenSamplesTest {
                 new ConfigRejected(META, TARGET, "unknown environment 'stagin'"),
                 new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/apps/shop-2.0.0.jar",
                         Map.of("LOG_LEVEL", "debug"), 18080),
+                new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/apps/shop-2.0.0.jar",
+                        Map.of("LOG_LEVEL", "warn"), 18280,
+                        new RouterSecurity(true, true, "default-src 'self'; frame-ancestors 'none'")),
                 new ShiftTraffic(META, TARGET, Map.of("green", 100, "blue", 0), "switch"),
+                new ShiftTraffic(META, TARGET, Map.of("green", 100, "blue", 0), "switch",
+                        new RouterSecurity(true, false, null)),
                 new ReleaseSlot(META, TARGET, "blue", "cleanup"),
                 new SlotProvisioned(META, TARGET, "green", "2.0.0", "http://127.0.0.1:40123", "pid-4242"),
                 new SlotProvisioned(META, TARGET, "green", "2.0.0", "http://127.0.0.1:40123", "pid-4242",
@@ -178,6 +184,28 @@ class GoldenSamplesTest {
         assertEquals(sample, MessageCodec.decode(typeName, golden), "golden file no longer reads as the sample");
         JsonNode written = MessageCodec.mapper().readTree(MessageCodec.encode(sample));
         assertEquals(MessageCodec.mapper().readTree(golden), written, "the sample no longer writes as the golden file");
+    }
+
+    @Test
+    void routerSecurityIsOptionalAndItsCspToo() throws IOException {
+        // written before the field existed: no security, the router keeps what it has
+        String old = golden("dev.cutover.provisioner.shift-traffic.v1");
+        assertEquals(null, ((ShiftTraffic) MessageCodec.decode("dev.cutover.provisioner.shift-traffic.v1", old)).security());
+        String oldSlot = golden("dev.cutover.provisioner.provision-slot.v1");
+        assertEquals(null, ((ProvisionSlot) MessageCodec.decode("dev.cutover.provisioner.provision-slot.v1", oldSlot))
+                .security());
+        // a blank csp is no csp, not a missing field
+        ObjectNode json = (ObjectNode) MessageCodec.mapper().readTree(old);
+        json.putObject("security").put("httpsOnly", false).put("hsts", true).put("csp", " ");
+        ShiftTraffic read = (ShiftTraffic) MessageCodec.decode("dev.cutover.provisioner.shift-traffic.v1", json.toString());
+        assertEquals(new RouterSecurity(false, true, null), read.security());
+    }
+
+    private String golden(String fileName) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/golden/" + fileName + ".json")) {
+            assertNotNull(in, fileName);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

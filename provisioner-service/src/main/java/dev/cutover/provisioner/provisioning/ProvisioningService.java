@@ -4,6 +4,7 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
@@ -34,6 +35,9 @@ import java.util.Optional;
  * Never throws for an operation that fails: it answers ProvisioningFailed with the reason. Secret references in
  * a ProvisionSlot's environment are resolved just before the instance starts; their values reach only the
  * instance's process environment (the registry, events, logs and meters see references at most).
+ * A command's router security ({@code security.*}: HTTPS redirect, HSTS, CSP) is set on the router before the
+ * command is answered, and kept in the registry: every later command (and a router started again) gets it
+ * re-applied until a command carries another.
  */
 public class ProvisioningService {
 
@@ -93,6 +97,7 @@ public class ProvisioningService {
         TargetState state = registry.state(target);
         RouterHandle handle = router.ensure(target, command.routerPort(), state.routerPid());
         registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
+        secure(target, handle, command.security());
 
         if (alive) {
             SlotInstance running = current.get();
@@ -134,6 +139,7 @@ public class ProvisioningService {
     private TrafficShifted shift(ShiftTraffic command) throws ProvisioningException {
         Target target = command.target();
         RouterHandle handle = knownRouter(target);
+        secure(target, handle, command.security()); // before the weights: new traffic is already under it
         dropDead(target);
         Map<String, Integer> weights;
         try {
@@ -160,6 +166,12 @@ public class ProvisioningService {
         }
         long t0 = System.nanoTime();
         RouterHandle handle = knownRouter(target);
+        try {
+            secure(target, handle, null); // a router started again here must not serve without it
+        } catch (ProvisioningException e) {
+            LOG.warnf("Could not restore the router security of %s while releasing slot %s: %s", target,
+                    command.slot(), e.getMessage());
+        }
         takeOut(target, handle, current.get());
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.released(took);
@@ -180,6 +192,23 @@ public class ProvisioningService {
         }
         provider.stop(instance);
         registry.update(target, s -> s.withoutSlot(instance.slot()));
+    }
+
+    /**
+     * Sets {@code requested} on the router and records it; without one, re-applies the one recorded (a router
+     * started again has none), if any. Nothing recorded and nothing requested: the router is left as it is.
+     */
+    private void secure(Target target, RouterHandle handle, RouterSecurity requested) throws ProvisioningException {
+        RouterSecurity security = requested != null ? requested : registry.state(target).security();
+        if (security == null) {
+            return;
+        }
+        router.secure(target, handle, security);
+        if (requested != null && !requested.equals(registry.state(target).security())) {
+            registry.update(target, s -> s.withSecurity(requested));
+            LOG.infof("Router of %s: https-only %s, hsts %s, csp %s", target, requested.httpsOnly(), requested.hsts(),
+                    requested.csp() == null ? "none" : "'" + requested.csp() + "'");
+        }
     }
 
     /** The target's router, started again if it died (its backend set is then restored by the next apply). */

@@ -1,30 +1,41 @@
 package dev.cutover.provisioner.slot;
 
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
+
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The provisioner's book for one target: its router, the router weights last applied, and what runs in
- * each slot. Immutable; the registry swaps whole states.
+ * The provisioner's book for one target: its router, the router weights last applied, the router security last
+ * asked for (null: never), and what runs in each slot. Immutable; the registry swaps whole states.
  */
 public record TargetState(String application, String environment, Integer routerPort, Long routerPid,
-                          Map<String, Integer> weights, Map<String, SlotInstance> slots) {
+                          Map<String, Integer> weights, Map<String, SlotInstance> slots, RouterSecurity security) {
 
     public TargetState {
         weights = weights == null ? Map.of() : Map.copyOf(weights);
         slots = slots == null ? Map.of() : Map.copyOf(slots);
     }
 
+    public TargetState(String application, String environment, Integer routerPort, Long routerPid,
+                       Map<String, Integer> weights, Map<String, SlotInstance> slots) {
+        this(application, environment, routerPort, routerPid, weights, slots, null);
+    }
+
     public static TargetState empty(String application, String environment) {
-        return new TargetState(application, environment, null, null, Map.of(), Map.of());
+        return new TargetState(application, environment, null, null, Map.of(), Map.of(), null);
     }
 
     public TargetState withRouter(int port, Long pid) {
-        return new TargetState(application, environment, port, pid, weights, slots);
+        return new TargetState(application, environment, port, pid, weights, slots, security);
     }
 
     public TargetState withWeights(Map<String, Integer> newWeights) {
-        return new TargetState(application, environment, routerPort, routerPid, newWeights, slots);
+        return new TargetState(application, environment, routerPort, routerPid, newWeights, slots, security);
+    }
+
+    public TargetState withSecurity(RouterSecurity newSecurity) {
+        return new TargetState(application, environment, routerPort, routerPid, weights, slots, newSecurity);
     }
 
     /** Puts an instance in its slot; a new instance takes no traffic until a shift names it. */
@@ -35,7 +46,7 @@ public record TargetState(String application, String environment, Integer router
         if (previous == null || !previous.instanceId().equals(instance.instanceId())) {
             w.remove(instance.slot());
         }
-        return new TargetState(application, environment, routerPort, routerPid, w, s);
+        return new TargetState(application, environment, routerPort, routerPid, w, s, security);
     }
 
     public TargetState withoutSlot(String slot) {
@@ -43,6 +54,6 @@ public record TargetState(String application, String environment, Integer router
         s.remove(slot);
         Map<String, Integer> w = new TreeMap<>(weights);
         w.remove(slot);
-        return new TargetState(application, environment, routerPort, routerPid, w, s);
+        return new TargetState(application, environment, routerPort, routerPid, w, s, security);
     }
 }

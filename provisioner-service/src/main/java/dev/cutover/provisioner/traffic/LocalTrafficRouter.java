@@ -1,11 +1,13 @@
 package dev.cutover.provisioner.traffic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.Target;
 import dev.cutover.events.router.RouterAdminApi;
 import dev.cutover.events.router.RouterAdminApi.Backend;
 import dev.cutover.events.router.RouterAdminApi.BackendTable;
 import dev.cutover.events.router.RouterAdminApi.Health;
+import dev.cutover.events.router.RouterAdminApi.Security;
 import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import dev.cutover.provisioner.config.ProvisionerConfig;
 import dev.cutover.provisioner.slot.LocalProcesses;
@@ -101,6 +103,30 @@ public class LocalTrafficRouter implements TrafficRouter {
     }
 
     @Override
+    public void secure(Target target, RouterHandle router, RouterSecurity security) throws ProvisioningException {
+        Security expected = new Security(security.httpsOnly(), security.hsts(), security.csp());
+        Security answer;
+        try {
+            answer = call(HttpRequest.newBuilder(admin(router, RouterAdminApi.SECURITY_PATH))
+                    .PUT(HttpRequest.BodyPublishers.ofString(write(expected)))
+                    .header("Content-Type", "application/json"), Security.class);
+        } catch (AdminStatusException e) {
+            if (e.status == 404) {
+                throw new ProvisioningException("the router of " + target + " (pid " + router.pid() + ") has no "
+                        + RouterAdminApi.SECURITY_PATH + " to apply security.* (https-only, hsts, csp): it predates it; "
+                        + "stop it so that the current router jar starts in its place", e);
+            }
+            throw e;
+        }
+        Security readBack = call(HttpRequest.newBuilder(admin(router, RouterAdminApi.SECURITY_PATH)).GET(),
+                Security.class);
+        if (!expected.equals(readBack)) {
+            throw new ProvisioningException("router of " + target + " shows security " + readBack + " after PUT "
+                    + expected + " (answer " + answer + ")");
+        }
+    }
+
+    @Override
     public boolean awaitDrained(Target target, RouterHandle router, String backendId) {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         while (true) {
@@ -173,8 +199,8 @@ public class LocalTrafficRouter implements TrafficRouter {
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new ProvisioningException("router admin " + built.method() + " " + built.uri() + " answered "
-                        + response.statusCode() + ": " + response.body());
+                throw new AdminStatusException(response.statusCode(), "router admin " + built.method() + " "
+                        + built.uri() + " answered " + response.statusCode() + ": " + response.body());
             }
             try {
                 return JSON.readValue(response.body(), answer);
@@ -187,6 +213,17 @@ public class LocalTrafficRouter implements TrafficRouter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("interrupted", e);
+        }
+    }
+
+    /** The admin API answered, with a status other than 200. */
+    private static final class AdminStatusException extends ProvisioningException {
+
+        final int status;
+
+        AdminStatusException(int status, String message) {
+            super(message);
+            this.status = status;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.traffic;
 
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.Target;
 import dev.cutover.events.router.RouterAdminApi.Backend;
 import dev.cutover.provisioner.slot.ProvisioningException;
@@ -19,6 +20,12 @@ public interface TrafficRouter {
 
     /** Replaces the router's backend set and reads it back to verify it took effect. */
     void apply(Target target, RouterHandle router, List<Backend> backends) throws ProvisioningException;
+
+    /**
+     * Sets what the router does to all its traffic (HTTPS redirect, HSTS, CSP) and reads it back to verify it took
+     * effect; the next request sees it, none is dropped.
+     */
+    void secure(Target target, RouterHandle router, RouterSecurity security) throws ProvisioningException;
 
     /**
      * Waits (bounded) until the router has no request in flight to a backend removed from its set.
