@@ -36,6 +36,23 @@ class PipelineIT {
             }
             assertEquals(100, total, backends::toString);
             assertEquals(3, active, backends::toString);
+
+            // a new version that fails its first instance's check: the rollback-service moves traffic back to
+            // the three old instances and releases the new one (strategy rolling)
+            JsonNode v3 = d.run("3.0.0", "rolling", CanaryIT.fast(Map.of("infrastructure", Map.of("instance-count", 3),
+                    "app", Map.of("env", Map.of("SAMPLE_FAIL_HEALTH", "true")))));
+            System.out.println("[figures] rolling with a broken version: " + v3.path("status").asText() + ", rollback "
+                    + v3.path("rollback") + ", traffic " + traffic);
+            assertEquals("ROLLED_BACK", v3.path("status").asText(), v3::toString);
+            assertEquals("rolling", v3.path("rollbackPlan").path("strategy").asText(), v3::toString);
+            assertEquals(true, v3.path("rollback").has("trafficRestoredMs"), v3::toString);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("2.0.0", "2.0.0", "2.0.0")));
+            int after = 0;
+            for (JsonNode b : d.routerBackends().path("backends")) {
+                after += b.path("weight").asInt() > 0 ? 1 : 0;
+            }
+            assertEquals(3, after, () -> d.routerBackends().toString());
+            Scenario.assertServesOnly(traffic, "2.0.0");
             assertEquals(0, traffic.failed(), () -> "failed: " + traffic.failures());
         }
     }
