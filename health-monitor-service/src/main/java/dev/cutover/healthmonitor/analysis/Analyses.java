@@ -37,7 +37,6 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
 
     private final MetricProvider provider;
     private final ProbeClient probes;
-    private final ScheduledExecutorService scheduler;
     private final MeterRegistry registry;
     private final Consumer<AnalysisCompleted> sink;
     private final double latencyMinDifferenceMs;
@@ -46,10 +45,9 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
     public Analyses(MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler, MeterRegistry registry,
                     Consumer<AnalysisCompleted> sink, double latencyMinDifferenceMs, long probeTimeoutMs,
                     int rememberedCommands) {
-        super(rememberedCommands);
+        super(scheduler, rememberedCommands);
         this.provider = provider;
         this.probes = probes;
-        this.scheduler = scheduler;
         this.registry = registry;
         this.sink = sink;
         this.latencyMinDifferenceMs = latencyMinDifferenceMs;

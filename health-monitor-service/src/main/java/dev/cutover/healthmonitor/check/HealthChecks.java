@@ -27,15 +27,13 @@ public class HealthChecks extends RunningCommands<RunHealthCheck, HealthCheckRun
     private static final Pattern PATH_LABEL = Pattern.compile("/[A-Za-z0-9/_.-]{0,63}");
 
     private final ProbeClient client;
-    private final ScheduledExecutorService scheduler;
     private final MeterRegistry registry;
     private final Consumer<HealthCheckCompleted> sink;
 
     public HealthChecks(ProbeClient client, ScheduledExecutorService scheduler, MeterRegistry registry,
                         Consumer<HealthCheckCompleted> sink, int rememberedCommands) {
-        super(rememberedCommands);
+        super(scheduler, rememberedCommands);
         this.client = client;
-        this.scheduler = scheduler;
         this.registry = registry;
         this.sink = sink;
     }

@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runs in progress for one kind of command, at most one per key. A command id seen before (running or done;
@@ -19,10 +22,13 @@ public abstract class RunningCommands<C extends Command, R extends ScheduledRun>
 
     private static final Logger LOG = Logger.getLogger(RunningCommands.class);
 
+    /** Where the runs schedule their steps. */
+    protected final ScheduledExecutorService scheduler;
     private final Map<String, R> running = new HashMap<>();
     private final Map<String, Boolean> seen;
 
-    protected RunningCommands(int rememberedCommands) {
+    protected RunningCommands(ScheduledExecutorService scheduler, int rememberedCommands) {
+        this.scheduler = scheduler;
         this.seen = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -78,6 +84,22 @@ public abstract class RunningCommands<C extends Command, R extends ScheduledRun>
     public synchronized void cancelAll() {
         running.values().forEach(ScheduledRun::cancel);
         running.clear();
+    }
+
+    /** Stops every run without reporting, and the scheduler (the service is stopping). */
+    public void shutdown() {
+        cancelAll();
+        scheduler.shutdownNow();
+    }
+
+    /** A scheduler of {@code threads} daemon threads named {@code namePrefix-1}, {@code namePrefix-2}… */
+    public static ScheduledExecutorService daemonScheduler(String namePrefix, int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newScheduledThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, namePrefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Forgets the run of {@code command} under {@code key}, unless a newer one replaced it meanwhile. */
