@@ -6,6 +6,7 @@ import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -112,18 +113,10 @@ class DeploymentResourceTest {
         assertInvalid(post("null"), "body");
     }
 
-    static Stream<Arguments> wrongJsonTypes() {
-        return Stream.of(
-                Arguments.of("application", "7"),
-                Arguments.of("environment", "[\"dev\"]"),
-                Arguments.of("version", "1.0"),
-                Arguments.of("artifact", "{}"),
-                Arguments.of("strategy", "true"));
-    }
-
     /** Jackson stops at the first value of the wrong type, so each is answered on its own, naming its field. */
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource
+    @CsvSource(delimiter = '|', value = {"application|7", "environment|[\"dev\"]", "version|1.0", "artifact|{}",
+        "strategy|true"})
     void wrongJsonTypes(String field, String value) {
         String body = "{\"application\":\"rest-t\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
                 + "\"strategy\":\"canary\"}";

@@ -1,36 +1,28 @@
 package dev.cutover.orchestrator.messaging;
 
-import dev.cutover.events.ConfigCommand.ResolveConfig;
-import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
-import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
-import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.MetricSample;
 import dev.cutover.events.HealthMonitorEvent.RuleOutcome;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.Meta;
-import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
-import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.testing.FlowTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
-import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.awaitStatus;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -41,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A canary on the real broker, the test playing config-service, provisioner, health-monitor and rollback-service. */
 @QuarkusTest
-class CanaryFlowTest {
+class CanaryFlowTest extends FlowTest {
 
     private static final String V1_URL = "http://127.0.0.1:41101";
     private static final String V2_URL = "http://127.0.0.1:41102";
@@ -51,39 +43,23 @@ class CanaryFlowTest {
             "canary", Map.of("steps", List.of(20, 50, 100)),
             "analysis", Map.of("window-ms", 500, "min-samples", 10, "insufficient-data-policy", "fail"));
 
-    private KafkaTestClient kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = KafkaTestClient.recordingAllTopics();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
-
     @Test
     void stepsThenAFailVerdictRollsBackAndTheEarlierRevisionCanBeRedeployed() {
         Target target = new Target("canary-flow", "test");
         // first deployment: nothing to compare with, so it runs as blue-green
         String first = post("1.0.0");
-        configure(first, target);
-        provisionAndVerify(first, target, "blue", V1_URL);
-        ShiftTraffic all = kafka.awaitMessage(ShiftTraffic.class, first);
-        assertEquals(Map.of("blue", 100), all.weights());
-        kafka.send(new TrafficShifted(Meta.causedBy(all.meta()), target, all.weights(), null, "switch"));
-        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, first, c -> c.phase().equals("post-switch"));
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "blue", "post-switch", true, null, 2,
-                List.of()));
+        resolveConfig(first, "sha256:canary", CONFIG);
+        provisionAndVerify(first, "blue", V1_URL);
+        assertEquals(Map.of("blue", 100), shiftTraffic(first).weights());
+        passCheck(first, "post-switch");
         awaitStatus(first, DeploymentStatus.SUCCEEDED);
         given().when().get("/deployments/" + first).then()
                 .body("stages.name", contains("config", "provision", "verify", "switch", "monitor"));
 
         // second: canary steps 20 → 50 → 100 over blue
         String id = post("2.0.0");
-        configure(id, target);
-        provisionAndVerify(id, target, "green", V2_URL);
+        resolveConfig(id, "sha256:canary", CONFIG);
+        provisionAndVerify(id, "green", V2_URL);
         step(id, target, 0, 20, Verdict.PASS);
         await().atMost(KafkaTestClient.WAIT).untilAsserted(() -> given().when().get("/deployments/" + id).then()
                 .body("status", equalTo("PROGRESSING"))
@@ -127,9 +103,8 @@ class CanaryFlowTest {
     }
 
     private void step(String id, Target target, int step, int weight, Verdict verdict) {
-        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id, s -> s.weights().get("green") == weight);
+        ShiftTraffic shift = shiftTraffic(id, s -> s.weights().get("green") == weight, null);
         assertEquals(Map.of("green", weight, "blue", 100 - weight), shift.weights());
-        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), null, shift.reason()));
         RunAnalysis analysis = kafka.awaitMessage(RunAnalysis.class, id, a -> a.step() == step);
         assertEquals("green", analysis.canarySlot());
         assertEquals("blue", analysis.baselineSlot());
@@ -149,19 +124,9 @@ class CanaryFlowTest {
         kafka.send(new AnalysisCompleted(Meta.causedBy(analysis.meta()), target, "green", step, verdict, decision));
     }
 
-    private void configure(String id, Target target) {
-        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
-        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:canary", CONFIG));
-    }
-
-    private void provisionAndVerify(String id, Target target, String slot, String url) {
-        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
-        assertEquals(slot, provision.slot());
-        kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), target, slot, provision.version(), url,
-                "i-" + slot));
-        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, slot, "pre-switch", true, null, 3,
-                List.of()));
+    private void provisionAndVerify(String id, String slot, String url) {
+        assertEquals(slot, provision(id, url).slot());
+        passCheck(id, "pre-switch");
     }
 
     private static String post(String version) {

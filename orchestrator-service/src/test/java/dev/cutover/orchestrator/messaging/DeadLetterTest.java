@@ -7,11 +7,10 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
+import dev.cutover.orchestrator.testing.FlowTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -29,21 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Records that cannot be read go to {@code <topic>.dlq} with the reason; the consumer keeps going. */
 @QuarkusTest
-class DeadLetterTest {
+class DeadLetterTest extends FlowTest {
 
     private static final String TYPE = "ce_type";
-
-    private KafkaTestClient kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = KafkaTestClient.recordingAllTopics();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
 
     @Test
     void malformedRequestsAreDeadLetteredAndTheNextOneIsProcessed() {
@@ -69,7 +56,7 @@ class DeadLetterTest {
     @Test
     void malformedAgentEventsAreDeadLetteredAndTheNextOneIsProcessed() {
         Target target = new Target("dlq-config", "test");
-        String id = DeploymentFlowTest.post("dlq-config", "1.0.0");
+        String id = post("dlq-config", "1.0.0");
         ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
 
         kafka.sendRaw(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":", Map.of(TYPE, "dev.cutover.config.resolved.v1"));

@@ -2,7 +2,6 @@ package dev.cutover.orchestrator.messaging;
 
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigRejected;
-import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
 import dev.cutover.events.DeploymentEvent.DeploymentRejected;
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
@@ -15,21 +14,17 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
-import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.testing.FlowTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,30 +45,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rollback-service at the message level.
  */
 @QuarkusTest
-class DeploymentFlowTest {
+class DeploymentFlowTest extends FlowTest {
 
-    private static final String INSTANCE = "http://127.0.0.1:41001";
     private static final String ROUTER = "http://127.0.0.1:18090";
-
-    private KafkaTestClient kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = KafkaTestClient.recordingAllTopics();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
 
     @Test
     void restDeploymentRunsToSucceeded() {
         String id = post("flow-rest", "1.0.0");
-        Target target = new Target("flow-rest", "test");
         kafka.awaitMessage(DeploymentAccepted.class, id);
 
-        playHappyPath(id, target, "blue", null);
+        playHappyPath(id, "blue", null);
 
         awaitStatus(id, DeploymentStatus.SUCCEEDED);
         given().when().get("/deployments/" + id).then()
@@ -94,10 +75,7 @@ class DeploymentFlowTest {
     @Test
     void requestFromTheTopicRunsToSucceededOverTheStableSlot() {
         Target target = new Target("flow-topic", "test");
-        // a first deployment makes blue the stable slot
-        String first = post("flow-topic", "1.0.0");
-        playHappyPath(first, target, "blue", null);
-        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+        String first = succeededOnBlue("flow-topic");
 
         String messageId = UUID.randomUUID().toString();
         String id = UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)).toString();
@@ -111,7 +89,7 @@ class DeploymentFlowTest {
         // CI redelivers the same request: no second deployment
         kafka.send(request);
 
-        playHappyPath(id, target, "green", "blue");
+        playHappyPath(id, "green", "blue");
         awaitStatus(id, DeploymentStatus.SUCCEEDED);
         given().when().get("/deployments/" + id).then()
                 .body("stableSlot", equalTo("blue"))
@@ -146,12 +124,10 @@ class DeploymentFlowTest {
     @Test
     void postSwitchFailureRollsBack() {
         Target target = new Target("flow-rollback", "test");
-        String first = post("flow-rollback", "1.0.0");
-        playHappyPath(first, target, "blue", null);
-        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+        succeededOnBlue("flow-rollback");
 
         String id = post("flow-rollback", "2.0.0");
-        playUntilMonitoring(id, target, "green", "blue");
+        playUntilMonitoring(id, "green", "blue");
         RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
         kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "green", "post-switch", false,
                 "/health answered 500 twice", 2, List.of()));
@@ -209,61 +185,45 @@ class DeploymentFlowTest {
 
     // ---- the agents ----------------------------------------------------------------------------------------
 
-    private void playHappyPath(String id, Target target, String slot, String stableSlot) {
-        playUntilMonitoring(id, target, slot, stableSlot);
-        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
+    /** A first deployment (1.0.0) of the application, run to SUCCEEDED: blue is the stable slot of the next. */
+    private String succeededOnBlue(String application) {
+        String first = post(application, "1.0.0");
+        playHappyPath(first, "blue", null);
+        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+        return first;
+    }
+
+    private void playHappyPath(String id, String slot, String stableSlot) {
+        playUntilMonitoring(id, slot, stableSlot);
+        RunHealthCheck watch = passCheck(id, "post-switch");
         assertEquals(CheckMode.WATCH, watch.mode());
         assertEquals(300, watch.spec().windowMs());
-        assertEquals(INSTANCE, watch.baseUrl());
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, slot, "post-switch", true, null, 3,
-                List.of()));
+        assertEquals(INSTANCE_URL, watch.baseUrl());
         if (stableSlot != null) {
-            ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, id);
+            ReleaseSlot release = releaseSlot(id, r -> true);
             assertEquals(stableSlot, release.slot());
             assertEquals("cleanup", release.reason());
-            kafka.send(new SlotReleased(Meta.causedBy(release.meta()), target, stableSlot, "cleanup"));
         }
     }
 
-    private void playUntilMonitoring(String id, Target target, String slot, String stableSlot) {
-        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
-        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:test", Map.of(
+    private void playUntilMonitoring(String id, String slot, String stableSlot) {
+        resolveConfig(id, "sha256:test", Map.of(
                 "router", Map.of("port", 18090),
                 "app", Map.of("env", Map.of("MODE", "test")),
-                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300))));
+                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300)));
 
-        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
+        ProvisionSlot provision = provision(id);
         assertEquals(slot, provision.slot());
         assertEquals(18090, provision.routerPort());
         assertEquals(Map.of("MODE", "test"), provision.environment());
-        kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), target, slot, provision.version(), INSTANCE,
-                "i-" + id));
 
-        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
+        RunHealthCheck pre = passCheck(id, "pre-switch");
         assertEquals(CheckMode.UNTIL_HEALTHY, pre.mode());
-        assertEquals(INSTANCE, pre.baseUrl());
+        assertEquals(INSTANCE_URL, pre.baseUrl());
         assertEquals(2000, pre.spec().maxWaitMs());
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, slot, "pre-switch", true, null, 3,
-                List.of()));
 
-        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id);
+        ShiftTraffic shift = shiftTraffic(id, s -> true, ROUTER);
         assertEquals(stableSlot == null ? Map.of(slot, 100) : Map.of(slot, 100, stableSlot, 0), shift.weights());
-        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), ROUTER, "switch"));
-    }
-
-    // ---- REST ----------------------------------------------------------------------------------------------
-
-    static String post(String application, String version) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("application", application, "environment", "test", "version", version,
-                        "artifact", "file:/apps/" + application + "-" + version + ".jar"))
-                .when().post("/deployments").then().statusCode(202).extract().path("id");
-    }
-
-    static void awaitStatus(String id, DeploymentStatus status) {
-        await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                given().when().get("/deployments/" + id).then().statusCode(200)
-                        .body("status", equalTo(status.name())));
     }
 
     private List<DeploymentStatus> statuses(String id) {

@@ -1,31 +1,21 @@
 package dev.cutover.orchestrator.messaging;
 
-import dev.cutover.events.ConfigCommand.ResolveConfig;
-import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.DeploymentStatus;
-import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
-import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
-import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
-import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.Target;
+import dev.cutover.orchestrator.testing.FlowTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
-import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.awaitStatus;
-import static dev.cutover.orchestrator.messaging.DeploymentFlowTest.post;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -36,31 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A failed first attempt is retried after the configured delay, on a real broker; the test plays the agents. */
 @QuarkusTest
-class RecoveryFlowTest {
+class RecoveryFlowTest extends FlowTest {
 
-    private static final String INSTANCE = "http://127.0.0.1:41011";
-
-    private KafkaTestClient kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = KafkaTestClient.recordingAllTopics();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
 
     @Test
     void provisioningFailureIsRetriedThenSucceeds() {
         String id = post("flow-retry", "1.0.0");
         Target target = new Target("flow-retry", "test");
-        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
-        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), target, "sha256:retry", Map.of(
+        resolveConfig(id, "sha256:retry", Map.of(
                 "router", Map.of("port", 18095),
                 "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300),
-                "recovery", Map.of("max-attempts", 3, "infrastructure-retry-delay-ms", 500))));
+                "recovery", Map.of("max-attempts", 3, "infrastructure-retry-delay-ms", 500)));
 
         ProvisionSlot first = kafka.awaitMessage(ProvisionSlot.class, id);
         kafka.send(new ProvisioningFailed(Meta.causedBy(first.meta()), target, "blue", "provision",
@@ -85,15 +61,10 @@ class RecoveryFlowTest {
         assertTrue(second.meta().occurredAt().isAfter(retrying.meta().occurredAt().plusMillis(400)),
                 "not before the retry delay");
 
-        kafka.send(new SlotProvisioned(Meta.causedBy(second.meta()), target, "blue", "1.0.0", INSTANCE, "i-2"));
-        RunHealthCheck pre = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("pre-switch"));
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(pre.meta()), target, "blue", "pre-switch", true, null, 3,
-                List.of()));
-        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id);
-        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), target, shift.weights(), null, "switch"));
-        RunHealthCheck watch = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals("post-switch"));
-        kafka.send(new HealthCheckCompleted(Meta.causedBy(watch.meta()), target, "blue", "post-switch", true, null, 3,
-                List.of()));
+        kafka.send(new SlotProvisioned(Meta.causedBy(second.meta()), target, "blue", "1.0.0", INSTANCE_URL, "i-2"));
+        passCheck(id, "pre-switch");
+        shiftTraffic(id);
+        passCheck(id, "post-switch");
 
         awaitStatus(id, DeploymentStatus.SUCCEEDED);
         given().when().get("/deployments/" + id).then()

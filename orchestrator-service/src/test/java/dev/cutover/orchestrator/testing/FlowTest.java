@@ -1,0 +1,123 @@
+package dev.cutover.orchestrator.testing;
+
+import dev.cutover.events.ConfigCommand.ResolveConfig;
+import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
+import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
+import dev.cutover.events.ProvisionerEvent.SlotReleased;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.testing.kafka.KafkaTestClient;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * A flow test: the orchestrator runs on the real broker and the test plays config-service, provisioner,
+ * health-monitor and rollback-service at the message level. Each test gets a {@link KafkaTestClient} recording every
+ * topic; the agents' answers below await the orchestrator's command and answer it as the agent would when all goes
+ * well, returning the command for the test to check.
+ */
+public abstract class FlowTest {
+
+    /** Where {@link #provision(String)} says the new slot answers. */
+    protected static final String INSTANCE_URL = "http://127.0.0.1:41001";
+
+    protected KafkaTestClient kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = KafkaTestClient.recordingAllTopics();
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    // ---- the agents ----------------------------------------------------------------------------------------
+
+    /** config-service: the deployment's configuration resolved as {@code config}. */
+    protected ResolveConfig resolveConfig(String id, String hash, Map<String, Object> config) {
+        return resolveConfig(id, hash, config, null);
+    }
+
+    protected ResolveConfig resolveConfig(String id, String hash, Map<String, Object> config,
+                                          Map<String, String> provenance) {
+        ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
+        kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), resolve.target(), hash, config, provenance));
+        return resolve;
+    }
+
+    /** provisioner: the commanded slot runs the commanded version, answering on {@link #INSTANCE_URL}. */
+    protected ProvisionSlot provision(String id) {
+        return provision(id, INSTANCE_URL);
+    }
+
+    /** provisioner: the commanded slot runs the commanded version, answering on {@code instanceUrl}. */
+    protected ProvisionSlot provision(String id, String instanceUrl) {
+        ProvisionSlot provision = kafka.awaitMessage(ProvisionSlot.class, id);
+        kafka.send(new SlotProvisioned(Meta.causedBy(provision.meta()), provision.target(), provision.slot(),
+                provision.version(), instanceUrl, "i-" + provision.slot()));
+        return provision;
+    }
+
+    /** health-monitor: the deployment's check of {@code phase} (pre-switch, post-switch) passed. */
+    protected RunHealthCheck passCheck(String id, String phase) {
+        RunHealthCheck check = kafka.awaitMessage(RunHealthCheck.class, id, c -> c.phase().equals(phase));
+        kafka.send(new HealthCheckCompleted(Meta.causedBy(check.meta()), check.target(), check.slot(), phase, true,
+                null, 3, List.of()));
+        return check;
+    }
+
+    /** provisioner: the deployment's first traffic shift is in place. */
+    protected ShiftTraffic shiftTraffic(String id) {
+        return shiftTraffic(id, s -> true, null);
+    }
+
+    /** provisioner: the first traffic shift that matches is in place, on the router at {@code routerUrl}. */
+    protected ShiftTraffic shiftTraffic(String id, Predicate<ShiftTraffic> which, String routerUrl) {
+        ShiftTraffic shift = kafka.awaitMessage(ShiftTraffic.class, id, which);
+        kafka.send(new TrafficShifted(Meta.causedBy(shift.meta()), shift.target(), shift.weights(), routerUrl,
+                shift.reason()));
+        return shift;
+    }
+
+    /** provisioner: the first slot release that matches is done. */
+    protected ReleaseSlot releaseSlot(String id, Predicate<ReleaseSlot> which) {
+        ReleaseSlot release = kafka.awaitMessage(ReleaseSlot.class, id, which);
+        kafka.send(new SlotReleased(Meta.causedBy(release.meta()), release.target(), release.slot(),
+                release.reason()));
+        return release;
+    }
+
+    // ---- REST ----------------------------------------------------------------------------------------------
+
+    /** A blue-green deployment of {@code application} to the environment "test"; its id. */
+    protected static String post(String application, String version) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("application", application, "environment", "test", "version", version,
+                        "artifact", "file:/apps/" + application + "-" + version + ".jar"))
+                .when().post("/deployments").then().statusCode(202).extract().path("id");
+    }
+
+    protected static void awaitStatus(String id, DeploymentStatus status) {
+        await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                given().when().get("/deployments/" + id).then().statusCode(200)
+                        .body("status", equalTo(status.name())));
+    }
+}
