@@ -21,7 +21,7 @@ import java.util.Map;
  */
 record ConfigSchema(Router router, App app, Health health, Canary canary, Analysis analysis, Rollback rollback,
                     Infrastructure infrastructure, Rolling rolling, PipelineKeys pipeline, Recovery recovery,
-                    Application application) {
+                    Application application, Security security) {
 
     record Router(Integer port) {
     }
@@ -32,6 +32,10 @@ record ConfigSchema(Router router, App app, Health health, Canary canary, Analys
 
     /** {@code application.*}: how the application itself runs; each reaches the instance as a variable. */
     record Application(String logLevel, Boolean hotReload, Boolean sourceMaps) {
+    }
+
+    /** {@code security.*}: what the target's router enforces. */
+    record Security(Boolean httpsOnly, Boolean hsts, String csp) {
     }
 
     record Health(@JsonDeserialize(using = Words.class) List<String> paths, Long timeoutMs, Long intervalMs,

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,19 +19,20 @@ import java.util.Objects;
 
 /**
  * What the orchestrator takes from a ConfigResolved: the router port, the instance's environment, the health-check,
- * rollout and recovery settings. Read by Jackson into one typed schema ({@link ConfigSchema}), then defaulted and
+ * rollout and recovery settings, and what the target's router enforces ({@code security.*}: HTTPS only, HSTS, CSP;
+ * null when the configuration says nothing, so the router keeps what it has). Read by Jackson into one typed schema ({@link ConfigSchema}), then defaulted and
  * range-checked here; a bad value's error names its key.
  */
 public record RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
-                          RolloutSettings rollout, RecoveryPolicy recovery) {
+                          RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security) {
 
     public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health) {
-        this(routerPort, environment, health, RolloutSettings.DEFAULTS, RecoveryPolicy.DEFAULTS);
+        this(routerPort, environment, health, RolloutSettings.DEFAULTS, RecoveryPolicy.DEFAULTS, null);
     }
 
     public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
                        RolloutSettings rollout) {
-        this(routerPort, environment, health, rollout, RecoveryPolicy.DEFAULTS);
+        this(routerPort, environment, health, rollout, RecoveryPolicy.DEFAULTS, null);
     }
 
     public RunSettings {
@@ -68,7 +70,10 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                 }
             });
         }
-        return new RunSettings(port, env, health, rollout(c), recovery(c));
+        ConfigSchema.Security sec = c.security();
+        RouterSecurity security = sec == null ? null : new RouterSecurity(Boolean.TRUE.equals(sec.httpsOnly()),
+                Boolean.TRUE.equals(sec.hsts()), sec.csp());
+        return new RunSettings(port, env, health, rollout(c), recovery(c), security);
     }
 
     /**

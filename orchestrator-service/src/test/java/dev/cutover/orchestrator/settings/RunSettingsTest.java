@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.settings;
 
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +100,16 @@ class RunSettingsTest {
         assertEquals("trace", own.environment().get("LOG_LEVEL"), "a variable set in app.env wins");
         assertThrows(IllegalArgumentException.class,
                 () -> RunSettings.from(Map.of("router.port", 1, "application.hot-reload", "sometimes")));
+    }
+
+    @Test
+    void routerSecurityComesFromTheSecurityKeys() {
+        assertNull(RunSettings.from(Map.of("router.port", 1)).security(), "nothing said: the router keeps what it has");
+        RunSettings s = RunSettings.from(Map.of("router.port", 1, "security", Map.of("https-only", true, "hsts", true,
+                "csp", "default-src 'self'")));
+        assertEquals(new RouterSecurity(true, true, "default-src 'self'"), s.security());
+        assertEquals(new RouterSecurity(false, false, null),
+                RunSettings.from(Map.of("router.port", 1, "security.https-only", false)).security());
     }
 
     static Stream<Arguments> invalid() {

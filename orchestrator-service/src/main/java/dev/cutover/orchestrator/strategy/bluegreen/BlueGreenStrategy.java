@@ -149,10 +149,11 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
             // a retry first releases whatever the failed attempt left (idempotent), then provisions again
             case PROVISIONING -> Stage.RETRY.equals(d.stage()) ? new ReleaseSlot(meta, d.target(), d.slot(), TrafficPurpose.RETRY.wire())
                     : new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
-                    d.settings().environment(), d.settings().routerPort());
+                    d.settings().environment(), d.settings().routerPort(), d.settings().security());
             case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.PRE_SWITCH.wire(),
                     CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
-            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), TrafficPurpose.SWITCH.wire());
+            case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), TrafficPurpose.SWITCH.wire(),
+                    d.settings().security());
             case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.POST_SWITCH.wire(),
                     CheckMode.WATCH, d.settings().health().watchSpec());
             default -> null;

@@ -208,7 +208,7 @@ public final class CanaryStrategy implements DeploymentStrategy {
                     metricsUrl(d), d.instanceUrl(), r.step() == 0 ? spec : spec.withWarmupMs(0));
         }
         return new ShiftTraffic(meta, d.target(), stepWeights(d), "canary step " + (r.step() + 1) + "/"
-                + r.steps().size());
+                + r.steps().size(), d.settings().security());
     }
 
     /**

@@ -431,7 +431,7 @@ public final class RollingStrategy implements DeploymentStrategy {
                 String url = p.urls().get(slot);
                 return url == null
                         ? new ProvisionSlot(meta, d.target(), slot, d.stableVersion(), d.stableArtifact(),
-                        d.stableEnvironment(), d.settings().routerPort())
+                        d.stableEnvironment(), d.settings().routerPort(), d.settings().security())
                         : new RunHealthCheck(meta, d.target(), slot, url, CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY,
                         d.settings().health().untilHealthySpec());
             }
@@ -446,10 +446,11 @@ public final class RollingStrategy implements DeploymentStrategy {
         }
         return switch (Objects.requireNonNull(d.stage())) {
             case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
-                    d.settings().environment(), d.settings().routerPort());
+                    d.settings().environment(), d.settings().routerPort(), d.settings().security());
             case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
                     CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
-            case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire());
+            case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire(),
+                    d.settings().security());
             case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), TrafficPurpose.ROLLING.wire());
             default -> null;
         };

@@ -9,7 +9,9 @@ import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
 import dev.cutover.events.HealthMonitorEvent.MetricSample;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
+import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
@@ -129,6 +131,16 @@ public class CanaryStrategyTest {
     }
 
     // ---- the happy path, command by command ----------------------------------------------------------------
+
+    @Test
+    void theEnvironmentsRouterSecurityTravelsWithEveryProvisionAndShift() {
+        Deployment d = verified(false, "security", Map.of("https-only", true, "hsts", true, "csp", "default-src 'self'"));
+        RouterSecurity expected = new RouterSecurity(true, true, "default-src 'self'");
+        assertEquals(expected, ((ShiftTraffic) SM.reissue(d, T0).get(0)).security());
+        Deployment fresh = SM.on(SM.start(Fixtures.pending(SM, false), T0).after(), configResolved(config("security",
+                Map.of("hsts", true))), T0).after();
+        assertEquals(new RouterSecurity(false, true, null), ((ProvisionSlot) SM.reissue(fresh, T0).get(0)).security());
+    }
 
     @Test
     void analysisReadsTheRouterMetricsWhereTheProvisionerSaidTheRouterIs() {
