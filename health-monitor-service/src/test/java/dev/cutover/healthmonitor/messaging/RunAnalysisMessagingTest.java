@@ -39,20 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * AnalysisJudgeTest and CanaryAnalysisOnRouterTest; here it is the wiring.)
  */
 @QuarkusTest
-class RunAnalysisMessagingTest {
+class RunAnalysisMessagingTest extends BrokerTest {
 
-    static KafkaTestClient kafka;
     static DataPlane plane;
 
     @BeforeAll
-    static void start() throws Exception {
-        kafka = new KafkaTestClient();
+    static void startDataPlane() throws Exception {
         plane = DataPlane.start(Map.of("SAMPLE_ERROR_RATE", "0.2"), 25);
     }
 
     @AfterAll
-    static void stop() {
-        kafka.close();
+    static void stopDataPlane() {
         plane.close();
     }
 

@@ -29,14 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The service on a real broker, probing a real local HTTP server. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class RunHealthCheckMessagingTest {
+class RunHealthCheckMessagingTest extends BrokerTest {
 
-    static KafkaTestClient kafka;
     static TestHttpServer app;
 
     @BeforeAll
-    static void start() throws Exception {
-        kafka = new KafkaTestClient();
+    static void startApp() throws Exception {
         app = new TestHttpServer()
                 .answer("/health", 200, "{\"status\":\"UP\"}")
                 .answer("/ready", 200, "ready")
@@ -44,8 +42,7 @@ class RunHealthCheckMessagingTest {
     }
 
     @AfterAll
-    static void stop() {
-        kafka.close();
+    static void stopApp() {
         app.close();
     }
 
