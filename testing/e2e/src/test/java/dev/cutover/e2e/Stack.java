@@ -35,7 +35,13 @@ final class Stack {
      * read from /proc/&lt;pid&gt;/environ — the OS's word, not the provisioner's, on whether a process is gone.
      */
     static List<String> runningVersions(String application) {
-        List<String> versions = new ArrayList<>();
+        return instanceEnvironments(application).stream().map(env -> env.get("CUTOVER_VERSION"))
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The environment of every instance of {@code application} running now, as the OS has it. */
+    static List<java.util.Map<String, String>> instanceEnvironments(String application) {
+        List<java.util.Map<String, String>> out = new ArrayList<>();
         // this checkout's sample-app jar: another checkout's e2e run on the machine may use the same app names
         String jar = get().sampleAppJar().toString();
         ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> {
@@ -44,24 +50,21 @@ final class Stack {
                 if (!List.of(cmdline.split("\0")).contains(jar)) {
                     return;
                 }
-                String env = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"), StandardCharsets.ISO_8859_1);
-                String version = null;
-                String slotApp = null;
-                for (String var : env.split("\0")) {
-                    if (var.startsWith("CUTOVER_VERSION=")) {
-                        version = var.substring("CUTOVER_VERSION=".length());
-                    }
-                    if (var.startsWith("E2E_APP=")) {
-                        slotApp = var.substring("E2E_APP=".length());
+                String environ = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"), StandardCharsets.ISO_8859_1);
+                java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+                for (String var : environ.split("\0")) {
+                    int eq = var.indexOf('=');
+                    if (eq > 0) {
+                        env.put(var.substring(0, eq), var.substring(eq + 1));
                     }
                 }
-                if (version != null && application.equals(slotApp)) {
-                    versions.add(version);
+                if (application.equals(env.get("E2E_APP"))) {
+                    out.add(env);
                 }
             } catch (IOException | RuntimeException e) {
                 // not ours, or gone meanwhile
             }
         });
-        return versions;
+        return out;
     }
 }
