@@ -50,7 +50,6 @@ class ConfigVersionFlowTest extends FlowTest {
                 .body("status", equalTo("PROVISIONING"))
                 .body("configHash", equalTo("sha256:one"))
                 .body("configPinnedFrom", equalTo(one))
-                .body("reason", equalTo("configuration pinned to sha256:one from deployment " + one))
                 .extract().path("id");
         ProvisionSlot provision = provision(back);
         assertEquals("blue", provision.slot());
