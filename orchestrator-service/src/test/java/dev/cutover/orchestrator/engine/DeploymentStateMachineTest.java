@@ -15,6 +15,8 @@ import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.FailureAction;
+import dev.cutover.orchestrator.model.FailureType;
 import dev.cutover.orchestrator.model.RollbackFigures;
 import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.Stage;
@@ -262,30 +264,30 @@ class DeploymentStateMachineTest {
 
     static Stream<Arguments> timeouts() {
         return Stream.of(
-                Arguments.of(at(CONFIGURING), Duration.ofSeconds(30), FAILED, "stage config timed out after 30s", null),
+                Arguments.of(at(CONFIGURING), Duration.ofSeconds(30), FAILED, "config", null),
                 Arguments.of(at(PROVISIONING), Duration.ofSeconds(60), CLEANING_UP,
-                        "stage provision timed out after 60s", ReleaseSlot.class),
+                        "provision", ReleaseSlot.class),
                 // verify = health max-wait (10s in the fixture config) + 15s
-                Arguments.of(at(VERIFYING), Duration.ofSeconds(25), CLEANING_UP, "stage verify timed out after 25s",
+                Arguments.of(at(VERIFYING), Duration.ofSeconds(25), CLEANING_UP, "verify",
                         ReleaseSlot.class),
-                Arguments.of(at(SWITCHING), Duration.ofSeconds(30), ROLLING_BACK, "stage switch timed out after 30s",
+                Arguments.of(at(SWITCHING), Duration.ofSeconds(30), ROLLING_BACK, "switch",
                         StartRollback.class),
                 // monitor = window (2s in the fixture config) + 30s
                 Arguments.of(at(MONITORING), Duration.ofSeconds(32), ROLLING_BACK,
-                        "stage monitor timed out after 32s", StartRollback.class),
+                        "monitor", StartRollback.class),
                 Arguments.of(firstAt(MONITORING), Duration.ofSeconds(32), CLEANING_UP,
-                        "stage monitor timed out after 32s", ReleaseSlot.class),
-                Arguments.of(at(CLEANING_UP), Duration.ofSeconds(60), SUCCEEDED, "stage cleanup timed out after 60s",
+                        "monitor", ReleaseSlot.class),
+                Arguments.of(at(CLEANING_UP), Duration.ofSeconds(60), SUCCEEDED, "cleanup",
                         null),
-                Arguments.of(abortingGreen(), Duration.ofSeconds(60), FAILED, "stage cleanup timed out after 60s", null),
-                Arguments.of(at(ROLLING_BACK), Duration.ofSeconds(60), FAILED, "stage rollback timed out after 60s",
+                Arguments.of(abortingGreen(), Duration.ofSeconds(60), FAILED, "cleanup", null),
+                Arguments.of(at(ROLLING_BACK), Duration.ofSeconds(60), FAILED, "rollback",
                         null));
     }
 
-    @ParameterizedTest(name = "{3}")
+    @ParameterizedTest(name = "{3} -> {2}")
     @MethodSource("timeouts")
     void failsStagesPastTheirDeadline(Supplier<Deployment> from, Duration timeout, DeploymentStatus expected,
-                                      String reason, Class<? extends Command> command) {
+                                      String stage, Class<? extends Command> command) {
         Deployment d = from.get();
         Instant deadline = d.currentStage().deadline();
         assertEquals(d.currentStage().startedAt().plus(timeout), deadline);
@@ -294,10 +296,11 @@ class DeploymentStateMachineTest {
 
         Transition t = SM.tick(d, deadline);
         assertEquals(expected, t.after().status());
-        assertTrue(t.after().reason().contains(reason), t.after().reason());
         Stage timedOut = t.after().stages().get(d.stages().size() - 1);
+        assertEquals(stage, timedOut.name());
         assertEquals(StageStatus.FAILED, timedOut.status());
-        assertTrue(timedOut.reason().contains(reason));
+        assertEquals(FailureType.TIMEOUT, t.after().lastFailure().type());
+        assertEquals(stage, t.after().lastFailure().stage());
         List<Command> commands = commands(t);
         if (command == null) {
             assertEquals(List.of(), commands);
@@ -368,11 +371,15 @@ class DeploymentStateMachineTest {
     void rollbackKeepsTheCauseAndTheFigures() {
         Deployment d = SM.on(Fixtures.in(SM, MONITORING, false), health("post-switch", "green", false), T0).after();
         StartRollback start = assertInstanceOf(StartRollback.class, SM.reissue(d, T0).get(0));
-        assertTrue(start.reason().contains("post-switch health check failed"));
+        assertEquals("green", start.failedSlot());
         d = SM.on(d, rollbackCompleted(), T0).after();
         assertEquals(ROLLED_BACK, d.status());
         assertEquals(new RollbackFigures(40, 120), d.rollback());
-        assertTrue(d.reason().contains("post-switch health check failed"), d.reason());
+        // the cause: the failed post-switch check of the monitor stage
+        assertEquals(1, d.failures().size());
+        assertEquals(FailureType.APPLICATION_FAILURE, d.lastFailure().type());
+        assertEquals("monitor", d.lastFailure().stage());
+        assertEquals(FailureAction.ROLLBACK, d.lastFailure().action());
         assertEquals("rollback", d.stage());
     }
 
@@ -382,7 +389,10 @@ class DeploymentStateMachineTest {
         assertEquals("abort", ((ReleaseSlot) SM.reissue(d, T0).get(0)).reason());
         d = SM.on(d, released("green", "abort"), T0).after();
         assertEquals(FAILED, d.status());
-        assertTrue(d.reason().startsWith("pre-switch health check failed"), d.reason());
+        // the cause is still the failed pre-switch check of the verify stage, not the cleanup
+        assertEquals(1, d.failures().size());
+        assertEquals(FailureType.HEALTH_CHECK_FAILURE, d.lastFailure().type());
+        assertEquals("verify", d.lastFailure().stage());
     }
 
     static Stream<Arguments> reissued() {
