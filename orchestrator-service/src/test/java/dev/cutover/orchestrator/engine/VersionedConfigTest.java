@@ -89,7 +89,10 @@ class VersionedConfigTest {
         assertEquals(QUEUED, queued.status());
         Transition t = SM.dequeue(queued, new SlotPlan("green", "blue", "2.0.0"), T0);
         assertEquals(PROVISIONING, t.after().status());
-        assertTrue(t.after().reason().contains("configuration pinned to sha256:one from deployment d-0"));
+        assertEquals("d-0", t.after().configPinnedFrom());
+        assertEquals("sha256:one", t.after().configHash());
+        assertTrue(commands(t).stream().noneMatch(ResolveConfig.class::isInstance));
+        assertInstanceOf(ProvisionSlot.class, commands(t).get(0));
     }
 
     @Test

@@ -41,6 +41,8 @@ class ConcurrencyTest {
         assertEquals(QUEUED, q.after().status());
         assertNull(q.after().slot(), "the slot is chosen when it starts");
         assertEquals(QUEUED, ((DeploymentStatusChanged) q.messages().get(1)).status());
+        assertEquals("queue", q.after().stage());
+        // the one wording check here: only the reason says which deployment it waits for
         assertTrue(q.after().reason().contains("queued behind deployment d-1"));
         assertEquals(java.util.List.of(), SM.reissue(q.after(), T0));
         assertFalse(SM.tick(q.after(), T0.plusSeconds(86400)).changed(), "no deadline while queued");
