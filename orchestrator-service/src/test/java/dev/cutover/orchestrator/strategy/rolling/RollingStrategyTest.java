@@ -18,6 +18,10 @@ import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.model.CheckPhase;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.FailureAction;
+import dev.cutover.orchestrator.model.FailureRecord;
+import dev.cutover.orchestrator.model.FailureType;
+import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.Pipeline;
 import dev.cutover.orchestrator.model.SlotPlan;
@@ -111,8 +115,10 @@ public class RollingStrategyTest {
         Deployment waiting = end.get(0);
         assertEquals(DeploymentStatus.AWAITING_APPROVAL, waiting.status());
         assertEquals(Stage.APPROVAL, waiting.stage());
-        assertTrue(waiting.reason().contains("instance b1 serves 2.0.0: waiting for approval before replacing the other 2"),
-                waiting.reason());
+        assertEquals(HoldKind.APPROVAL, waiting.hold().kind());
+        // b1 serves the new version; the other two are still to be replaced
+        assertEquals(List.of("b1"), waiting.rolling().newSlots());
+        assertEquals(List.of("a2", "a3"), waiting.rolling().oldSlots());
         assertEquals(Map.of("a2", 34, "a3", 33, "b1", 33), new java.util.TreeMap<>(nonZero(waiting.weights())));
 
         Transition approved = SM.act(waiting, OperatorAction.Kind.APPROVE, "alice", "b1 looks good", T0);
@@ -131,11 +137,16 @@ public class RollingStrategyTest {
         Deployment waiting = end.get(0);
         Transition timedOut = SM.tick(waiting, waiting.currentStage().deadline());
         assertEquals(ROLLING_BACK, timedOut.after().status(), timedOut.after().reason());
-        assertTrue(timedOut.after().reason().contains("approval timed out"), timedOut.after().reason());
+        assertFailure(timedOut.after(), FailureType.TIMEOUT, Stage.APPROVAL, FailureAction.ROLLBACK);
         StartRollback back = assertInstanceOf(StartRollback.class, CanaryStrategyTest.command(timedOut));
         assertEquals("rolling", back.strategy());
         assertEquals(List.of("a2", "a3"), back.allStableSlots());
         assertEquals(List.of("b1"), back.allFailedSlots(), "b2 was planned, never provisioned");
+    }
+
+    private static void assertFailure(Deployment d, FailureType type, String stage, FailureAction action) {
+        FailureRecord f = d.lastFailure();
+        assertEquals(List.of(type, stage, action), List.of(f.type(), f.stage(), f.action()), d.reason());
     }
 
     private static Map<String, Integer> nonZero(Map<String, Integer> weights) {
@@ -178,7 +189,7 @@ public class RollingStrategyTest {
                 "rollback rolling to [a2, a3] releasing [b1, b2]"), log);
         Deployment d = end.get(0);
         assertEquals(ROLLED_BACK, d.status());
-        assertTrue(d.reason().contains("health check of instance b2 failed"), d.reason());
+        assertFailure(d, FailureType.APPLICATION_FAILURE, Stage.VERIFY, FailureAction.ROLLBACK);
         assertEquals(List.of("a2", "a3"), d.servingSlots());
     }
 
@@ -189,7 +200,8 @@ public class RollingStrategyTest {
         assertEquals(List.of("provision a1", "check a1", "shift {a1=100} rolling", "provision a2", "check a2",
                 "release a1", "release a2"), log);
         assertEquals(FAILED, end.get(0).status());
-        assertTrue(end.get(0).reason().contains("no old instance left"), end.get(0).reason());
+        assertEquals(List.of(), end.get(0).rolling().oldSlots(), "no old instance left");
+        assertFailure(end.get(0), FailureType.APPLICATION_FAILURE, Stage.VERIFY, FailureAction.RELEASE);
     }
 
     @Test
@@ -215,6 +227,8 @@ public class RollingStrategyTest {
     void bothLimitsZeroIsAnInvalidConfiguration() {
         Transition t = configured(List.of("a1"), 1, 0, 0);
         assertEquals(FAILED, t.after().status());
+        assertFailure(t.after(), FailureType.CONFIGURATION_ERROR, Stage.CONFIG, FailureAction.STOP);
+        // the one wording check here: the operator is told which settings to fix
         assertTrue(t.after().reason().contains("rolling.max-surge and rolling.max-unavailable cannot both be 0"));
     }
 
@@ -314,8 +328,9 @@ public class RollingStrategyTest {
                     assertEquals("http://127.0.0.1:" + (41000 + Math.abs(h.slot().hashCode() % 100)), h.baseUrl());
                 });
         assertEquals(ROLLED_BACK, d.status());
-        assertTrue(d.reason().contains("health check of instance b3 failed"), d.reason());
-        assertTrue(d.reason().contains("restored 2 instance(s) of 1.0.0 before moving traffic back"), d.reason());
+        assertEquals(1, d.failures().size(), "the restore itself did not fail");
+        assertFailure(d, FailureType.APPLICATION_FAILURE, Stage.VERIFY, FailureAction.ROLLBACK);
+        assertEquals(List.of("a1", "a2"), d.rolling().restored());
         assertEquals(Set.of("a1", "a2", "a3"), Set.copyOf(d.servingSlots()));
         assertTrue(d.stages().stream().anyMatch(s -> Stage.RESTORE.equals(s.name())
                 && Pipeline.ROLLBACK.equals(s.pipeline())));
@@ -335,9 +350,9 @@ public class RollingStrategyTest {
                 "provision a1", "check a1", "provision a2", "check a2",
                 "rollback rolling to [a3, a1] releasing [b1, b2, b3, a2]"), described(commands));
         assertEquals(ROLLED_BACK, d.status());
-        assertTrue(d.reason().contains("capacity not restored (health check of old instance a2 failed: 500)"),
-                d.reason());
-        assertTrue(d.reason().contains("after restoring a1"), d.reason());
+        // capacity not restored: a2's check failed after a1 was restored
+        assertFailure(d, FailureType.APPLICATION_FAILURE, Stage.RESTORE, FailureAction.ROLLBACK);
+        assertEquals(List.of("a1"), d.rolling().restored());
         assertEquals(Set.of("a1", "a3"), Set.copyOf(d.servingSlots()));
     }
 
@@ -350,8 +365,9 @@ public class RollingStrategyTest {
                 "provision a1",
                 "rollback rolling to [a3] releasing [b1, b2, b3]"), described(commands));
         assertEquals(ROLLED_BACK, d.status());
-        assertTrue(d.reason().contains("capacity not restored (provisioning old instance a1 failed: container exited)"),
-                d.reason());
+        // capacity not restored: provisioning a1 again failed
+        assertFailure(d, FailureType.INFRASTRUCTURE_FAILURE, Stage.RESTORE, FailureAction.ROLLBACK);
+        assertEquals(List.of(), d.rolling().restored());
         assertEquals(List.of("a3"), d.servingSlots());
     }
 
@@ -365,7 +381,7 @@ public class RollingStrategyTest {
         assertEquals(ROLLING_BACK, t.after().status());
         assertEquals(Stage.ROLLBACK, t.after().stage());
         assertEquals("rollback rolling to [a3] releasing [b1, b2, b3]", describe(CanaryStrategyTest.command(t)));
-        assertTrue(t.after().reason().contains("capacity not restored (stage restore timed out after"), t.after().reason());
+        assertFailure(t.after(), FailureType.TIMEOUT, Stage.RESTORE, FailureAction.ROLLBACK);
     }
 
     @Test
