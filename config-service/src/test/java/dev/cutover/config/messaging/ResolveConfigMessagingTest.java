@@ -1,5 +1,6 @@
 package dev.cutover.config.messaging;
 
+import dev.cutover.testing.kafka.BrokerClientTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigRejected;
@@ -11,8 +12,6 @@ import dev.cutover.events.Topics;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -27,19 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The service on a real broker: commands in, answers out, malformed records to the DLQ. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class ResolveConfigMessagingTest {
-
-    static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+class ResolveConfigMessagingTest extends BrokerClientTest {
 
     @Test
     void resolveConfigAnswersWithTheMergedConfig() throws Exception {

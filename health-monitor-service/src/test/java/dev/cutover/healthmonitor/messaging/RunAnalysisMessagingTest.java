@@ -1,5 +1,6 @@
 package dev.cutover.healthmonitor.messaging;
 
+import dev.cutover.testing.kafka.BrokerClientTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * AnalysisJudgeTest and CanaryAnalysisOnRouterTest; here it is the wiring.)
  */
 @QuarkusTest
-class RunAnalysisMessagingTest extends BrokerTest {
+class RunAnalysisMessagingTest extends BrokerClientTest {
 
     static DataPlane plane;
 

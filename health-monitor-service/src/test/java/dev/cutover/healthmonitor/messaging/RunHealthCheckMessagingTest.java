@@ -1,5 +1,6 @@
 package dev.cutover.healthmonitor.messaging;
 
+import dev.cutover.testing.kafka.BrokerClientTest;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The service on a real broker, probing a real local HTTP server. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class RunHealthCheckMessagingTest extends BrokerTest {
+class RunHealthCheckMessagingTest extends BrokerClientTest {
 
     static TestHttpServer app;
 
