@@ -22,6 +22,8 @@ import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.AnalysisEntry;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.FailureAction;
+import dev.cutover.orchestrator.model.FailureType;
 import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.OperatorAction.Kind;
 import dev.cutover.orchestrator.model.OperatorAction;
@@ -124,6 +126,11 @@ public class CanaryStrategyTest {
         return t.messages().stream().filter(Command.class::isInstance).map(Command.class::cast).toList();
     }
 
+    /** The last failure's type, stage and action. */
+    static List<Object> failure(Deployment d) {
+        return List.of(d.lastFailure().type(), d.lastFailure().stage(), d.lastFailure().action());
+    }
+
     public static Command command(Transition t) {
         List<Command> c = commands(t);
         assertEquals(1, c.size(), () -> "commands: " + c);
@@ -221,6 +228,7 @@ public class CanaryStrategyTest {
         Deployment d = verified(true);
         assertEquals(SWITCHING, d.status());
         assertNull(d.rollout());
+        // the one wording check here: the reason is where the operator learns why there are no steps
         assertTrue(d.reason().contains("no stable version to compare with"), d.reason());
         assertEquals(Map.of("blue", 100), ((ShiftTraffic) SM.reissue(d, T0).get(0)).weights());
     }
@@ -256,7 +264,12 @@ public class CanaryStrategyTest {
         assertEquals(verdict, last.verdict());
         assertEquals(25, last.canaryWeight());
         assertEquals("summary of " + verdict, last.decision().summary());
-        assertTrue(t.after().reason().contains("summary of " + verdict), t.after().reason());
+        switch (expected) {
+            case PAUSED -> assertEquals(HoldKind.ANALYSIS, t.after().hold().kind());
+            case ROLLING_BACK -> assertEquals(List.of(FailureType.APPLICATION_FAILURE, Stage.ANALYSIS,
+                    FailureAction.ROLLBACK), failure(t.after()));
+            default -> assertEquals(2, t.after().rollout().step(), "the next step");
+        }
     }
 
     @Test
@@ -282,8 +295,11 @@ public class CanaryStrategyTest {
         assertEquals(Duration.ofSeconds(10 + 30 + 2 * 10 + 30), limit); // warm-up, window, extensions, grace
         Transition t = SM.tick(d, d.currentStage().deadline());
         assertEquals(PAUSED, t.after().status());
-        assertTrue(t.after().reason().contains("stage analysis timed out after 90s without a verdict"),
-                t.after().reason());
+        assertEquals(HoldKind.ANALYSIS, t.after().hold().kind());
+        // recorded as insufficient data, with no decision record: the health-monitor never answered
+        AnalysisEntry none = t.after().analyses().get(0);
+        assertEquals(Verdict.INSUFFICIENT_DATA, none.verdict());
+        assertNull(none.decision());
         Deployment failing = analysing(0, "analysis.insufficient-data-policy", "fail");
         assertEquals(ROLLING_BACK, SM.tick(failing, failing.currentStage().deadline()).after().status());
     }
@@ -293,7 +309,7 @@ public class CanaryStrategyTest {
         Deployment d = verified(false);
         Transition t = SM.tick(d, d.currentStage().deadline());
         assertEquals(ROLLING_BACK, t.after().status());
-        assertTrue(t.after().reason().startsWith("stage switch timed out after 30s"));
+        assertEquals(List.of(FailureType.TIMEOUT, Stage.SWITCH, FailureAction.ROLLBACK), failure(t.after()));
     }
 
     // ---- rollback strategies -------------------------------------------------------------------------------
@@ -308,8 +324,12 @@ public class CanaryStrategyTest {
         assertNull(r.steps());
         Deployment done = SM.on(t.after(), rollbackCompleted(), T0).after();
         assertEquals(ROLLED_BACK, done.status());
-        assertTrue(done.reason().contains("analysis of step 3/4 (50%) failed"), done.reason());
+        // the analysis of step 3/4 (50 %) failed
+        assertEquals(List.of(FailureType.APPLICATION_FAILURE, Stage.ANALYSIS, FailureAction.ROLLBACK), failure(done));
+        assertEquals(2, done.rollout().step());
         assertEquals(3, done.analyses().size());
+        assertEquals(Verdict.FAIL, done.analyses().get(2).verdict());
+        assertEquals(50, done.analyses().get(2).canaryWeight());
     }
 
     @Test
@@ -341,7 +361,8 @@ public class CanaryStrategyTest {
         assertEquals("blue", waiting.stableSlot());
         assertEquals("green", waiting.failedSlot());
         assertEquals(waiting.strategy(), ((StartRollback) SM.reissue(d, T0).get(0)).strategy());
-        assertTrue(d.reason().startsWith("rollback needed: analysis of step 2/4 (25%) failed"), d.reason());
+        assertEquals(List.of(FailureType.APPLICATION_FAILURE, Stage.ANALYSIS, FailureAction.PAUSE), failure(d));
+        assertEquals(1, d.rollout().step());
         ActionNotAllowedException e = assertThrows(ActionNotAllowedException.class,
                 () -> SM.act(d, Kind.RESUME, null, null, T0));
         assertTrue(e.getMessage().contains("rollback"));
@@ -407,7 +428,8 @@ public class CanaryStrategyTest {
     void resumeAfterAnInconclusiveVerdictGoesToTheNextStep() {
         Deployment d = SM.on(analysing(1), analysis(1, Verdict.INCONCLUSIVE), T0).after();
         assertEquals(PAUSED, d.status());
-        assertTrue(d.reason().contains("inconclusive: summary of INCONCLUSIVE"), d.reason());
+        assertEquals(HoldKind.ANALYSIS, d.hold().kind());
+        assertEquals(Verdict.INCONCLUSIVE, d.analyses().get(d.analyses().size() - 1).verdict());
         Transition resumed = SM.act(d, Kind.RESUME, null, null, T0);
         assertEquals(Map.of("green", 50, "blue", 50), ((ShiftTraffic) command(resumed)).weights());
     }
@@ -420,7 +442,8 @@ public class CanaryStrategyTest {
         assertEquals("aborted by operator", r.reason());
         Deployment done = SM.on(t.after(), rollbackCompleted(), T0).after();
         assertEquals(ROLLED_BACK, done.status());
-        assertTrue(done.reason().contains("aborted by operator"));
+        assertEquals(List.of("abort"), done.actions().stream().map(OperatorAction::action).toList());
+        assertEquals(List.of(), done.failures(), "an abort is no failure");
     }
 
     @Test
@@ -490,7 +513,7 @@ public class CanaryStrategyTest {
         assertEquals(T0.plusSeconds(60), gated.currentStage().deadline());
         Transition t = SM.tick(gated, T0.plusSeconds(60));
         assertEquals(ROLLING_BACK, t.after().status());
-        assertTrue(t.after().reason().startsWith("approval timed out"), t.after().reason());
+        assertEquals(List.of(FailureType.TIMEOUT, Stage.APPROVAL, FailureAction.ROLLBACK), failure(t.after()));
     }
 
     @Test
