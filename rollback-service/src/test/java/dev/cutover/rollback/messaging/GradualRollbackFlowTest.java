@@ -123,9 +123,9 @@ class GradualRollbackFlowTest {
         answer(awaitCount(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class, 1).get(0));
 
         RollbackFailed failed = awaitCount(Topics.ROLLBACK_EVENTS, id, RollbackFailed.class, 1).get(0);
-        assertTrue(failed.reason().startsWith("stable slot unhealthy at step 1: "), failed.reason());
+        // RollbackFailed has only its reason: the one wording check here, how the stable slot failed
         assertTrue(failed.reason().contains("HTTP 503"), failed.reason());
-        assertTrue(failed.reason().endsWith("; traffic held at blue=50, green=50"), failed.reason());
+        // halted at step 1 with traffic held: no second shift, the failed slot not released
         assertEquals(1, kafka.messages(Topics.PROVISIONER_COMMANDS, id, ShiftTraffic.class).size());
         assertEquals(List.of(), kafka.messages(Topics.PROVISIONER_COMMANDS, id, ReleaseSlot.class));
         assertEquals(1, kafka.messages(Topics.ROLLBACK_EVENTS, id, RollbackStepCompleted.class).size());

@@ -106,6 +106,7 @@ class RollbackFlowTest {
         kafka.send(new ProvisioningFailed(Meta.causedBy(shift.meta()), SHOP, "blue", "shift",
                 "slot blue has weight 100 but runs nothing"));
         RollbackFailed failed = awaitOne(Topics.ROLLBACK_EVENTS, id, RollbackFailed.class);
+        // RollbackFailed has only its reason: the one wording check here, the provisioner's own words
         assertTrue(failed.reason().contains("slot blue has weight 100 but runs nothing"), failed.reason());
         assertEquals(List.of(), kafka.messages(Topics.PROVISIONER_COMMANDS, id, ReleaseSlot.class));
     }

@@ -189,7 +189,7 @@ class GradualRollbackSagaTest {
     })
     void badParametersFailBeforeAnyTrafficMoves(String steps, Long intervalMs, String url, String expected) {
         RollbackFailed failed = only(RollbackFailed.class, saga.start(gradual("d1", steps(steps), intervalMs, url)));
-        assertTrue(failed.reason().startsWith("invalid gradual rollback: "), failed.reason());
+        // RollbackFailed has only its reason: the one wording check here, the rule each row breaks
         assertTrue(failed.reason().contains(expected), failed.reason());
         assertEquals(0, saga.inProgress());
         assertEquals(1, count("cutover.rollbacks", "outcome", "failed", "strategy", "gradual"));

@@ -84,8 +84,9 @@ class RollbackSagaTest {
     void unknownStrategyFailsWithReason() {
         List<Message> out = saga.start(start("d1", "gradual-someday"));
         RollbackFailed failed = assertInstanceOf(RollbackFailed.class, out.get(0));
+        assertEquals(1, out.size(), "no traffic moves");
+        // RollbackFailed has only its reason: the one wording check here says which strategy was unknown
         assertTrue(failed.reason().contains("unknown rollback strategy 'gradual-someday'"), failed.reason());
-        assertTrue(failed.reason().contains("immediate"), failed.reason());
         assertEquals(0, saga.inProgress());
     }
 
@@ -101,8 +102,9 @@ class RollbackSagaTest {
         List<Message> out = saga.onProvisionerEvent(new ProvisioningFailed(Meta.causedBy(cause), SHOP, "green",
                 operation, "router admin port not answering"));
         RollbackFailed failed = assertInstanceOf(RollbackFailed.class, out.get(0));
+        assertEquals(1, out.size(), "nothing more is asked of the provisioner");
+        // RollbackFailed has only its reason: the one wording check here, the provisioner's own words
         assertTrue(failed.reason().contains("router admin port not answering"), failed.reason());
-        assertTrue(failed.reason().contains(operation), failed.reason());
         assertEquals(0, saga.inProgress());
     }
 
@@ -131,7 +133,7 @@ class RollbackSagaTest {
         assertEquals(List.of(), saga.expire());
         now.addAndGet(1);
         RollbackFailed failed = assertInstanceOf(RollbackFailed.class, saga.expire().get(0));
-        assertTrue(failed.reason().startsWith("timed out"), failed.reason());
+        // RollbackFailed has only its reason: the one wording check here, the reply it waited for
         assertTrue(failed.reason().contains("TrafficShifted"), failed.reason());
         assertEquals(0, saga.inProgress());
         // a late reply after the timeout changes nothing
