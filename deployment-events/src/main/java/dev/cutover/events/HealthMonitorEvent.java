@@ -40,9 +40,24 @@ public sealed interface HealthMonitorEvent extends Event {
                         @OptionalField Double throughputPerWeight) {
     }
 
-    /** One rule: PASS, FAIL or SKIPPED (not enough data, or not applicable), with the numbers compared. */
-    record RuleOutcome(String rule, String outcome, @OptionalField Double canaryValue,
+    /** One rule's outcome, with the numbers compared. */
+    record RuleOutcome(String rule, Outcome outcome, @OptionalField Double canaryValue,
                        @OptionalField Double baselineValue, @OptionalField Double limit, String detail) {
+
+        /** The outcome given by its JSON name (PASS, FAIL, SKIPPED). */
+        public RuleOutcome(String rule, String outcome, Double canaryValue, Double baselineValue, Double limit,
+                           String detail) {
+            this(rule, Outcome.valueOf(outcome), canaryValue, baselineValue, limit, detail);
+        }
+
+        public boolean failed() {
+            return outcome == Outcome.FAIL;
+        }
+    }
+
+    /** What a rule found: within its limit, beyond it, or not judged (not enough data, or not applicable). */
+    enum Outcome {
+        PASS, FAIL, SKIPPED
     }
 
     /** One probe: HTTP status (0 when none came back), latency, and what went wrong if anything. */

@@ -17,6 +17,7 @@ import dev.cutover.events.HealthMonitorEvent.ProbeResult;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
 import dev.cutover.events.HealthMonitorEvent.MetricSample;
+import dev.cutover.events.HealthMonitorEvent.Outcome;
 import dev.cutover.events.HealthMonitorEvent.RuleOutcome;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
@@ -121,9 +122,9 @@ class GoldenSamplesTest {
                                 List.of("/health"), 2, 10000L)),
                 new AnalysisCompleted(META, TARGET, "canary", 2, Verdict.FAIL, new DecisionRecord(
                         new MetricSample(412, 83, 0.2015, 38.0, 16.5), new MetricSample(1240, 2, 0.0016, 35.0, 16.6),
-                        List.of(new RuleOutcome("error-rate-absolute", "FAIL", 0.2015, null, 0.05, "20.1% > 5.0%"),
-                                new RuleOutcome("error-rate-relative", "FAIL", 0.2015, 0.0016, 1.5, "20.1% > 1.5 x 0.2%"),
-                                new RuleOutcome("latency-p95-relative", "PASS", 38.0, 35.0, 1.2, "38 ms <= 1.2 x 35 ms")),
+                        List.of(new RuleOutcome("error-rate-absolute", Outcome.FAIL, 0.2015, null, 0.05, "20.1% > 5.0%"),
+                                new RuleOutcome("error-rate-relative", Outcome.FAIL, 0.2015, 0.0016, 1.5, "20.1% > 1.5 x 0.2%"),
+                                new RuleOutcome("latency-p95-relative", Outcome.PASS, 38.0, 35.0, 1.2, "38 ms <= 1.2 x 35 ms")),
                         "error-rate-absolute", "canary error rate 20.1% above 5.0%", 4000, 0, null)),
                 new RollbackStarted(META, TARGET, "blue", "green", "immediate"),
                 new RollbackCompleted(META, TARGET, "blue", 120, 640),

@@ -5,8 +5,8 @@ import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.Meta;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
-import dev.cutover.healthmonitor.check.RunningCommands;
 import dev.cutover.healthmonitor.check.ProbeClient;
+import dev.cutover.healthmonitor.check.RunningCommands;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,11 +16,13 @@ import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The running analyses. A command id seen before (running or done) is ignored; a new RunAnalysis for the same
@@ -31,9 +33,7 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
 
     private static final Logger LOG = Logger.getLogger(Analyses.class);
     /** Fired-rule label values: the judge's fixed rule names, anything else is "other". */
-    private static final Set<String> RULES = Set.of(AnalysisJudge.HEALTH, AnalysisJudge.MIN_SAMPLES, AnalysisJudge.BASELINE,
-            AnalysisJudge.ERROR_RATE_ABSOLUTE, AnalysisJudge.P95_ABSOLUTE, AnalysisJudge.ERROR_RATE_RELATIVE,
-            AnalysisJudge.P95_RELATIVE, AnalysisJudge.THROUGHPUT_RELATIVE, AnalysisJudge.METRICS);
+    private static final Set<String> RULES = Arrays.stream(Rule.values()).map(Rule::wire).collect(Collectors.toSet());
 
     private final MetricProvider provider;
     private final ProbeClient probes;

@@ -12,6 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import static dev.cutover.events.HealthMonitorEvent.Outcome.FAIL;
+import static dev.cutover.events.HealthMonitorEvent.Outcome.PASS;
+import static dev.cutover.events.HealthMonitorEvent.Outcome.SKIPPED;
+import static dev.cutover.healthmonitor.analysis.Rule.BASELINE;
+import static dev.cutover.healthmonitor.analysis.Rule.ERROR_RATE_ABSOLUTE;
+import static dev.cutover.healthmonitor.analysis.Rule.ERROR_RATE_RELATIVE;
+import static dev.cutover.healthmonitor.analysis.Rule.HEALTH;
+import static dev.cutover.healthmonitor.analysis.Rule.METRICS;
+import static dev.cutover.healthmonitor.analysis.Rule.MIN_SAMPLES;
+import static dev.cutover.healthmonitor.analysis.Rule.P95_ABSOLUTE;
+import static dev.cutover.healthmonitor.analysis.Rule.P95_RELATIVE;
+import static dev.cutover.healthmonitor.analysis.Rule.THROUGHPUT_RELATIVE;
+
 /**
  * The rules of canary-vs-baseline analysis, without I/O or clocks: given both sides' numbers it says what the
  * verdict is and writes the decision record that explains it.
@@ -33,19 +46,6 @@ import java.util.Optional;
  */
 public final class AnalysisJudge {
 
-    public static final String HEALTH = "health-check";
-    public static final String MIN_SAMPLES = "min-samples";
-    public static final String BASELINE = "baseline-sanity";
-    public static final String ERROR_RATE_ABSOLUTE = "error-rate-absolute";
-    public static final String P95_ABSOLUTE = "latency-p95-absolute";
-    public static final String ERROR_RATE_RELATIVE = "error-rate-relative";
-    public static final String P95_RELATIVE = "latency-p95-relative";
-    public static final String THROUGHPUT_RELATIVE = "throughput-relative";
-    public static final String METRICS = "metrics-readable";
-
-    static final String PASS = "PASS";
-    static final String FAIL = "FAIL";
-    static final String SKIPPED = "SKIPPED";
     /** Exactly at a limit passes; this absorbs binary floating point (1.5 x 0.02 is 0.030000000000000002). */
     private static final double EPSILON = 1e-9;
 
@@ -91,15 +91,15 @@ public final class AnalysisJudge {
             return absolute.get();
         }
         if (!enoughData(o)) {
-            return r.decide(Verdict.INSUFFICIENT_DATA, MIN_SAMPLES, spec.insufficientDataPolicy().name(),
+            return r.decide(Verdict.INSUFFICIENT_DATA, MIN_SAMPLES.wire(), spec.insufficientDataPolicy().name(),
                     String.format(Locale.ROOT, "too few requests after %d extension%s (canary %d, baseline %d; at least %d each): policy %s",
                             o.extensions(), o.extensions() == 1 ? "" : "s", o.canary().requests(), o.baseline().requests(),
                             spec.minSamples(), spec.insufficientDataPolicy().name()));
         }
         RuleOutcome relativeFailure = r.firstFailure(ERROR_RATE_RELATIVE, P95_RELATIVE, THROUGHPUT_RELATIVE);
-        if (FAIL.equals(r.get(BASELINE).outcome())) {
+        if (r.get(BASELINE).failed()) {
             if (relativeFailure == null) {
-                return r.decide(Verdict.INCONCLUSIVE, BASELINE, null,
+                return r.decide(Verdict.INCONCLUSIVE, BASELINE.wire(), null,
                         "baseline failing itself (" + r.get(BASELINE).detail() + "): no fair judgement of the canary");
             }
             return r.decide(Verdict.FAIL, relativeFailure.rule(), null, "baseline failing (" + r.get(BASELINE).detail()
@@ -120,26 +120,26 @@ public final class AnalysisJudge {
     public Decision unreadable(String error, Observation lastKnown) {
         Rules r = new Rules(lastKnown);
         List<RuleOutcome> rules = new ArrayList<>();
-        rules.add(new RuleOutcome(METRICS, FAIL, null, null, null, error));
+        rules.add(new RuleOutcome(METRICS.wire(), FAIL, null, null, null, error));
         rules.add(r.get(HEALTH));
         for (RuleOutcome rule : r.rules) {
-            if (!rule.rule().equals(HEALTH)) {
+            if (!HEALTH.is(rule.rule())) {
                 rules.add(new RuleOutcome(rule.rule(), SKIPPED, null, null, null, "not judged: metrics unreadable"));
             }
         }
-        return new Decision(Verdict.INCONCLUSIVE, new DecisionRecord(r.canary, r.baseline, List.copyOf(rules), METRICS,
+        return new Decision(Verdict.INCONCLUSIVE, new DecisionRecord(r.canary, r.baseline, List.copyOf(rules), METRICS.wire(),
                 "metrics unreadable: " + error, lastKnown.elapsedMs(), lastKnown.extensions(), null));
     }
 
     private static String summary(RuleOutcome failed) {
-        return switch (failed.rule()) {
+        return switch (Rule.of(failed.rule()).orElse(METRICS)) {
             case ERROR_RATE_ABSOLUTE -> "canary error rate " + pct(failed.canaryValue()) + " above " + pct(failed.limit());
             case P95_ABSOLUTE -> "canary p95 " + ms(failed.canaryValue()) + " above " + ms(failed.limit());
             case ERROR_RATE_RELATIVE -> "canary error rate worse than the baseline's: " + failed.detail();
             case P95_RELATIVE -> "canary p95 worse than the baseline's: " + failed.detail();
             case THROUGHPUT_RELATIVE -> "canary serves less than its share of traffic: " + failed.detail();
             case HEALTH -> "canary health check failed: " + failed.detail();
-            default -> failed.rule() + ": " + failed.detail();
+            case MIN_SAMPLES, BASELINE, METRICS -> failed.rule() + ": " + failed.detail();
         };
     }
 
@@ -181,14 +181,14 @@ public final class AnalysisJudge {
             rules.add(throughput());
         }
 
-        RuleOutcome get(String name) {
-            return rules.stream().filter(r -> r.rule().equals(name)).findFirst().orElseThrow();
+        RuleOutcome get(Rule rule) {
+            return rules.stream().filter(r -> rule.is(r.rule())).findFirst().orElseThrow();
         }
 
-        RuleOutcome firstFailure(String... names) {
-            for (String name : names) {
-                if (FAIL.equals(get(name).outcome())) {
-                    return get(name);
+        RuleOutcome firstFailure(Rule... candidates) {
+            for (Rule rule : candidates) {
+                if (get(rule).failed()) {
+                    return get(rule);
                 }
             }
             return null;
@@ -208,13 +208,13 @@ public final class AnalysisJudge {
             Health h = o.health();
             double threshold = spec.healthFailureThreshold();
             if (!h.probed()) {
-                return new RuleOutcome(HEALTH, SKIPPED, null, null, null, "not probed: no canaryUrl or healthPaths");
+                return new RuleOutcome(HEALTH.wire(), SKIPPED, null, null, null, "not probed: no canaryUrl or healthPaths");
             }
             if (h.failedInARow() >= spec.healthFailureThreshold()) {
-                return new RuleOutcome(HEALTH, FAIL, (double) h.failedInARow(), null, threshold,
+                return new RuleOutcome(HEALTH.wire(), FAIL, (double) h.failedInARow(), null, threshold,
                         h.lastFailure() + " (" + h.failedInARow() + " failed probes in a row)");
             }
-            return new RuleOutcome(HEALTH, PASS, (double) h.failedInARow(), null, threshold, h.failedInARow() == 0
+            return new RuleOutcome(HEALTH.wire(), PASS, (double) h.failedInARow(), null, threshold, h.failedInARow() == 0
                     ? "healthy: no failed probe in a row"
                     : h.failedInARow() + " failed probe(s) in a row, fails at " + spec.healthFailureThreshold()
                     + "; last: " + h.lastFailure());
@@ -222,7 +222,7 @@ public final class AnalysisJudge {
 
         private RuleOutcome minSamples() {
             boolean enough = enoughData(o);
-            return new RuleOutcome(MIN_SAMPLES, enough ? PASS : FAIL, (double) o.canary().requests(),
+            return new RuleOutcome(MIN_SAMPLES.wire(), enough ? PASS : FAIL, (double) o.canary().requests(),
                     (double) o.baseline().requests(), (double) spec.minSamples(), String.format(Locale.ROOT,
                     "canary %d and baseline %d requests; at least %d each needed", o.canary().requests(),
                     o.baseline().requests(), spec.minSamples()));
@@ -230,18 +230,18 @@ public final class AnalysisJudge {
 
         private RuleOutcome baselineSanity() {
             if (!baselineEnough) {
-                return new RuleOutcome(BASELINE, SKIPPED, null, null, null,
+                return new RuleOutcome(BASELINE.wire(), SKIPPED, null, null, null,
                         "baseline has " + o.baseline().requests() + " requests, fewer than " + spec.minSamples());
             }
             if (exceeds(baselineRate, spec.maxErrorRate())) {
-                return new RuleOutcome(BASELINE, FAIL, null, round(baselineRate, 6), spec.maxErrorRate(),
+                return new RuleOutcome(BASELINE.wire(), FAIL, null, round(baselineRate, 6), spec.maxErrorRate(),
                         "baseline error rate " + pct(baselineRate) + " > " + pct(spec.maxErrorRate()));
             }
             if (exceeds(baselineP95, spec.maxP95Ms())) {
-                return new RuleOutcome(BASELINE, FAIL, null, round(baselineP95, 2), spec.maxP95Ms(),
+                return new RuleOutcome(BASELINE.wire(), FAIL, null, round(baselineP95, 2), spec.maxP95Ms(),
                         "baseline p95 " + ms(baselineP95) + " > " + ms(spec.maxP95Ms()));
             }
-            return new RuleOutcome(BASELINE, PASS, null, null, null, "baseline within the absolute limits (error rate "
+            return new RuleOutcome(BASELINE.wire(), PASS, null, null, null, "baseline within the absolute limits (error rate "
                     + pct(baselineRate) + " <= " + pct(spec.maxErrorRate()) + ", p95 " + ms(baselineP95) + ")");
         }
 
@@ -252,15 +252,15 @@ public final class AnalysisJudge {
             Double value = round(canaryRate, 6);
             if (exceeds(canaryRate, spec.maxErrorRate())) {
                 if (baselineEnough && exceeds(baselineRate, spec.maxErrorRate())) {
-                    return new RuleOutcome(ERROR_RATE_ABSOLUTE, SKIPPED, value, round(baselineRate, 6), spec.maxErrorRate(),
+                    return new RuleOutcome(ERROR_RATE_ABSOLUTE.wire(), SKIPPED, value, round(baselineRate, 6), spec.maxErrorRate(),
                             pct(canaryRate) + " > " + pct(spec.maxErrorRate()) + ", but the baseline is at "
                                     + pct(baselineRate) + " too: not the canary's doing");
                 }
-                return new RuleOutcome(ERROR_RATE_ABSOLUTE, FAIL, value, null, spec.maxErrorRate(),
+                return new RuleOutcome(ERROR_RATE_ABSOLUTE.wire(), FAIL, value, null, spec.maxErrorRate(),
                         pct(canaryRate) + " > " + pct(spec.maxErrorRate()) + " (" + o.canary().errors() + " of "
                                 + o.canary().requests() + " requests)");
             }
-            return new RuleOutcome(ERROR_RATE_ABSOLUTE, PASS, value, null, spec.maxErrorRate(),
+            return new RuleOutcome(ERROR_RATE_ABSOLUTE.wire(), PASS, value, null, spec.maxErrorRate(),
                     pct(canaryRate) + " <= " + pct(spec.maxErrorRate()));
         }
 
@@ -269,24 +269,24 @@ public final class AnalysisJudge {
                 return tooFewCanary(P95_ABSOLUTE);
             }
             if (Double.isNaN(canaryP95)) {
-                return new RuleOutcome(P95_ABSOLUTE, SKIPPED, null, null, spec.maxP95Ms(),
+                return new RuleOutcome(P95_ABSOLUTE.wire(), SKIPPED, null, null, spec.maxP95Ms(),
                         "canary p95 unknown (no latency data): not judged");
             }
             Double value = round(canaryP95, 2);
             if (exceeds(canaryP95Low, spec.maxP95Ms())) {
                 if (baselineEnough && exceeds(baselineP95, spec.maxP95Ms())) {
-                    return new RuleOutcome(P95_ABSOLUTE, SKIPPED, value, round(baselineP95, 2), spec.maxP95Ms(),
+                    return new RuleOutcome(P95_ABSOLUTE.wire(), SKIPPED, value, round(baselineP95, 2), spec.maxP95Ms(),
                             ms(canaryP95) + " > " + ms(spec.maxP95Ms()) + ", but the baseline is at " + ms(baselineP95)
                                     + " too: not the canary's doing");
                 }
-                return new RuleOutcome(P95_ABSOLUTE, FAIL, value, null, spec.maxP95Ms(),
+                return new RuleOutcome(P95_ABSOLUTE.wire(), FAIL, value, null, spec.maxP95Ms(),
                         ms(canaryP95) + atLeast() + " > " + ms(spec.maxP95Ms()));
             }
             if (exceeds(canaryP95, spec.maxP95Ms())) {
-                return new RuleOutcome(P95_ABSOLUTE, PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " > "
+                return new RuleOutcome(P95_ABSOLUTE.wire(), PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " > "
                         + ms(spec.maxP95Ms()) + mayBeAsLow());
             }
-            return new RuleOutcome(P95_ABSOLUTE, PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " <= " + ms(spec.maxP95Ms()));
+            return new RuleOutcome(P95_ABSOLUTE.wire(), PASS, value, null, spec.maxP95Ms(), ms(canaryP95) + " <= " + ms(spec.maxP95Ms()));
         }
 
         private RuleOutcome errorRateRelative() {
@@ -306,7 +306,7 @@ public final class AnalysisJudge {
                         + " resolution of the smaller sample, 1 error in " + smaller + " requests, so one stray error does"
                         + " not fail the canary - the absolute " + pct(spec.maxErrorRate()) + " limit still applies)";
             }
-            return new RuleOutcome(ERROR_RATE_RELATIVE, failed ? FAIL : PASS, round(canaryRate, 6), round(baselineRate, 6),
+            return new RuleOutcome(ERROR_RATE_RELATIVE.wire(), failed ? FAIL : PASS, round(canaryRate, 6), round(baselineRate, 6),
                     ratio, detail);
         }
 
@@ -314,7 +314,7 @@ public final class AnalysisJudge {
             if (Double.isNaN(canaryP95) || Double.isNaN(baselineP95)) {
                 String which = Double.isNaN(canaryP95) && Double.isNaN(baselineP95) ? "canary and baseline"
                         : Double.isNaN(canaryP95) ? "canary" : "baseline";
-                return new RuleOutcome(P95_RELATIVE, SKIPPED, round(canaryP95, 2), round(baselineP95, 2),
+                return new RuleOutcome(P95_RELATIVE.wire(), SKIPPED, round(canaryP95, 2), round(baselineP95, 2),
                         spec.maxLatencyRatio(), "p95 unknown for the " + which + " (no latency data): not judged");
             }
             if (!canaryEnough || !baselineEnough) {
@@ -334,7 +334,7 @@ public final class AnalysisJudge {
             String detail = failed ? ms(canaryP95) + atLeast() + " > " + limitText
                     : unsure ? ms(canaryP95) + " > " + limitText + mayBeAsLow()
                     : ms(canaryP95) + " <= " + limitText;
-            return new RuleOutcome(P95_RELATIVE, failed ? FAIL : PASS, round(canaryP95, 2), round(baselineP95, 2), ratio, detail);
+            return new RuleOutcome(P95_RELATIVE.wire(), failed ? FAIL : PASS, round(canaryP95, 2), round(baselineP95, 2), ratio, detail);
         }
 
         /** " (at least X with 95 % confidence from n requests)" when the bound is below the p95. */
@@ -351,7 +351,7 @@ public final class AnalysisJudge {
         private RuleOutcome throughput() {
             double ratio = spec.minThroughputRatio();
             if (canaryWeight <= 0 || canaryWeight >= 100) {
-                return new RuleOutcome(THROUGHPUT_RELATIVE, SKIPPED, canary.throughputPerWeight(), baseline.throughputPerWeight(),
+                return new RuleOutcome(THROUGHPUT_RELATIVE.wire(), SKIPPED, canary.throughputPerWeight(), baseline.throughputPerWeight(),
                         ratio, "canary weight " + canaryWeight + ": no two shares of traffic to compare");
             }
             if (!canaryEnough || !baselineEnough) {
@@ -372,16 +372,16 @@ public final class AnalysisJudge {
                     + (belowRatio && !failed ? String.format(Locale.ROOT, "; within chance of weighted routing"
                     + " (%d requests is not below %.1f, 3 standard deviations under the expected share)",
                     o.canary().requests(), noiseFloor) : "");
-            return new RuleOutcome(THROUGHPUT_RELATIVE, failed ? FAIL : PASS, round(c, 3), round(b, 3), ratio, detail);
+            return new RuleOutcome(THROUGHPUT_RELATIVE.wire(), failed ? FAIL : PASS, round(c, 3), round(b, 3), ratio, detail);
         }
 
-        private RuleOutcome tooFewCanary(String rule) {
-            return new RuleOutcome(rule, SKIPPED, null, null, null,
+        private RuleOutcome tooFewCanary(Rule rule) {
+            return new RuleOutcome(rule.wire(), SKIPPED, null, null, null,
                     "canary has " + o.canary().requests() + " requests, fewer than " + Math.max(1, spec.minSamples()));
         }
 
-        private RuleOutcome tooFewBoth(String rule) {
-            return new RuleOutcome(rule, SKIPPED, null, null, null, String.format(Locale.ROOT,
+        private RuleOutcome tooFewBoth(Rule rule) {
+            return new RuleOutcome(rule.wire(), SKIPPED, null, null, null, String.format(Locale.ROOT,
                     "too few requests to compare (canary %d, baseline %d; at least %d each)",
                     o.canary().requests(), o.baseline().requests(), Math.max(1, spec.minSamples())));
         }

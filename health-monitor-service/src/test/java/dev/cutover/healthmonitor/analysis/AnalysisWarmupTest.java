@@ -97,7 +97,7 @@ class AnalysisWarmupTest {
     void withoutWarmupAColdCanaryFailsTheRelativeLatencyRule() {
         ScriptedProvider provider = coldCanary();
         Decision d = run(provider, spec(0));
-        assertDecided(d, Verdict.FAIL, AnalysisJudge.P95_RELATIVE);
+        assertDecided(d, Verdict.FAIL, Rule.P95_RELATIVE.wire());
         assertEquals(1, provider.opened.get());
     }
 
@@ -116,7 +116,7 @@ class AnalysisWarmupTest {
     void absoluteTriggersStillEndTheAnalysisDuringTheWarmup() {
         ScriptedProvider provider = new ScriptedProvider(new SlotMetrics(400, 200, 12), new SlotMetrics(400, 0, 11));
         Decision d = run(provider, spec(5000));
-        assertDecided(d, Verdict.FAIL, AnalysisJudge.ERROR_RATE_ABSOLUTE);
+        assertDecided(d, Verdict.FAIL, Rule.ERROR_RATE_ABSOLUTE.wire());
         assertEquals(1, provider.opened.get(), "decided inside the warm-up");
         assertTrue(d.record().windowMs() < 5000, "did not wait for the warm-up's end: " + d.record().windowMs());
     }

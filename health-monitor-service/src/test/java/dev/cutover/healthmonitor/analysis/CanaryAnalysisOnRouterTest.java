@@ -105,7 +105,7 @@ class CanaryAnalysisOnRouterTest {
     }
 
     static Map<String, String> outcomes(AnalysisCompleted e) {
-        return e.decision().rules().stream().collect(Collectors.toMap(RuleOutcome::rule, RuleOutcome::outcome));
+        return e.decision().rules().stream().collect(Collectors.toMap(RuleOutcome::rule, r -> r.outcome().name()));
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.cutover.healthmonitor.messaging;
 
-import dev.cutover.testing.kafka.BrokerClientTest;
-import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.InsufficientDataPolicy;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
+import dev.cutover.events.HealthMonitorEvent.Outcome;
 import dev.cutover.events.HealthMonitorEvent.RuleOutcome;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.KafkaMessages;
@@ -14,6 +13,8 @@ import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.healthmonitor.analysis.DataPlane;
 import dev.cutover.healthmonitor.analysis.Traffic;
+import dev.cutover.testing.kafka.BrokerClientTest;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -96,11 +97,11 @@ class RunAnalysisMessagingTest extends BrokerClientTest {
                 "error-rate-relative", "latency-p95-relative", "throughput-relative"),
                 done.decision().rules().stream().map(RuleOutcome::rule).toList());
         for (RuleOutcome rule : done.decision().rules()) {
-            assertTrue(List.of("PASS", "FAIL", "SKIPPED").contains(rule.outcome()), rule.toString());
+            assertNotNull(rule.outcome(), rule.toString());
             assertFalse(rule.detail().isBlank());
         }
         RuleOutcome fired = done.decision().rules().get(3);
-        assertEquals("FAIL", fired.outcome());
+        assertEquals(Outcome.FAIL, fired.outcome());
         assertEquals(0.05, fired.limit());
 
         given().get("/q/metrics").then().statusCode(200)
