@@ -133,6 +133,7 @@ class SecretFlowTest {
         ProvisioningFailed failed = provisioner.awaitReply(ProvisioningFailed.class, command);
         assertEquals("provision", failed.operation());
         assertEquals("green", failed.slot());
+        // the one wording check here: the prefix the orchestrator classifies by, the variable and the secret
         assertTrue(failed.reason().startsWith("configuration error: variable DB_PASSWORD: secret 'db-password' not found in local"),
                 failed.reason());
 

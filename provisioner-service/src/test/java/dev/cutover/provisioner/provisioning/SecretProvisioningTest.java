@@ -130,6 +130,8 @@ class SecretProvisioningTest {
         assertEquals("provision", failed.operation());
         assertEquals("blue", failed.slot());
         assertEquals(command.meta().messageId(), failed.meta().causationId());
+        // the one wording check here: "configuration error" is what the orchestrator classifies by, and the
+        // operator is told which variable and secret
         assertTrue(failed.reason().startsWith("configuration error: variable DB_PASSWORD: secret 'db-password' "
                 + "not found in local (no CUTOVER_SECRET_DB_PASSWORD nor key 'db-password' of "), failed.reason());
         // not even the router was started
@@ -146,6 +148,8 @@ class SecretProvisioningTest {
         ProvisionerEvent event = service.handle(provision("d2", "blue", "v2", "file:" + TestProcesses.sampleAppJar(),
                 Map.of("API_KEY", "secret://api-key/v2")));
         ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, event);
+        assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
+        // the one wording check here: the prefix the orchestrator classifies by, the variable and secret version
         assertTrue(failed.reason().startsWith("configuration error: variable API_KEY: secret 'api-key' version 'v2' not found in local"),
                 failed.reason());
         assertEquals("version=v1 slot=blue", TestProcesses.get(v1.instanceUrl() + "/").body().strip());
@@ -159,7 +163,8 @@ class SecretProvisioningTest {
         ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, service.handle(provision("d1", "blue", "v1",
                 "file:" + script, Map.of("SECRET_PROBE", "secret://probe-token"))));
 
-        assertTrue(failed.reason().contains("exited with code 4"), failed.reason());
+        assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
+        // the one wording check here: the app's output, masked; and (not wording) the value is nowhere in it
         assertTrue(failed.reason().contains("cannot log in with password *****"), failed.reason());
         assertFalse(failed.reason().contains(secret), failed.reason());
         assertTrue(Files.readString(workDir.resolve("logs/shop-secrets-blue-v1.log")).contains(secret),
