@@ -36,11 +36,11 @@ public record DeploymentView(String id, String application, String environment, 
                              Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom) {
 
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                            Instant deadline, String pipeline) {
+                            Instant deadline, Pipeline pipeline) {
     }
 
     /** {@code status} NOT_STARTED or SKIPPED when none of its steps ran. */
-    public record PipelineStageView(String name, String status, Instant startedAt, Instant endedAt, Long timeoutMs,
+    public record PipelineStageView(Pipeline name, String status, Instant startedAt, Instant endedAt, Long timeoutMs,
                                     boolean rollbackPoint, List<String> steps) {
     }
 
@@ -78,14 +78,14 @@ public record DeploymentView(String id, String application, String environment, 
     }
 
     private static List<PipelineStageView> pipeline(Deployment d) {
-        List<String> names = new ArrayList<>(Pipeline.STAGES);
+        List<Pipeline> names = new ArrayList<>(Pipeline.STAGES);
         if (d.stages().stream().anyMatch(s -> Pipeline.ROLLBACK.equals(s.pipeline()))) {
             names.add(Pipeline.ROLLBACK);
         }
         Map<String, Long> timeouts = d.settings() == null ? Map.of() : d.settings().rollout().pipelineTimeoutsMs();
         List<PipelineStageView> out = new ArrayList<>();
-        for (String name : names) {
-            List<Stage> steps = d.stages().stream().filter(s -> name.equals(s.pipeline())).toList();
+        for (Pipeline name : names) {
+            List<Stage> steps = d.stages().stream().filter(s -> name == s.pipeline()).toList();
             String status;
             Instant started = null;
             Instant ended = null;
@@ -100,8 +100,8 @@ public record DeploymentView(String id, String application, String environment, 
                         : last.status() == StageStatus.INTERRUPTED ? "INTERRUPTED" : "SUCCEEDED";
                 ended = running ? null : last.endedAt();
             }
-            out.add(new PipelineStageView(name, status, started, ended, timeouts.get(name),
-                    Pipeline.rollbackPoint(name), steps.stream().map(Stage::name).distinct().toList()));
+            out.add(new PipelineStageView(name, status, started, ended, timeouts.get(name.wire()),
+                    name.rollbackPoint(), steps.stream().map(Stage::name).distinct().toList()));
         }
         return out;
     }

@@ -319,9 +319,9 @@ public final class DeploymentStateMachine implements Moves {
     private Transition overdue(Deployment d, Stage stage, Instant now) {
         if (stage.pipeline() != null && d.settings() != null && d.status() != PAUSED && d.status() != AWAITING_APPROVAL
                 && d.status() != ROLLING_BACK && d.status() != CLEANING_UP) {
-            Long limitMs = d.settings().rollout().pipelineTimeoutsMs().get(stage.pipeline());
+            Long limitMs = d.settings().rollout().pipelineTimeoutsMs().get(stage.pipeline().wire());
             if (limitMs != null && Pipeline.spent(d, stage.pipeline(), now).toMillis() >= limitMs) {
-                return timedOut(d, now, "stage " + stage.pipeline() + " timed out after "
+                return timedOut(d, now, "stage " + stage.pipeline().wire() + " timed out after "
                         + Transitions.format(Duration.ofMillis(limitMs)));
             }
         }

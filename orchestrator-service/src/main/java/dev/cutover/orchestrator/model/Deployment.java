@@ -282,10 +282,10 @@ public record Deployment(String id,
         }
 
         public Builder startStage(String name, Instant now, Instant deadline) {
-            return startStage(name, now, deadline, null);
+            return startStage(name, now, deadline, (Pipeline) null);
         }
 
-        public Builder startStage(String name, Instant now, Instant deadline, String pipeline) {
+        public Builder startStage(String name, Instant now, Instant deadline, Pipeline pipeline) {
             stages.add(Stage.start(name, now, deadline, pipeline));
             stage = name;
             return this;

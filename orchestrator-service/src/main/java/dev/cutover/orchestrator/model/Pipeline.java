@@ -17,20 +17,17 @@ import java.util.List;
  * rolling: provision = config; deploy = every instance's provision, check, shift and release; promote = the
  * approval after the first instance (if the environment has a gate); test has no steps (SKIPPED).
  */
-public final class Pipeline {
+public enum Pipeline implements WireKind {
+    PROVISION, DEPLOY, TEST, PROMOTE,
+    /** Only when a rollback runs. */
+    ROLLBACK;
 
-    public static final String PROVISION = "provision";
-    public static final String DEPLOY = "deploy";
-    public static final String TEST = "test";
-    public static final String PROMOTE = "promote";
-    public static final String ROLLBACK = "rollback";
-    public static final List<String> STAGES = List.of(PROVISION, DEPLOY, TEST, PROMOTE);
+    /** The stages every deployment shows, in order. */
+    public static final List<Pipeline> STAGES = List.of(PROVISION, DEPLOY, TEST, PROMOTE);
 
-    private Pipeline() {
-    }
-
-    public static boolean rollbackPoint(String pipelineStage) {
-        return DEPLOY.equals(pipelineStage) || TEST.equals(pipelineStage) || PROMOTE.equals(pipelineStage);
+    /** A failure inside this stage moves traffic back to the stable version (before it, the new one never served). */
+    public boolean rollbackPoint() {
+        return this == DEPLOY || this == TEST || this == PROMOTE;
     }
 
     /**
@@ -38,7 +35,7 @@ public final class Pipeline {
      * {@code DeploymentStrategy#pipelineStage}): verify, switch and release deploy; analysis tests; rollback and
      * restore roll back; a pause stays in the pipeline stage it interrupted.
      */
-    public static String shared(Deployment d, String stage) {
+    public static Pipeline shared(Deployment d, String stage) {
         return switch (stage) {
             case Stage.CONFIG, Stage.RETRY, Stage.PROVISION -> PROVISION;
             case Stage.ANALYSIS, Stage.MONITOR -> TEST;
@@ -53,10 +50,10 @@ public final class Pipeline {
     }
 
     /** Time spent so far in a pipeline stage's fine stages, pauses and retry waits excluded. */
-    public static Duration spent(Deployment d, String pipelineStage, Instant now) {
+    public static Duration spent(Deployment d, Pipeline pipelineStage, Instant now) {
         Duration total = Duration.ZERO;
         for (Stage s : d.stages()) {
-            if (pipelineStage.equals(s.pipeline()) && !Stage.PAUSE.equals(s.name())
+            if (pipelineStage == s.pipeline() && !Stage.PAUSE.equals(s.name())
                     && !Stage.APPROVAL.equals(s.name()) && !Stage.RETRY.equals(s.name())) {
                 total = total.plus(Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : now));
             }

@@ -10,7 +10,7 @@ import java.time.Instant;
  * {@link Pipeline}).
  */
 public record Stage(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                    Instant deadline, String pipeline) {
+                    Instant deadline, Pipeline pipeline) {
 
     public static final String CONFIG = "config";
     public static final String PROVISION = "provision";
@@ -28,7 +28,7 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
     /** Rolling rollback: re-provisioning released old instances before traffic moves back to them. */
     public static final String RESTORE = "restore";
 
-    public static Stage start(String name, Instant now, Instant deadline, String pipeline) {
+    public static Stage start(String name, Instant now, Instant deadline, Pipeline pipeline) {
         return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline);
     }
 

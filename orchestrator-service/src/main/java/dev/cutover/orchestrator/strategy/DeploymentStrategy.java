@@ -69,7 +69,7 @@ public interface DeploymentStrategy {
      * blue-green's: provision = config, provision; deploy = verify, switch; test = monitor; promote = approval,
      * cleanup after success.
      */
-    default String pipelineStage(Deployment d, String stage) {
+    default Pipeline pipelineStage(Deployment d, String stage) {
         return switch (stage) {
             case Stage.CLEANUP -> d.cleanup() != null && d.cleanup().succeeds() ? Pipeline.PROMOTE
                     : Pipeline.ROLLBACK;

@@ -238,7 +238,7 @@ public final class CanaryStrategy implements DeploymentStrategy {
 
     /** The shift to 100 % and the watch after it promote (they end the comparison with a baseline). */
     @Override
-    public String pipelineStage(Deployment d, String stage) {
+    public Pipeline pipelineStage(Deployment d, String stage) {
         boolean againstStable = d.rollout() != null && d.stableSlot() != null;
         return switch (stage) {
             case Stage.SWITCH -> againstStable && d.rollout().weight() == 100 ? Pipeline.PROMOTE : Pipeline.DEPLOY;

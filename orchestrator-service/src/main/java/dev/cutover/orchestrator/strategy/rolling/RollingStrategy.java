@@ -491,7 +491,7 @@ public final class RollingStrategy implements DeploymentStrategy {
 
     /** Every instance's provision, check, shift and release deploys; its cleanup only ever follows a rollback. */
     @Override
-    public String pipelineStage(Deployment d, String stage) {
+    public Pipeline pipelineStage(Deployment d, String stage) {
         return switch (stage) {
             case Stage.PROVISION, Stage.SWITCH -> Pipeline.DEPLOY;
             case Stage.CLEANUP -> Pipeline.ROLLBACK;
