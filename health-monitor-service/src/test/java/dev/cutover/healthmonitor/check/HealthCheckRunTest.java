@@ -3,6 +3,7 @@ package dev.cutover.healthmonitor.check;
 import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.HealthCheckSpec;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
+import dev.cutover.events.HealthMonitorEvent.ProbeResult;
 import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import org.junit.jupiter.api.AfterEach;
@@ -61,9 +62,11 @@ class HealthCheckRunTest {
     void untilHealthyFailsOn503WithTheBody() throws Exception {
         Result r = run(server.baseUrl(), CheckMode.UNTIL_HEALTHY, spec(List.of("/health", "/down"), 500, 2, 300, 0, 0));
         assertFalse(r.verdict.passed());
-        assertTrue(r.verdict.reason().startsWith("/down answered 503: {\"status\":\"DOWN\"} (not 2 passing rounds"),
-                r.verdict.reason());
-        assertEquals(503, r.verdict.lastProbes().get(1).status());
+        ProbeResult down = r.verdict.lastProbes().get(1);
+        assertEquals("/down", down.path());
+        assertEquals(503, down.status());
+        // the one wording check here: the probe keeps the body the instance answered with
+        assertTrue(down.error().contains("{\"status\":\"DOWN\"}"), down.error());
         assertTrue(r.durationMs >= 300, "fails only when maxWaitMs is over: " + r.durationMs);
     }
 
@@ -71,7 +74,10 @@ class HealthCheckRunTest {
     void untilHealthyFailsOnTimeout() throws Exception {
         Result r = run(server.baseUrl(), CheckMode.UNTIL_HEALTHY, spec(List.of("/health", "/slow"), 200, 1, 500, 0, 0));
         assertFalse(r.verdict.passed());
-        assertTrue(r.verdict.reason().startsWith("/slow timed out after 200 ms"), r.verdict.reason());
+        ProbeResult slow = r.verdict.lastProbes().get(1);
+        assertEquals("/slow", slow.path());
+        assertEquals(0, slow.status(), "no answer");
+        assertTrue(slow.latencyMs() >= 200, "waited the 200 ms timeout: " + slow.latencyMs());
     }
 
     @Test
@@ -79,8 +85,11 @@ class HealthCheckRunTest {
         Result r = run("http://127.0.0.1:" + TestHttpServer.closedPort(), CheckMode.UNTIL_HEALTHY,
                 spec(List.of("/health"), 500, 1, 200, 0, 0));
         assertFalse(r.verdict.passed());
-        assertTrue(r.verdict.reason().startsWith("/health connection refused"), r.verdict.reason());
-        assertEquals(0, r.verdict.lastProbes().get(0).status());
+        ProbeResult refused = r.verdict.lastProbes().get(0);
+        assertEquals("/health", refused.path());
+        assertEquals(0, refused.status());
+        // the one wording check here: no status, so only the probe's error tells refused from timed out
+        assertTrue(refused.error().contains("connection refused"), refused.error());
     }
 
     @Test
@@ -88,8 +97,7 @@ class HealthCheckRunTest {
         Result r = run(server.baseUrl(), CheckMode.UNTIL_HEALTHY, spec(List.of("/flap"), 500, 2, 600, 0, 0));
         assertFalse(r.verdict.passed());
         assertTrue(r.verdict.rounds() >= 3, "rounds " + r.verdict.rounds());
-        assertTrue(r.verdict.reason().startsWith("/flap answered 503: flap (not 2 passing rounds in a row within 600 ms"),
-                r.verdict.reason());
+        assertEquals(List.of("/flap"), r.verdict.lastProbes().stream().map(ProbeResult::path).toList());
     }
 
     @Test
@@ -97,8 +105,8 @@ class HealthCheckRunTest {
         Result r = run(server.baseUrl(), CheckMode.WATCH, spec(List.of("/degrades"), 500, 0, 0, 10_000, 2));
         assertFalse(r.verdict.passed());
         assertEquals(5, r.verdict.rounds()); // 3 passing rounds, then 2 failing in a row
-        assertTrue(r.verdict.reason().startsWith("/degrades answered 503: degraded (2 failed rounds in a row"),
-                r.verdict.reason());
+        assertEquals(List.of("/degrades"), r.verdict.lastProbes().stream().map(ProbeResult::path).toList());
+        assertEquals(503, r.verdict.lastProbes().get(0).status());
         assertTrue(r.durationMs < 10_000, "failed before the window ended: " + r.durationMs);
     }
 
