@@ -7,7 +7,10 @@ import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
+import dev.cutover.orchestrator.model.CheckPhase;
+import dev.cutover.orchestrator.model.ProvisionerOperation;
 import dev.cutover.orchestrator.model.Severity;
+import dev.cutover.orchestrator.model.Stage;
 
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +46,12 @@ public final class Classifier {
         }
         if (event instanceof ProvisioningFailed f) {
             String reason = f.reason() == null ? "" : f.reason().toLowerCase(Locale.ROOT);
-            if ("provision".equals(f.operation()) && reason.startsWith("configuration error")) {
+            if (ProvisionerOperation.PROVISION.is(f.operation()) && reason.startsWith("configuration error")) {
                 return new Classification(CONFIGURATION_ERROR, Severity.HIGH, false,
                         "fix the configuration (e.g. create the missing secret), then deploy again");
             }
             Severity severity = trafficMoved ? Severity.HIGH : Severity.MEDIUM;
-            if (!"provision".equals(f.operation()) && NETWORK_WORDS.stream().anyMatch(reason::contains)) {
+            if (!ProvisionerOperation.PROVISION.is(f.operation()) && NETWORK_WORDS.stream().anyMatch(reason::contains)) {
                 return new Classification(NETWORK_ISSUE, severity, true,
                         "retry once the router/provider is reachable again");
             }
@@ -56,7 +59,7 @@ public final class Classifier {
                     "retry once the infrastructure recovers");
         }
         if (event instanceof HealthCheckCompleted h && !h.passed()) {
-            return "pre-switch".equals(h.phase()) && !trafficMoved
+            return CheckPhase.PRE_SWITCH.is(h.phase()) && !trafficMoved
                     ? new Classification(HEALTH_CHECK_FAILURE, Severity.MEDIUM, true,
                     RETRY + " (the instance may not have been ready)")
                     : new Classification(APPLICATION_FAILURE, Severity.HIGH, false, ROLL_BACK);
@@ -85,17 +88,21 @@ public final class Classifier {
      * A rollback that times out leaves traffic in an unknown state.
      */
     public static Classification timeout(String stage, boolean trafficMoved) {
-        if ("rollback".equals(stage)) {
-            return new Classification(TIMEOUT, Severity.CRITICAL, false, MANUAL);
-        }
-        if ("cleanup".equals(stage)) {
-            // the outcome is already decided; only a slot may be left running
-            return new Classification(TIMEOUT, Severity.LOW, false,
-                    "check that the released slot stopped; stop it by hand if not");
-        }
-        if ("config".equals(stage)) {
-            return new Classification(TIMEOUT, Severity.MEDIUM, false,
-                    "check that config-service is running, then deploy again");
+        switch (stage) {
+            case Stage.ROLLBACK -> {
+                return new Classification(TIMEOUT, Severity.CRITICAL, false, MANUAL);
+            }
+            case Stage.CLEANUP -> {
+                // the outcome is already decided; only a slot may be left running
+                return new Classification(TIMEOUT, Severity.LOW, false,
+                        "check that the released slot stopped; stop it by hand if not");
+            }
+            case Stage.CONFIG -> {
+                return new Classification(TIMEOUT, Severity.MEDIUM, false,
+                        "check that config-service is running, then deploy again");
+            }
+            default -> {
+            }
         }
         return trafficMoved
                 ? new Classification(TIMEOUT, Severity.HIGH, false, ROLL_BACK)
