@@ -52,6 +52,7 @@ class ResolveConfigMessagingTest extends BrokerClientTest {
     void invalidOverrideIsRejectedNamingTheKey() throws Exception {
         ConfigRejected rejected = assertInstanceOf(ConfigRejected.class,
                 ask(command("production", Map.of("health", Map.of("timeout-ms", -5)))));
+        // ConfigRejected has only its reason: the one wording check here names the key
         assertTrue(rejected.reason().contains("health.timeout-ms"), rejected.reason());
     }
 

@@ -107,15 +107,16 @@ class ConfigResolverTest {
         ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.of(dir), loader));
 
         var dev = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development", Map.of()));
-        // the external base has no health numbers nor app: every missing key is named
+        assertEquals(Resolution.Kind.INVALID_CONFIG, dev.kind());
+        // the external base has no health numbers nor app: every missing key is named, and only the reason names
+        // them (two wording checks, the one place that shows all problems are reported at once)
         assertTrue(dev.reason().contains("health.timeout-ms must be a positive integer (got nothing)"), dev.reason());
         assertTrue(dev.reason().contains("app must be a map"), dev.reason());
 
         var broken = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("broken", Map.of()));
         assertEquals(Resolution.Kind.INVALID_FILE, broken.kind());
-        assertTrue(broken.reason().startsWith("environments/broken.yaml is not valid YAML"), broken.reason());
-        assertEquals("environments/listy.yaml must be a YAML mapping",
-                ((Resolution.Rejected) resolver.resolve("listy", Map.of())).reason());
+        assertEquals(Resolution.Kind.INVALID_FILE,
+                assertInstanceOf(Resolution.Rejected.class, resolver.resolve("listy", Map.of())).kind());
         var empty = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("empty", Map.of()));
         assertEquals(Resolution.Kind.INVALID_CONFIG, empty.kind()); // exists, but router.port stays 0
     }

@@ -85,6 +85,8 @@ class ProvenanceAndSchemaTest {
     @MethodSource("invalidOverrides")
     void validationErrorsNameTheKeyAndTheLayer(String name, Map<String, Object> overrides, String expected) {
         var rejected = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development", overrides));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, rejected.kind());
+        // the one wording check here: only the reason names the key and the layer
         assertTrue(rejected.reason().contains(expected), () -> rejected.reason() + "\n  should contain\n" + expected);
     }
 
@@ -141,6 +143,8 @@ class ProvenanceAndSchemaTest {
     void storageRedundancyIsAStringKey() {
         var rejected = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("development",
                 map("infrastructure", map("storage-redundancy", 3))));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, rejected.kind());
+        // the one wording check here: only the reason names the key and the layer
         assertTrue(rejected.reason().contains("infrastructure.storage-redundancy must be a string (set by layer 'overrides')"),
                 rejected.reason());
         assertInstanceOf(Resolution.Resolved.class, resolver.resolve("development",
