@@ -1,9 +1,6 @@
 package dev.cutover.rollback.metrics;
 
-import dev.cutover.rollback.strategy.GradualRollbackStrategy;
-import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
-import dev.cutover.rollback.strategy.ManualRollbackStrategy;
-import dev.cutover.rollback.strategy.RollingRollbackStrategy;
+import dev.cutover.rollback.strategy.RollbackStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
@@ -30,15 +27,15 @@ public class RollbackMetrics {
         this.registry = registry;
         // at 0 from the start: Prometheus's increase() cannot see a series' first value, so a counter born at 1
         // would hide the first rollback from every alert
-        for (String strategy : List.of(ImmediateRollbackStrategy.NAME, GradualRollbackStrategy.NAME,
-                RollingRollbackStrategy.NAME)) {
+        for (String strategy : List.of(RollbackStrategy.IMMEDIATE, RollbackStrategy.GRADUAL,
+                RollbackStrategy.ROLLING)) {
             for (String outcome : List.of("completed", "failed")) {
                 registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", strategy);
             }
         }
         // a manual rollback never completes by itself: it is replaced, cancelled, or fails waiting
         for (String outcome : List.of("cancelled", "failed")) {
-            registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", ManualRollbackStrategy.NAME);
+            registry.counter("cutover.rollbacks", "outcome", outcome, "strategy", RollbackStrategy.MANUAL);
         }
     }
 

@@ -21,18 +21,14 @@ import java.util.Map;
  * {@code rollback.step-interval-ms} is the one default), so a command without them is rejected.
  */
 @ApplicationScoped
-public class GradualRollbackStrategy implements RollbackStrategy {
+public class GradualRollbackStrategy extends OnePairRollbackStrategy {
 
-    public static final String NAME = "gradual";
-
-    @Override
-    public String name() {
-        return NAME;
+    public GradualRollbackStrategy() {
+        super(GRADUAL);
     }
 
     @Override
-    public List<RollbackStep> plan(StartRollback command) {
-        Slots.requireOnePair(command, NAME);
+    protected List<RollbackStep> planPair(StartRollback command) {
         List<Integer> weights = command.steps();
         if (weights == null) {
             throw new IllegalArgumentException("steps are required (the failed slot's weight at each step, e.g. [50, 25, 0])");

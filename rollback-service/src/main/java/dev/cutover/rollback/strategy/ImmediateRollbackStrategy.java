@@ -11,18 +11,14 @@ import java.util.Map;
  * was never stopped: it still runs at full capacity when the weights flip.
  */
 @ApplicationScoped
-public class ImmediateRollbackStrategy implements RollbackStrategy {
+public class ImmediateRollbackStrategy extends OnePairRollbackStrategy {
 
-    public static final String NAME = "immediate";
-
-    @Override
-    public String name() {
-        return NAME;
+    public ImmediateRollbackStrategy() {
+        super(IMMEDIATE);
     }
 
     @Override
-    public List<RollbackStep> plan(StartRollback command) {
-        Slots.requireOnePair(command, NAME);
+    protected List<RollbackStep> planPair(StartRollback command) {
         return List.of(
                 new RollbackStep.Shift(Map.of(command.stableSlot(), 100, command.failedSlot(), 0)),
                 new RollbackStep.Release(command.failedSlot()));

@@ -17,8 +17,6 @@ import java.util.List;
 @ApplicationScoped
 public class ManualRollbackStrategy implements RollbackStrategy {
 
-    public static final String NAME = "manual";
-
     private final Duration wait;
 
     @Inject
@@ -32,7 +30,7 @@ public class ManualRollbackStrategy implements RollbackStrategy {
 
     @Override
     public String name() {
-        return NAME;
+        return MANUAL;
     }
 
     @Override

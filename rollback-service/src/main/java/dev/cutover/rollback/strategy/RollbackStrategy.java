@@ -10,7 +10,13 @@ import java.util.List;
  */
 public interface RollbackStrategy {
 
-    /** The name used in {@link StartRollback#strategy()}. */
+    /** The strategies' names, as {@link StartRollback#strategy()} carries them. */
+    String IMMEDIATE = "immediate";
+    String GRADUAL = "gradual";
+    String MANUAL = "manual";
+    String ROLLING = "rolling";
+
+    /** The name used in {@link StartRollback#strategy()}: one of the constants above. */
     String name();
 
     /**

@@ -19,13 +19,10 @@ import java.util.Set;
  * slot that is not in {@code stableSlots}.
  */
 @ApplicationScoped
-public class RollingRollbackStrategy implements RollbackStrategy {
+public class RollingRollbackStrategy extends NamedRollbackStrategy {
 
-    public static final String NAME = "rolling";
-
-    @Override
-    public String name() {
-        return NAME;
+    public RollingRollbackStrategy() {
+        super(ROLLING);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.cutover.rollback.messaging;
 
-import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -11,23 +10,19 @@ import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
-import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.rollback.testing.StableSlot;
-import dev.cutover.testing.kafka.KafkaBroker;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,34 +32,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * provisioner, and a JDK HttpServer plays the stable slot's /health.
  */
 @QuarkusTest
-class GradualRollbackFlowTest {
+class GradualRollbackFlowTest extends RollbackBrokerTest {
 
-    private static final Target SHOP = new Target("shop", "staging");
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long INTERVAL_MS = 300;
-    private static KafkaTestClient kafka;
     private static StableSlot stable;
 
     @BeforeAll
-    static void connect() throws IOException {
-        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_COMMANDS,
-                Topics.ROLLBACK_EVENTS);
+    static void startStableSlot() throws IOException {
         stable = StableSlot.start();
     }
 
     @AfterAll
-    static void disconnect() {
-        kafka.close();
+    static void stopStableSlot() {
         stable.close();
     }
 
     private static StartRollback gradual(String deploymentId, List<Integer> steps, long intervalMs) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", "gradual", "post-switch failed",
                 steps, intervalMs, stable.url());
-    }
-
-    private static <T extends dev.cutover.events.Message> List<T> awaitCount(String topic, String id, Class<T> type, int n) {
-        return await().atMost(WAIT).until(() -> kafka.messages(topic, id, type), l -> l.size() >= n);
     }
 
     private static TrafficShifted answer(ShiftTraffic shift) {

@@ -1,6 +1,5 @@
 package dev.cutover.rollback.messaging;
 
-import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -11,16 +10,10 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
-import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
-import dev.cutover.testing.kafka.KafkaBroker;
-import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,29 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * later command's effect shows that an earlier one was handled.
  */
 @QuarkusTest
-class ManualAndRollingRollbackFlowTest {
-
-    private static final Target SHOP = new Target("shop", "staging");
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_COMMANDS,
-                Topics.ROLLBACK_EVENTS);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+class ManualAndRollingRollbackFlowTest extends RollbackBrokerTest {
 
     private static StartRollback start(String deploymentId, String strategy) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", strategy, "canary paused for a decision");
-    }
-
-    private static <T extends Message> List<T> awaitCount(String topic, String id, Class<T> type, int n) {
-        return await().atMost(WAIT).until(() -> kafka.messages(topic, id, type), l -> l.size() >= n);
     }
 
     @Test

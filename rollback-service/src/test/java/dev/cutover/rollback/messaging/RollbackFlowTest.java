@@ -1,6 +1,5 @@
 package dev.cutover.rollback.messaging;
 
-import dev.cutover.testing.kafka.KafkaTestClient;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -11,20 +10,16 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
-import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
-import dev.cutover.testing.kafka.KafkaBroker;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
+import dev.cutover.testing.kafka.KafkaTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,30 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The rollback saga on a real broker; the test plays the provisioner with a plain producer and consumer. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class RollbackFlowTest {
-
-    private static final Target SHOP = new Target("shop", "staging");
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static KafkaTestClient kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(), Topics.PROVISIONER_COMMANDS,
-                Topics.ROLLBACK_EVENTS, Topics.deadLetter(Topics.ROLLBACK_COMMANDS),
-                Topics.deadLetter(Topics.PROVISIONER_EVENTS));
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
+class RollbackFlowTest extends RollbackBrokerTest {
 
     private static StartRollback startRollback(String deploymentId) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", "immediate", "post-switch failed");
-    }
-
-    private static <T extends dev.cutover.events.Message> T awaitOne(String topic, String deploymentId, Class<T> type) {
-        return await().atMost(WAIT).until(() -> kafka.messages(topic, deploymentId, type), l -> !l.isEmpty()).get(0);
     }
 
     @Test

@@ -12,12 +12,8 @@ import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
-import dev.cutover.events.Target;
-import dev.cutover.rollback.metrics.RollbackMetrics;
 import dev.cutover.rollback.strategy.GradualRollbackStrategy;
 import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
-import dev.cutover.rollback.strategy.RollbackStrategies;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,17 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gradual strategy through the saga, with a hand-driven watch and clock: no broker, no timers, no HTTP. */
-class GradualRollbackSagaTest {
+class GradualRollbackSagaTest extends HandDrivenSagaTest {
 
-    private static final Target SHOP = new Target("shop", "staging");
     private static final String STABLE = "http://127.0.0.1:7001";
 
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final ManualStableWatch watch = new ManualStableWatch();
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final RollbackSaga saga = new RollbackSaga(new RollbackStrategies(List.of(new ImmediateRollbackStrategy(),
-            new GradualRollbackStrategy())),
-            Duration.ofSeconds(60), now::get, watch, new RollbackMetrics(registry));
+    GradualRollbackSagaTest() {
+        super(new ImmediateRollbackStrategy(), new GradualRollbackStrategy());
+    }
 
     private static StartRollback gradual(String deploymentId, List<Integer> steps, Long intervalMs, String healthUrl) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", "gradual", "post-switch check failed",
@@ -57,23 +48,22 @@ class GradualRollbackSagaTest {
         return (ShiftTraffic) saga.start(gradual("d1", List.of(50, 25, 0), 2000L, healthUrl)).get(1);
     }
 
+    /**
+     * Starts the default rollback ({@link #startDefault}) and runs it up to {@code step}: each step before it confirmed
+     * by the provisioner and its interval over. That step's ShiftTraffic.
+     */
+    private ShiftTraffic startDefaultUpTo(int step, String healthUrl) {
+        ShiftTraffic shift = startDefault(healthUrl);
+        for (int before = 1; before < step; before++) {
+            saga.onProvisionerEvent(shifted(shift));
+            shift = only(ShiftTraffic.class, watch.elapse());
+        }
+        return shift;
+    }
+
     private static List<Integer> steps(String csv) {
         return csv == null ? null : csv.isBlank() ? List.of()
                 : Arrays.stream(csv.split(";")).map(String::strip).map(Integer::valueOf).toList();
-    }
-
-    private static <T> T only(Class<T> type, List<Message> out) {
-        assertEquals(1, out.size(), out.toString());
-        return assertInstanceOf(type, out.get(0));
-    }
-
-    private static TrafficShifted shifted(ShiftTraffic shift) {
-        return new TrafficShifted(Meta.causedBy(shift.meta()), SHOP, shift.weights(), "http://127.0.0.1:9000", "rollback");
-    }
-
-    private double count(String name, String... tags) {
-        var counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     @Test
@@ -109,7 +99,7 @@ class GradualRollbackSagaTest {
                 assertEquals("green", release.slot());
                 assertEquals("rollback", release.reason());
                 now.addAndGet(300);
-                out = saga.onProvisionerEvent(new SlotReleased(Meta.causedBy(release.meta()), SHOP, "green", "rollback"));
+                out = saga.onProvisionerEvent(released(release));
             }
         }
         assertEquals(List.of(Map.of("blue", 50, "green", 50), Map.of("blue", 75, "green", 25),
@@ -156,12 +146,7 @@ class GradualRollbackSagaTest {
             "2, 'connection refused',                          'blue=75, green=25'",
     })
     void unhealthyStableHaltsAndHoldsTheTraffic(int haltAt, String observed, String heldAt) {
-        ShiftTraffic shift = startDefault(STABLE);
-        for (int step = 1; step < haltAt; step++) {
-            saga.onProvisionerEvent(shifted(shift));
-            shift = only(ShiftTraffic.class, watch.elapse());
-        }
-        saga.onProvisionerEvent(shifted(shift));
+        saga.onProvisionerEvent(shifted(startDefaultUpTo(haltAt, STABLE)));
 
         RollbackFailed failed = only(RollbackFailed.class, watch.unhealthy(observed));
         assertEquals("stable slot unhealthy at step " + haltAt + ": " + observed + "; traffic held at " + heldAt,
@@ -226,12 +211,8 @@ class GradualRollbackSagaTest {
             "release,      release, 'blue=100, green=0'",
     })
     void provisioningFailedMidWayFailsTheRollback(String when, String operation, String confirmed) {
-        ShiftTraffic shift = startDefault(null);
-        saga.onProvisionerEvent(shifted(shift));
-        Message awaited = only(ShiftTraffic.class, watch.elapse());
-        if (operation.equals("release")) {
-            saga.onProvisionerEvent(shifted((ShiftTraffic) awaited));
-            awaited = only(ShiftTraffic.class, watch.elapse());
+        Message awaited = startDefaultUpTo(operation.equals("release") ? 3 : 2, null);
+        if (operation.equals("release")) { // the last (0) step confirmed: the release is awaited
             awaited = saga.onProvisionerEvent(shifted((ShiftTraffic) awaited)).get(1);
             assertInstanceOf(ReleaseSlot.class, awaited);
         }

@@ -4,44 +4,32 @@ import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
-import dev.cutover.events.ProvisionerEvent.SlotReleased;
-import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
-import dev.cutover.events.Target;
-import dev.cutover.rollback.metrics.RollbackMetrics;
 import dev.cutover.rollback.strategy.GradualRollbackStrategy;
 import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
 import dev.cutover.rollback.strategy.ManualRollbackStrategy;
-import dev.cutover.rollback.strategy.RollbackStrategies;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The manual strategy through the saga: it waits for the operator, whose decision replaces or cancels it. */
-class ManualRollbackSagaTest {
+class ManualRollbackSagaTest extends HandDrivenSagaTest {
 
-    private static final Target SHOP = new Target("shop", "staging");
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MANUAL_WAIT = Duration.ofHours(2);
 
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final ManualStableWatch watch = new ManualStableWatch();
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final RollbackSaga saga = new RollbackSaga(new RollbackStrategies(List.of(new ImmediateRollbackStrategy(),
-            new GradualRollbackStrategy(), new ManualRollbackStrategy(MANUAL_WAIT))), TIMEOUT, now::get, watch,
-            new RollbackMetrics(registry));
+    ManualRollbackSagaTest() {
+        super(new ImmediateRollbackStrategy(), new GradualRollbackStrategy(), new ManualRollbackStrategy(MANUAL_WAIT));
+    }
 
     private static StartRollback start(String deploymentId, String strategy) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", strategy, "canary paused for a decision");
@@ -49,16 +37,6 @@ class ManualRollbackSagaTest {
 
     private static CancelRollback cancel(String deploymentId) {
         return new CancelRollback(Meta.start(deploymentId), SHOP, "promoted by operator");
-    }
-
-    private static <T> T only(Class<T> type, List<Message> out) {
-        assertEquals(1, out.size(), out.toString());
-        return assertInstanceOf(type, out.get(0));
-    }
-
-    private double count(String name, String... tags) {
-        var counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     @Test
@@ -85,17 +63,13 @@ class ManualRollbackSagaTest {
         assertEquals(List.of(), saga.start(decision), "once traffic moves, a StartRollback is a duplicate again");
 
         now.addAndGet(150);
-        ReleaseSlot release = only(ReleaseSlot.class, saga.onProvisionerEvent(new TrafficShifted(
-                Meta.causedBy(shift.meta()), SHOP, shift.weights(), null, "rollback")));
+        ReleaseSlot release = only(ReleaseSlot.class, saga.onProvisionerEvent(shifted(shift)));
         assertEquals("green", release.slot());
         now.addAndGet(50);
-        RollbackCompleted completed = only(RollbackCompleted.class, saga.onProvisionerEvent(
-                new SlotReleased(Meta.causedBy(release.meta()), SHOP, "green", "rollback")));
+        RollbackCompleted completed = completes(release, "immediate");
         assertEquals("blue", completed.stableSlot());
         assertEquals(150, completed.trafficRestoredMs(), "timed from the operator's decision");
         assertEquals(200, completed.durationMs());
-        assertEquals(0, saga.inProgress());
-        assertEquals(1, count("cutover.rollbacks", "outcome", "completed", "strategy", "immediate"));
         assertEquals(0, count("cutover.rollbacks", "outcome", "failed", "strategy", "manual"));
         assertEquals(0, count("cutover.rollbacks", "outcome", "cancelled", "strategy", "manual"));
     }
@@ -135,8 +109,7 @@ class ManualRollbackSagaTest {
         ShiftTraffic shift = (ShiftTraffic) saga.start(start("d1", "immediate")).get(1);
         assertEquals(List.of(), saga.cancel(cancel("d1")));
         assertEquals(1, saga.inProgress());
-        assertInstanceOf(ReleaseSlot.class, saga.onProvisionerEvent(new TrafficShifted(Meta.causedBy(shift.meta()), SHOP,
-                shift.weights(), null, "rollback")).get(0));
+        assertInstanceOf(ReleaseSlot.class, saga.onProvisionerEvent(shifted(shift)).get(0));
 
         saga.start(start("d2", "manual"));
         ShiftTraffic decided = (ShiftTraffic) saga.start(start("d2", "immediate")).get(1);

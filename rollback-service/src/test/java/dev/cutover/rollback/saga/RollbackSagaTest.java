@@ -12,31 +12,23 @@ import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
-import dev.cutover.events.Target;
-import dev.cutover.rollback.metrics.RollbackMetrics;
 import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
-import dev.cutover.rollback.strategy.RollbackStrategies;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RollbackSagaTest {
+class RollbackSagaTest extends HandDrivenSagaTest {
 
-    private static final Target SHOP = new Target("shop", "staging");
-
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final RollbackSaga saga = new RollbackSaga(new RollbackStrategies(List.of(new ImmediateRollbackStrategy())),
-            Duration.ofSeconds(60), now::get, new ManualStableWatch(), new RollbackMetrics(new SimpleMeterRegistry()));
+    RollbackSagaTest() {
+        super(new ImmediateRollbackStrategy());
+    }
 
     private static StartRollback start(String deploymentId, String strategy) {
         return new StartRollback(Meta.start(deploymentId), SHOP, "blue", "green", strategy, "post-switch check failed");

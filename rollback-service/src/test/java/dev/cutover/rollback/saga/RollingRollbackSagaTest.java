@@ -12,36 +12,26 @@ import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.events.RollbackEvent.RollbackStarted;
 import dev.cutover.events.RollbackEvent.RollbackStepCompleted;
-import dev.cutover.events.Target;
-import dev.cutover.rollback.metrics.RollbackMetrics;
 import dev.cutover.rollback.strategy.GradualRollbackStrategy;
 import dev.cutover.rollback.strategy.ImmediateRollbackStrategy;
-import dev.cutover.rollback.strategy.RollbackStrategies;
 import dev.cutover.rollback.strategy.RollingRollbackStrategy;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** The rolling strategy through the saga: many stable and failed slots, one shift, a release per failed slot. */
-class RollingRollbackSagaTest {
+class RollingRollbackSagaTest extends HandDrivenSagaTest {
 
-    private static final Target SHOP = new Target("shop", "staging");
-
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final RollbackSaga saga = new RollbackSaga(new RollbackStrategies(List.of(new ImmediateRollbackStrategy(),
-            new GradualRollbackStrategy(), new RollingRollbackStrategy())), Duration.ofSeconds(60), now::get,
-            new ManualStableWatch(), new RollbackMetrics(registry));
+    RollingRollbackSagaTest() {
+        super(new ImmediateRollbackStrategy(), new GradualRollbackStrategy(), new RollingRollbackStrategy());
+    }
 
     private static StartRollback rolling(String deploymentId, List<String> stable, List<String> failed) {
         return new StartRollback(Meta.start(deploymentId), SHOP, stable.isEmpty() ? null : stable.get(0),
@@ -51,16 +41,6 @@ class RollingRollbackSagaTest {
 
     private static List<String> slots(String csv) {
         return csv.isBlank() ? List.of() : Arrays.stream(csv.split(";")).map(String::strip).toList();
-    }
-
-    private static <T> T only(Class<T> type, List<Message> out) {
-        assertEquals(1, out.size(), out.toString());
-        return assertInstanceOf(type, out.get(0));
-    }
-
-    private double count(String name, String... tags) {
-        var counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     @Test
@@ -77,22 +57,18 @@ class RollingRollbackSagaTest {
         assertEquals("rollback", shift.reason());
 
         now.addAndGet(80);
-        ReleaseSlot first = only(ReleaseSlot.class, saga.onProvisionerEvent(new TrafficShifted(
-                Meta.causedBy(shift.meta()), SHOP, shift.weights(), null, "rollback")));
+        ReleaseSlot first = only(ReleaseSlot.class, saga.onProvisionerEvent(shifted(shift)));
         assertEquals("b1", first.slot());
         now.addAndGet(200);
-        SlotReleased b1Released = new SlotReleased(Meta.causedBy(first.meta()), SHOP, "b1", "rollback");
+        SlotReleased b1Released = released(first);
         ReleaseSlot second = only(ReleaseSlot.class, saga.onProvisionerEvent(b1Released));
         assertEquals("b2", second.slot());
         assertEquals(b1Released.meta().messageId(), second.meta().causationId(), "one release after the other");
         now.addAndGet(300);
-        RollbackCompleted completed = only(RollbackCompleted.class, saga.onProvisionerEvent(
-                new SlotReleased(Meta.causedBy(second.meta()), SHOP, "b2", "rollback")));
+        RollbackCompleted completed = completes(second, "rolling");
         assertEquals("a1", completed.stableSlot());
         assertEquals(80, completed.trafficRestoredMs(), "at the shift's TrafficShifted");
         assertEquals(580, completed.durationMs());
-        assertEquals(0, saga.inProgress());
-        assertEquals(1, count("cutover.rollbacks", "outcome", "completed", "strategy", "rolling"));
         assertEquals(0, count("cutover.rollback.steps", "strategy", "rolling"), "one shift, not a gradual step");
     }
 
@@ -119,19 +95,16 @@ class RollingRollbackSagaTest {
         ReleaseSlot first = only(ReleaseSlot.class, saga.onProvisionerEvent(new TrafficShifted(
                 Meta.causedBy(shift.meta()), SHOP, Map.of("a1", 50, "a2", 40, "b2", 10), null, "rollback")));
         now.addAndGet(100);
-        ReleaseSlot second = only(ReleaseSlot.class, saga.onProvisionerEvent(
-                new SlotReleased(Meta.causedBy(first.meta()), SHOP, "b1", "rollback")));
+        ReleaseSlot second = only(ReleaseSlot.class, saga.onProvisionerEvent(released(first)));
         now.addAndGet(100);
-        RollbackCompleted completed = only(RollbackCompleted.class, saga.onProvisionerEvent(
-                new SlotReleased(Meta.causedBy(second.meta()), SHOP, "b2", "rollback")));
+        RollbackCompleted completed = only(RollbackCompleted.class, saga.onProvisionerEvent(released(second)));
         assertEquals(completed.durationMs(), completed.trafficRestoredMs(), "never confirmed: the whole duration");
     }
 
     @Test
     void provisioningFailedOnAReleaseFailsWithTheConfirmedWeights() {
         ShiftTraffic shift = (ShiftTraffic) saga.start(rolling("d1", List.of("a1", "a2"), List.of("b1"))).get(1);
-        ReleaseSlot release = only(ReleaseSlot.class, saga.onProvisionerEvent(new TrafficShifted(
-                Meta.causedBy(shift.meta()), SHOP, shift.weights(), null, "rollback")));
+        ReleaseSlot release = only(ReleaseSlot.class, saga.onProvisionerEvent(shifted(shift)));
         RollbackFailed failed = only(RollbackFailed.class, saga.onProvisionerEvent(new ProvisioningFailed(
                 Meta.causedBy(release.meta()), SHOP, "b1", "release", "process would not stop")));
         assertEquals("d1", failed.meta().deploymentId());
@@ -183,8 +156,7 @@ class RollingRollbackSagaTest {
     @Test
     void rollingIsNoGradualRollbackAndReportsNoSteps() {
         ShiftTraffic shift = (ShiftTraffic) saga.start(rolling("d1", List.of("a1"), List.of("b1"))).get(1);
-        List<Message> out = saga.onProvisionerEvent(new TrafficShifted(Meta.causedBy(shift.meta()), SHOP, shift.weights(),
-                null, "rollback"));
+        List<Message> out = saga.onProvisionerEvent(shifted(shift));
         assertEquals(List.of(), out.stream().filter(RollbackStepCompleted.class::isInstance).toList());
     }
 }

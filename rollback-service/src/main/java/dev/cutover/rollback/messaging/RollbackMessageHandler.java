@@ -1,5 +1,6 @@
 package dev.cutover.rollback.messaging;
 
+import dev.cutover.events.ProvisionerEvent;
 import dev.cutover.events.RollbackCommand;
 import dev.cutover.events.RollbackCommand.CancelRollback;
 import dev.cutover.events.RollbackCommand.StartRollback;
@@ -12,11 +13,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes cutover.rollback.commands: StartRollback and CancelRollback, both to the saga. An invalid record throws,
- * so it goes to the dead-letter topic.
+ * The saga's two inputs, each consumed in order: the orchestrator's commands and the provisioner's replies. What the
+ * saga answers is published before the next record of the channel is handled. An invalid record throws, so it goes
+ * to the channel's dead-letter topic.
  */
 @ApplicationScoped
-public class RollbackCommandHandler {
+public class RollbackMessageHandler {
 
     @Inject
     RollbackSaga saga;
@@ -24,10 +26,18 @@ public class RollbackCommandHandler {
     @Inject
     RollbackPublisher publisher;
 
+    /** cutover.rollback.commands: StartRollback and CancelRollback, both to the saga. */
     @Incoming("rollback-commands")
     @Blocking(ordered = true)
-    public void handle(ConsumerRecord<String, byte[]> record) {
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
         IncomingRecords.decode(record, RollbackCommand.class).ifPresent(command -> publisher.publishAll(
                 command instanceof StartRollback start ? saga.start(start) : saga.cancel((CancelRollback) command)));
+    }
+
+    /** cutover.provisioner.events: replies to our commands advance a rollback, all others are ignored. */
+    @Incoming("provisioner-events")
+    @Blocking(ordered = true)
+    public void onProvisionerEvent(ConsumerRecord<String, byte[]> record) {
+        IncomingRecords.decode(record, ProvisionerEvent.class).ifPresent(event -> publisher.publishAll(saga.onProvisionerEvent(event)));
     }
 }
