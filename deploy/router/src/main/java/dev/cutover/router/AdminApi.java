@@ -16,6 +16,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -30,34 +33,34 @@ final class AdminApi implements Handler<HttpServerRequest> {
     private static final int MAX_BODY = 64 * 1024;
 
     private final Router router;
+    private final Setting<SetBackends, List<BackendSpec>> backendSet;
+    private final Setting<Security, SecurityPolicy> security;
 
     AdminApi(Router router) {
         this.router = router;
+        backendSet = new Setting<>(RouterAdminApi.BACKENDS_PATH, SetBackends.class,
+                "backend set {\"backends\":[{id, url, weight, version}]}", BackendSpec::of, router::setBackends,
+                this::backends);
+        security = new Setting<>(RouterAdminApi.SECURITY_PATH, Security.class,
+                "security setting {\"httpsOnly\": boolean, \"hsts\": boolean, \"csp\"?: string}", SecurityPolicy::of,
+                router::setSecurity, () -> router.security().asSecurity());
+    }
+
+    /**
+     * What the API shows on GET and replaces on PUT at {@code path}: the body, a {@code bodyType} ({@code expected}
+     * describes it in errors), becomes a setting by {@code parse} (an IllegalArgumentException rejects it) and is put in
+     * force by {@code apply}; both methods answer with {@code inForce}.
+     */
+    private record Setting<B, S>(String path, Class<B> bodyType, String expected, Function<B, S> parse,
+                                 Consumer<S> apply, Supplier<Object> inForce) {
     }
 
     @Override
     public void handle(HttpServerRequest request) {
         String path = request.path();
-        HttpMethod method = request.method();
         switch (path) {
-            case RouterAdminApi.BACKENDS_PATH -> {
-                if (method.equals(HttpMethod.GET)) {
-                    json(request, 200, backends());
-                } else if (method.equals(HttpMethod.PUT)) {
-                    putBackends(request);
-                } else {
-                    error(request, 405, "use GET or PUT on " + RouterAdminApi.BACKENDS_PATH);
-                }
-            }
-            case RouterAdminApi.SECURITY_PATH -> {
-                if (method.equals(HttpMethod.GET)) {
-                    json(request, 200, router.security().asSecurity());
-                } else if (method.equals(HttpMethod.PUT)) {
-                    putSecurity(request);
-                } else {
-                    error(request, 405, "use GET or PUT on " + RouterAdminApi.SECURITY_PATH);
-                }
-            }
+            case RouterAdminApi.BACKENDS_PATH -> getOrPut(request, backendSet);
+            case RouterAdminApi.SECURITY_PATH -> getOrPut(request, security);
             case RouterAdminApi.HEALTH_PATH -> json(request, 200, new Health("UP", router.target()));
             case RouterAdminApi.METRICS_PATH -> request.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -66,36 +69,18 @@ final class AdminApi implements Handler<HttpServerRequest> {
         }
     }
 
-    private void putBackends(HttpServerRequest request) {
-        request.body().onComplete(ar -> {
-            if (ar.failed()) {
-                error(request, 400, "cannot read body: " + ar.cause().getMessage());
-                return;
-            }
-            if (ar.result().length() > MAX_BODY) {
-                error(request, 413, "body larger than " + MAX_BODY + " bytes");
-                return;
-            }
-            List<BackendSpec> specs;
-            try {
-                specs = BackendSpec.of(JSON.readValue(ar.result().getBytes(), SetBackends.class));
-            } catch (JsonMappingException e) {
-                error(request, 400, "not a backend set {\"backends\":[{id, url, weight, version}]}" + at(e) + ": "
-                        + e.getOriginalMessage());
-                return;
-            } catch (JsonProcessingException e) {
-                error(request, 400, "body is not valid JSON: " + e.getOriginalMessage());
-                return;
-            } catch (IllegalArgumentException | java.io.IOException e) {
-                error(request, 400, e.getMessage());
-                return;
-            }
-            router.setBackends(specs);
-            json(request, 200, backends());
-        });
+    private static void getOrPut(HttpServerRequest request, Setting<?, ?> setting) {
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET)) {
+            json(request, 200, setting.inForce().get());
+        } else if (method.equals(HttpMethod.PUT)) {
+            put(request, setting);
+        } else {
+            error(request, 405, "use GET or PUT on " + setting.path());
+        }
     }
 
-    private void putSecurity(HttpServerRequest request) {
+    private static <B, S> void put(HttpServerRequest request, Setting<B, S> setting) {
         request.body().onComplete(ar -> {
             if (ar.failed()) {
                 error(request, 400, "cannot read body: " + ar.cause().getMessage());
@@ -105,12 +90,11 @@ final class AdminApi implements Handler<HttpServerRequest> {
                 error(request, 413, "body larger than " + MAX_BODY + " bytes");
                 return;
             }
-            SecurityPolicy policy;
+            S value;
             try {
-                policy = SecurityPolicy.of(JSON.readValue(ar.result().getBytes(), Security.class));
+                value = setting.parse().apply(JSON.readValue(ar.result().getBytes(), setting.bodyType()));
             } catch (JsonMappingException e) {
-                error(request, 400, "not a security setting {\"httpsOnly\": boolean, \"hsts\": boolean, \"csp\"?: string}"
-                        + at(e) + ": " + e.getOriginalMessage());
+                error(request, 400, "not a " + setting.expected() + at(e) + ": " + e.getOriginalMessage());
                 return;
             } catch (JsonProcessingException e) {
                 error(request, 400, "body is not valid JSON: " + e.getOriginalMessage());
@@ -119,8 +103,8 @@ final class AdminApi implements Handler<HttpServerRequest> {
                 error(request, 400, e.getMessage());
                 return;
             }
-            router.setSecurity(policy);
-            json(request, 200, router.security().asSecurity());
+            setting.apply().accept(value);
+            json(request, 200, setting.inForce().get());
         });
     }
 

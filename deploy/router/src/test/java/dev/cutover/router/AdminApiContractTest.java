@@ -9,9 +9,9 @@ import dev.cutover.events.router.RouterAdminApi.RoutedBackend;
 import dev.cutover.events.router.RouterAdminApi.Security;
 import dev.cutover.events.router.RouterAdminApi.SetBackends;
 import dev.cutover.sampleapp.SampleApp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,23 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The router speaks the shared admin API types: what a client writes with them, the router reads, and back. */
 class AdminApiContractTest {
 
+    @RegisterExtension
+    final RouterUnderTest router = new RouterUnderTest();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Router router;
     private SampleApp blue;
     private SampleApp green;
 
     @BeforeEach
-    void start() throws Exception {
-        router = Router.start("shop/test", 0, 0);
-        blue = SampleApp.start(Map.of("PORT", "0", "CUTOVER_VERSION", "1.0.0"));
-        green = SampleApp.start(Map.of("PORT", "0", "CUTOVER_VERSION", "2.0.0"));
-    }
-
-    @AfterEach
-    void stop() {
-        router.close();
-        blue.close();
-        green.close();
+    void startApps() throws Exception {
+        blue = router.app("1.0.0");
+        green = router.app("2.0.0");
     }
 
     @Test
@@ -103,8 +96,7 @@ class AdminApiContractTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(RouterAdminApi.mapper().writeValueAsString(
                         new SetBackends(List.of(new Backend("blue", url(blue), 100, "1.0.0")))))));
         assertEquals(200, put.statusCode(), put.body());
-        URI traffic = URI.create("http://127.0.0.1:" + router.port() + "/");
-        assertEquals(200, send(HttpRequest.newBuilder(traffic).GET()).statusCode());
+        assertEquals(200, send(HttpRequest.newBuilder(router.traffic("/")).GET()).statusCode());
 
         String text = send(HttpRequest.newBuilder(admin(RouterAdminApi.METRICS_PATH)).GET()).body();
         String backend = "{" + RouterAdminApi.BACKEND_LABEL + "=\"blue\"";
@@ -120,7 +112,7 @@ class AdminApiContractTest {
     }
 
     private URI admin(String path) {
-        return RouterAdminApi.uri("http://127.0.0.1:" + router.adminPort(), path);
+        return RouterAdminApi.uri(router.adminUrl(), path);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

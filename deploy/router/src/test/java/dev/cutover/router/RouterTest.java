@@ -3,24 +3,18 @@ package dev.cutover.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.sampleapp.SampleApp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.cutover.router.LoadDuringChanges.Request;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
@@ -31,130 +25,83 @@ class RouterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    final RouterUnderTest router = new RouterUnderTest();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<SampleApp> apps = new ArrayList<>();
-    private Router router;
-
-    @BeforeEach
-    void startRouter() {
-        router = Router.start("shop/test", 0, 0);
-    }
-
-    @AfterEach
-    void stopAll() {
-        router.close();
-        apps.forEach(SampleApp::close);
-    }
 
     // --- (1) weights --------------------------------------------------------------------------------------
 
     @Test
     void weight100And0SendsEverythingToOneBackend() throws Exception {
-        SampleApp blue = app("blue");
-        SampleApp green = app("green");
-        putOk(backend("blue", blue, 100), backend("green", green, 0));
+        BlueGreen apps = blueAndGreen(100, 0);
         for (int i = 0; i < 30; i++) {
             HttpResponse<String> response = get("/");
             assertEquals(200, response.statusCode());
             assertEquals("version=blue\n", response.body());
             assertEquals("blue", response.headers().firstValue(Router.BACKEND_HEADER).orElseThrow());
         }
-        assertEquals(30, blue.rootRequests());
-        assertEquals(0, green.rootRequests());
+        assertEquals(30, apps.blue().rootRequests());
+        assertEquals(0, apps.green().rootRequests());
     }
 
     @Test
     void weight50And50SendsTrafficToBoth() throws Exception {
-        SampleApp blue = app("blue");
-        SampleApp green = app("green");
-        putOk(backend("blue", blue, 50), backend("green", green, 50));
+        BlueGreen apps = blueAndGreen(50, 50);
         for (int i = 0; i < 200; i++) {
             assertEquals(200, get("/").statusCode());
         }
-        assertEquals(200, blue.rootRequests() + green.rootRequests());
-        assertTrue(blue.rootRequests() > 50 && green.rootRequests() > 50,
-                "blue=" + blue.rootRequests() + " green=" + green.rootRequests());
+        long blue = apps.blue().rootRequests();
+        long green = apps.green().rootRequests();
+        assertEquals(200, blue + green);
+        assertTrue(blue > 50 && green > 50, "blue=" + blue + " green=" + green);
     }
 
     // --- (2) weight flips under load ------------------------------------------------------------------------
 
-    record Result(long startNanos, long endNanos, int status, String body, Throwable failure) {
-    }
-
     @Test
     void flippingWeightsUnderLoadFailsNoRequest() throws Exception {
-        SampleApp blue = app("blue");
-        SampleApp green = app("green");
-        putOk(backend("blue", blue, 100), backend("green", green, 0));
-
-        ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
+        BlueGreen apps = blueAndGreen(100, 0);
         long loadStart = System.nanoTime();
-        for (int w = 0; w < 3; w++) {
-            Thread worker = new Thread(() -> {
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = get("/");
-                        results.add(new Result(start, System.nanoTime(), r.statusCode(), r.body(), null));
-                    } catch (Exception e) {
-                        results.add(new Result(start, System.nanoTime(), -1, null, e));
-                    }
-                }
-            }, "load-" + w);
-            worker.start();
-            workers.add(worker);
-        }
+        LoadDuringChanges<HttpResponse<String>> load = LoadDuringChanges.start(3, () -> get("/"));
 
         // flip 7 times, ending on green; after each flip wait until 40 requests started after it have completed
-        List<long[]> windows = new ArrayList<>(); // {putSentNanos, putDoneNanos, expected: 0=blue, 1=green}
         for (int flip = 0; flip < 7; flip++) {
             boolean toGreen = flip % 2 == 0;
-            long putSent = System.nanoTime();
-            putOk(backend("blue", blue, toGreen ? 0 : 100), backend("green", green, toGreen ? 100 : 0));
-            long flipDone = System.nanoTime();
-            windows.add(new long[] {putSent, flipDone, toGreen ? 1 : 0});
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> results.stream().filter(r -> r.startNanos() > flipDone).count() >= 40);
+            load.change(() -> putOk(backend("blue", apps.blue(), toGreen ? 0 : 100),
+                    backend("green", apps.green(), toGreen ? 100 : 0)), 40);
         }
-        running.set(false);
-        for (Thread worker : workers) {
-            worker.join(10_000);
-        }
+        load.stop();
         long loadNanos = System.nanoTime() - loadStart;
 
-        List<Result> all = new ArrayList<>(results);
-        List<Result> failed = all.stream().filter(r -> r.status() != 200).toList();
-        assertEquals(List.of(), failed, "no request may fail during weight flips");
+        List<Request<HttpResponse<String>>> all = load.requests();
+        assertEquals(List.of(), load.failed(r -> r.statusCode() == 200), "no request may fail during weight flips");
         double rate = all.size() / (loadNanos / 1e9);
         System.out.printf("weight flips under load: %d requests in %.2f s (%.0f req/s), blue=%d green=%d%n",
-                all.size(), loadNanos / 1e9, rate, blue.rootRequests(), green.rootRequests());
+                all.size(), loadNanos / 1e9, rate, apps.blue().rootRequests(), apps.green().rootRequests());
         assertTrue(rate >= 50, "load was only " + rate + " req/s");
-        assertTrue(blue.rootRequests() > 0 && green.rootRequests() > 0);
+        assertTrue(apps.blue().rootRequests() > 0 && apps.green().rootRequests() > 0);
 
         // every request started after a flip's PUT was answered, and answered before the next PUT was sent,
-        // went to that flip's backend
-        for (int i = 0; i < windows.size(); i++) {
-            long from = windows.get(i)[1];
-            long until = i + 1 < windows.size() ? windows.get(i + 1)[0] : Long.MAX_VALUE;
-            String expected = windows.get(i)[2] == 1 ? "version=green\n" : "version=blue\n";
-            List<Result> inWindow = all.stream().filter(r -> r.startNanos() > from && r.endNanos() < until).toList();
+        // went to that flip's backend (even flips to green)
+        for (int i = 0; i < load.changes(); i++) {
+            String expected = i % 2 == 0 ? "version=green\n" : "version=blue\n";
+            List<Request<HttpResponse<String>>> inWindow = load.between(i);
             assertTrue(inWindow.size() >= 30, "window " + i + " has only " + inWindow.size() + " requests");
-            inWindow.forEach(r -> assertEquals(expected, r.body()));
+            inWindow.forEach(r -> assertEquals(expected, r.answer().body()));
         }
-        long lastFlip = windows.get(windows.size() - 1)[1];
-        List<Result> afterLast = all.stream().filter(r -> r.startNanos() > lastFlip).toList();
+        List<Request<HttpResponse<String>>> afterLast = load.after(load.changes() - 1);
         assertTrue(afterLast.size() >= 40);
-        afterLast.forEach(r -> assertEquals("version=green\n", r.body(), "after the final flip only green answers"));
+        afterLast.forEach(r -> assertEquals("version=green\n", r.answer().body(),
+                "after the final flip only green answers"));
     }
 
     // --- (3) in-flight requests survive removal of their backend --------------------------------------------
 
     @Test
     void inFlightRequestFinishesOnRemovedBackendAndInflightDropsToZero() throws Exception {
-        SampleApp slow = app("slow", "SAMPLE_LATENCY_MS", "1500");
-        SampleApp fast = app("fast");
+        SampleApp slow = router.app("slow", "SAMPLE_LATENCY_MS", "1500");
+        SampleApp fast = router.app("fast");
         putOk(backend("slow", slow, 100));
 
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
@@ -179,7 +126,7 @@ class RouterTest {
 
     @Test
     void invalidBackendSetsAreRejectedWith400AndLeaveTheSetUnchanged() throws Exception {
-        SampleApp blue = app("blue");
+        SampleApp blue = router.app("blue");
         putOk(backend("blue", blue, 100));
         String url = "http://127.0.0.1:" + blue.port();
         List<String> bad = List.of(
@@ -222,9 +169,9 @@ class RouterTest {
 
     @Test
     void metricsCountRequestsPerBackend() throws Exception {
-        SampleApp blue = app("1.0.0");
-        SampleApp green = app("1.1.0");
-        SampleApp broken = app("1.2.0", "SAMPLE_ERROR_RATE", "1.0");
+        SampleApp blue = router.app("1.0.0");
+        SampleApp green = router.app("1.1.0");
+        SampleApp broken = router.app("1.2.0", "SAMPLE_ERROR_RATE", "1.0");
         putOk(backend("blue", blue, 100), backend("green", green, 0), backend("broken", broken, 0));
         for (int i = 0; i < 7; i++) {
             assertEquals(200, get("/").statusCode());
@@ -272,7 +219,7 @@ class RouterTest {
         assertEquals(503, empty.statusCode());
         assertTrue(empty.body().contains("no active backend for shop/test"), empty.body());
 
-        SampleApp blue = app("blue");
+        SampleApp blue = router.app("blue");
         putOk(backend("blue", blue, 0));
         HttpResponse<String> allZero = get("/");
         assertEquals(503, allZero.statusCode());
@@ -283,14 +230,15 @@ class RouterTest {
 
     // --- helpers --------------------------------------------------------------------------------------------
 
-    private SampleApp app(String version, String... settings) throws IOException {
-        Map<String, String> config = new HashMap<>(Map.of("PORT", "0", "CUTOVER_VERSION", version));
-        for (int i = 0; i < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        SampleApp app = SampleApp.start(config);
-        apps.add(app);
-        return app;
+    /** Sample apps answering version=blue and version=green. */
+    private record BlueGreen(SampleApp blue, SampleApp green) {
+    }
+
+    /** Starts apps blue and green and puts them behind the router, under those ids, with these weights. */
+    private BlueGreen blueAndGreen(int blueWeight, int greenWeight) throws Exception {
+        BlueGreen apps = new BlueGreen(router.app("blue"), router.app("green"));
+        putOk(backend("blue", apps.blue(), blueWeight), backend("green", apps.green(), greenWeight));
+        return apps;
     }
 
     private static Map<String, Object> backend(String id, SampleApp app, int weight) {
@@ -346,10 +294,10 @@ class RouterTest {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(router.traffic(path)).timeout(Duration.ofSeconds(10));
     }
 
     private HttpRequest.Builder adminRequest(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.adminPort() + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(router.admin(path)).timeout(Duration.ofSeconds(10));
     }
 }

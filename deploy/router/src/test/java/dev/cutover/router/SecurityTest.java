@@ -3,26 +3,24 @@ package dev.cutover.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.sampleapp.SampleApp;
-import org.junit.jupiter.api.AfterEach;
+import dev.cutover.router.LoadDuringChanges.Request;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,24 +30,19 @@ class SecurityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CSP = "default-src 'self'; frame-ancestors 'none'";
 
+    @RegisterExtension
+    final RouterUnderTest router = new RouterUnderTest();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private Router router;
     private SampleApp app;
 
     @BeforeEach
-    void start() throws Exception {
-        router = Router.start("shop/test", 0, 0);
-        app = SampleApp.start(Map.of("PORT", "0", "CUTOVER_VERSION", "1.0.0"));
+    void putTheAppBehindTheRouter() throws Exception {
+        app = router.app("1.0.0");
         HttpResponse<String> put = admin("/backends", JSON.writeValueAsString(Map.of("backends",
                 List.of(Map.of("id", "blue", "url", "http://127.0.0.1:" + app.port(), "weight", 100)))));
         assertEquals(200, put.statusCode(), put.body());
-    }
-
-    @AfterEach
-    void stop() {
-        router.close();
-        app.close();
     }
 
     @Test
@@ -173,58 +166,26 @@ class SecurityTest {
 
     // --- changed at run time, under load ---------------------------------------------------------------------
 
-    record Result(long startNanos, long endNanos, int status, String hsts, String csp, Throwable failure) {
-    }
-
     @Test
     void changingTheSettingUnderLoadDropsNoRequestAndAppliesFromTheNextOne() throws Exception {
-        ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < 3; w++) {
-            Thread worker = new Thread(() -> {
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = get("/", "https");
-                        results.add(new Result(start, System.nanoTime(), r.statusCode(),
-                                r.headers().firstValue(SecurityPolicy.HSTS_HEADER).orElse(null),
-                                r.headers().firstValue(SecurityPolicy.CSP_HEADER).orElse(null), null));
-                    } catch (Exception e) {
-                        results.add(new Result(start, System.nanoTime(), -1, null, null, e));
-                    }
-                }
-            }, "load-" + w);
-            worker.start();
-            workers.add(worker);
-        }
-
-        List<long[]> windows = new ArrayList<>(); // {putSent, putDone, on: 1/0}
+        LoadDuringChanges<HttpResponse<String>> load = LoadDuringChanges.start(3, () -> get("/", "https"));
         for (int change = 0; change < 6; change++) {
             boolean on = change % 2 == 0;
-            long putSent = System.nanoTime();
-            putSecurity(on, on, on ? CSP : null); // https-only too: the load says it arrived over HTTPS
-            long putDone = System.nanoTime();
-            windows.add(new long[] {putSent, putDone, on ? 1 : 0});
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> results.stream().filter(r -> r.startNanos() > putDone).count() >= 30);
+            // https-only too: the load says it arrived over HTTPS
+            load.change(() -> putSecurity(on, on, on ? CSP : null), 30);
         }
-        running.set(false);
-        for (Thread worker : workers) {
-            worker.join(10_000);
-        }
+        load.stop();
 
-        List<Result> all = new ArrayList<>(results);
-        assertEquals(List.of(), all.stream().filter(r -> r.status() != 200).toList(), "no request may fail");
-        for (int i = 0; i < windows.size(); i++) {
-            long from = windows.get(i)[1];
-            long until = i + 1 < windows.size() ? windows.get(i + 1)[0] : Long.MAX_VALUE;
-            boolean on = windows.get(i)[2] == 1;
-            List<Result> inWindow = all.stream().filter(r -> r.startNanos() > from && r.endNanos() < until).toList();
+        assertEquals(List.of(), load.failed(r -> r.statusCode() == 200), "no request may fail");
+        for (int i = 0; i < load.changes(); i++) {
+            boolean on = i % 2 == 0; // even changes turn it on
+            List<Request<HttpResponse<String>>> inWindow = load.between(i);
             assertTrue(inWindow.size() >= 20, "window " + i + " has only " + inWindow.size() + " requests");
-            for (Result r : inWindow) {
-                assertEquals(on ? SecurityPolicy.HSTS_VALUE : null, r.hsts(), "window " + i);
-                assertEquals(on ? CSP : null, r.csp(), "window " + i);
+            for (Request<HttpResponse<String>> r : inWindow) {
+                HttpHeaders headers = r.answer().headers();
+                assertEquals(on ? SecurityPolicy.HSTS_VALUE : null,
+                        headers.firstValue(SecurityPolicy.HSTS_HEADER).orElse(null), "window " + i);
+                assertEquals(on ? CSP : null, headers.firstValue(SecurityPolicy.CSP_HEADER).orElse(null), "window " + i);
             }
         }
     }
@@ -259,12 +220,12 @@ class SecurityTest {
     }
 
     private URI adminUri(String path) {
-        return URI.create("http://127.0.0.1:" + router.adminPort() + path);
+        return router.admin(path);
     }
 
     /** Through the router; {@code forwardedProto} as a TLS-terminating proxy in front would set it (null: none). */
     private HttpResponse<String> get(String path, String forwardedProto) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(router.traffic(path))
                 .timeout(Duration.ofSeconds(10));
         if (forwardedProto != null) {
             request.header(SecurityPolicy.FORWARDED_PROTO_HEADER, forwardedProto);
