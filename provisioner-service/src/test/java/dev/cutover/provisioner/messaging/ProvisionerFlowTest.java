@@ -16,8 +16,6 @@ import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,33 +33,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The provisioner driven through Kafka commands on a real broker, starting real sample-app and router processes. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class ProvisionerFlowTest {
-
-    private static ProvisionerTopics provisioner;
-
-    @BeforeAll
-    static void connect() {
-        provisioner = new ProvisionerTopics(Topics.deadLetter(Topics.PROVISIONER_COMMANDS));
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        provisioner.close();
-    }
+class ProvisionerFlowTest extends ProvisionerBrokerTest {
 
     @Test
     void provisionShiftAndReleaseThroughKafka() throws Exception {
         Target target = new Target("shop", "it-" + UUID.randomUUID().toString().substring(0, 8));
         int routerPort = TestProcesses.freeRouterPort();
         String id = "dep-" + UUID.randomUUID();
-        String jar = "file:" + TestProcesses.sampleAppJar();
 
-        ProvisionSlot blue = new ProvisionSlot(Meta.start(id), target, "blue", "v1", jar, Map.of(), routerPort);
+        ProvisionSlot blue = sampleApp(Meta.start(id), target, "blue", "v1", routerPort, null);
         provisioner.send(blue);
         SlotProvisioned blueUp = provisioner.awaitReply(SlotProvisioned.class, blue);
         assertEquals("version=v1 slot=blue", TestProcesses.get(blueUp.instanceUrl() + "/").body().strip());
 
-        ProvisionSlot green = new ProvisionSlot(Meta.causedBy(blue.meta()), target, "green", "v2", jar, Map.of(), routerPort);
+        ProvisionSlot green = sampleApp(Meta.causedBy(blue.meta()), target, "green", "v2", routerPort, null);
         ShiftTraffic shift = new ShiftTraffic(Meta.causedBy(green.meta()), target, Map.of("green", 100, "blue", 0), "switch");
         ReleaseSlot release = new ReleaseSlot(Meta.causedBy(shift.meta()), target, "blue", "cleanup");
         provisioner.send(green); // the three are handled in order: same target, same lane

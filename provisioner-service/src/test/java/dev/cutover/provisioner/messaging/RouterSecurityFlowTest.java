@@ -15,8 +15,6 @@ import dev.cutover.provisioner.slot.TargetState;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -39,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
-class RouterSecurityFlowTest {
+class RouterSecurityFlowTest extends ProvisionerBrokerTest {
 
     private static final String HSTS = "Strict-Transport-Security";
     private static final String HSTS_VALUE = "max-age=31536000; includeSubDomains";
@@ -48,28 +46,16 @@ class RouterSecurityFlowTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private static ProvisionerTopics provisioner;
-
-    @BeforeAll
-    static void connect() {
-        provisioner = new ProvisionerTopics();
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        provisioner.close();
-    }
 
     @Test
     void theRouterRedirectsAndAddsHeadersAsTheCommandsSay() throws Exception {
         Target target = new Target("shop", "sec-" + UUID.randomUUID().toString().substring(0, 8));
         int routerPort = TestProcesses.freeRouterPort();
         String router = "http://127.0.0.1:" + routerPort;
-        String jar = "file:" + TestProcesses.sampleAppJar();
         String id = "dep-" + UUID.randomUUID();
 
         // a command without security (an older sender) leaves a fresh router as it is: nothing
-        ProvisionSlot blue = new ProvisionSlot(Meta.start(id), target, "blue", "v1", jar, Map.of(), routerPort);
+        ProvisionSlot blue = sampleApp(Meta.start(id), target, "blue", "v1", routerPort, null);
         provisioner.send(blue);
         SlotProvisioned blueUp = provisioner.awaitReply(SlotProvisioned.class, blue);
         assertEquals(Security.OFF, security(blueUp.routerAdminUrl()));
@@ -78,8 +64,8 @@ class RouterSecurityFlowTest {
         assertEquals(Optional.empty(), unrouted.headers().firstValue(HSTS));
 
         // production's security arrives with a ProvisionSlot: in force when SlotProvisioned is published
-        ProvisionSlot green = new ProvisionSlot(Meta.causedBy(blue.meta()), target, "green", "v2", jar, Map.of(),
-                routerPort, new RouterSecurity(true, true, PRODUCTION_CSP));
+        ProvisionSlot green = sampleApp(Meta.causedBy(blue.meta()), target, "green", "v2", routerPort,
+                new RouterSecurity(true, true, PRODUCTION_CSP));
         provisioner.send(green);
         provisioner.awaitReply(SlotProvisioned.class, green);
         HttpResponse<String> plain = get(router + "/cart?item=7", null);

@@ -9,7 +9,6 @@ import dev.cutover.events.Topics;
 import dev.cutover.provisioner.TestProcesses;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,17 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalSecretsTestResource.class, restrictToAnnotatedClass = false)
-class SecretFlowTest {
+class SecretFlowTest extends ProvisionerBrokerTest {
 
     private static final Path WORK_DIR = ProvisionerTopics.WORK_DIR;
-    private static ProvisionerTopics provisioner;
     private static String secret;
     /** The provisioner's own CUTOVER_SECRET_INHERITED_CANARY (set by this module's surefire configuration). */
     private static final String CANARY = System.getenv("CUTOVER_SECRET_INHERITED_CANARY");
 
     @BeforeAll
-    static void connect() throws Exception {
-        provisioner = new ProvisionerTopics();
+    static void readTheSecret() throws Exception {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(LocalSecretsTestResource.SECRETS, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -54,11 +51,6 @@ class SecretFlowTest {
         secret = p.getProperty("probe-token");
         assertTrue(secret != null && secret.startsWith("probe-"), "secret file not written by the test resource");
         assertTrue(CANARY != null && !CANARY.isEmpty(), "CUTOVER_SECRET_INHERITED_CANARY not set by surefire");
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        provisioner.close();
     }
 
     private static Target newTarget() {
