@@ -23,11 +23,27 @@ public sealed interface ProvisionerEvent extends Event {
         }
     }
 
-    /** {@code operation} is provision, shift or release. */
+    /**
+     * {@code operation} is provision, shift or release; {@code cause} what kind of trouble it was (absent from
+     * provisioners older than the field: readers then fall back on the reason).
+     */
     @TypeName("dev.cutover.provisioner.failed.v1")
     record ProvisioningFailed(Meta meta, Target target, @OptionalField String slot, String operation,
-                              String reason)
+                              String reason, @OptionalField FailureCause cause)
             implements ProvisionerEvent {
+
+        public ProvisioningFailed(Meta meta, Target target, String slot, String operation, String reason) {
+            this(meta, target, slot, operation, reason, null);
+        }
+    }
+
+    /**
+     * Why the provisioner could not do it: the configuration is wrong (waiting does not help: a missing secret, an
+     * invalid reference), the infrastructure failed (an instance exited, a port was taken), or something it talks to
+     * could not be reached (the router's admin API, a secret store).
+     */
+    enum FailureCause {
+        CONFIGURATION, INFRASTRUCTURE, NETWORK
     }
 
     /**

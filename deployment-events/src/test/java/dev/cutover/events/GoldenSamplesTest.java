@@ -99,6 +99,8 @@ class GoldenSamplesTest {
                 new SlotProvisioned(META, TARGET, "green", "2.0.0", "http://127.0.0.1:40123", "pid-4242",
                         "http://127.0.0.1:18081"),
                 new ProvisioningFailed(META, TARGET, "green", "provision", "process exited with 1"),
+                new ProvisioningFailed(META, TARGET, "green", "provision", "configuration error: secret db-password not found",
+                        ProvisionerEvent.FailureCause.CONFIGURATION),
                 new TrafficShifted(META, TARGET, Map.of("green", 100, "blue", 0), "http://127.0.0.1:18080", "switch"),
                 new TrafficShifted(META, TARGET, Map.of("green", 100, "blue", 0), "http://127.0.0.1:18080", "switch",
                         "http://127.0.0.1:18081"),

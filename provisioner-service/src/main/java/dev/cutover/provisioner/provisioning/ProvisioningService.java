@@ -7,6 +7,7 @@ import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent;
+import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
@@ -76,8 +77,11 @@ public class ProvisioningService {
             }
         } catch (ProvisioningException | RuntimeException e) {
             String reason = e instanceof ProvisioningException ? e.getMessage() : e.toString();
-            LOG.warnf("%s of %s failed (deployment %s): %s", operation, command.target(), command.meta().deploymentId(), reason);
-            event = new ProvisioningFailed(Meta.causedBy(command.meta()), command.target(), slotOf(command), operation, reason);
+            FailureCause cause = e instanceof ProvisioningException p ? p.kind() : FailureCause.INFRASTRUCTURE;
+            LOG.warnf("%s of %s failed (deployment %s, %s): %s", operation, command.target(),
+                    command.meta().deploymentId(), cause, reason);
+            event = new ProvisioningFailed(Meta.causedBy(command.meta()), command.target(), slotOf(command), operation,
+                    reason, cause);
         }
         metrics.operation(operation, event instanceof ProvisioningFailed ? "failure" : "success");
         return event;

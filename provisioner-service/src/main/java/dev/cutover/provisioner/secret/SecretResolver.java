@@ -56,7 +56,7 @@ public class SecretResolver {
         }
         if (!invalid.isEmpty()) {
             count("invalid", invalid.size());
-            throw new ProvisioningException("configuration error: " + String.join("; ", invalid));
+            throw ProvisioningException.configuration("configuration error: " + String.join("; ", invalid));
         }
         if (references.isEmpty()) {
             return ResolvedEnvironment.plain(environment);
@@ -84,8 +84,9 @@ public class SecretResolver {
             sample.stop(timer);
         }
         if (!problems.isEmpty()) {
-            throw new ProvisioningException((configuration ? "configuration error: " : "secret store unavailable: ")
-                    + String.join("; ", problems));
+            String reason = String.join("; ", problems);
+            throw configuration ? ProvisioningException.configuration("configuration error: " + reason)
+                    : new ProvisioningException("secret store unavailable: " + reason);
         }
         Set<String> names = new TreeSet<>(references.keySet());
         LOG.infof("Resolved %d secret reference(s) from %s for %s: %s", names.size(), store.kind(), context, names);

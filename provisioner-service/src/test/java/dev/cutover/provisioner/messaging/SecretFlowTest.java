@@ -2,6 +2,7 @@ package dev.cutover.provisioner.messaging;
 
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.Target;
@@ -125,7 +126,8 @@ class SecretFlowTest extends ProvisionerBrokerTest {
         ProvisioningFailed failed = provisioner.awaitReply(ProvisioningFailed.class, command);
         assertEquals("provision", failed.operation());
         assertEquals("green", failed.slot());
-        // the one wording check here: the prefix the orchestrator classifies by, the variable and the secret
+        assertEquals(FailureCause.CONFIGURATION, failed.cause(), "what the orchestrator classifies by");
+        // the one wording check here: the variable and the secret
         assertTrue(failed.reason().startsWith("configuration error: variable DB_PASSWORD: secret 'db-password' not found in local"),
                 failed.reason());
 

@@ -4,6 +4,7 @@ import dev.cutover.events.MessageCodec;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerEvent;
+import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.Target;
@@ -130,8 +131,8 @@ class SecretProvisioningTest {
         assertEquals("provision", failed.operation());
         assertEquals("blue", failed.slot());
         assertEquals(command.meta().messageId(), failed.meta().causationId());
-        // the one wording check here: "configuration error" is what the orchestrator classifies by, and the
-        // operator is told which variable and secret
+        assertEquals(FailureCause.CONFIGURATION, failed.cause(), "what the orchestrator classifies by");
+        // the one wording check here: the operator is told which variable and secret
         assertTrue(failed.reason().startsWith("configuration error: variable DB_PASSWORD: secret 'db-password' "
                 + "not found in local (no CUTOVER_SECRET_DB_PASSWORD nor key 'db-password' of "), failed.reason());
         // not even the router was started
@@ -149,7 +150,8 @@ class SecretProvisioningTest {
                 Map.of("API_KEY", "secret://api-key/v2")));
         ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, event);
         assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
-        // the one wording check here: the prefix the orchestrator classifies by, the variable and secret version
+        assertEquals(FailureCause.CONFIGURATION, failed.cause());
+        // the one wording check here: the variable and secret version
         assertTrue(failed.reason().startsWith("configuration error: variable API_KEY: secret 'api-key' version 'v2' not found in local"),
                 failed.reason());
         assertEquals("version=v1 slot=blue", TestProcesses.get(v1.instanceUrl() + "/").body().strip());
@@ -164,6 +166,7 @@ class SecretProvisioningTest {
                 "file:" + script, Map.of("SECRET_PROBE", "secret://probe-token"))));
 
         assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
+        assertEquals(FailureCause.INFRASTRUCTURE, failed.cause(), "an instance that dies is not a configuration error");
         // the one wording check here: the app's output, masked; and (not wording) the value is nowhere in it
         assertTrue(failed.reason().contains("cannot log in with password *****"), failed.reason());
         assertFalse(failed.reason().contains(secret), failed.reason());

@@ -5,6 +5,7 @@ import dev.cutover.events.Event;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
+import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
 import dev.cutover.orchestrator.model.CheckPhase;
@@ -45,13 +46,14 @@ public final class Classifier {
             return configuration();
         }
         if (event instanceof ProvisioningFailed f) {
-            String reason = f.reason() == null ? "" : f.reason().toLowerCase(Locale.ROOT);
-            if (ProvisionerOperation.PROVISION.is(f.operation()) && reason.startsWith("configuration error")) {
+            FailureCause cause = f.cause() != null ? f.cause() : legacyCause(f);
+            if (cause == FailureCause.CONFIGURATION) {
                 return new Classification(CONFIGURATION_ERROR, Severity.HIGH, false,
                         "fix the configuration (e.g. create the missing secret), then deploy again");
             }
             Severity severity = trafficMoved ? Severity.HIGH : Severity.MEDIUM;
-            if (!ProvisionerOperation.PROVISION.is(f.operation()) && NETWORK_WORDS.stream().anyMatch(reason::contains)) {
+            // starting an instance is infrastructure whatever failed underneath; router and store calls are network
+            if (cause == FailureCause.NETWORK && !ProvisionerOperation.PROVISION.is(f.operation())) {
                 return new Classification(NETWORK_ISSUE, severity, true,
                         "retry once the router/provider is reachable again");
             }
@@ -80,6 +82,18 @@ public final class Classifier {
     /** A configuration the orchestrator cannot run with (rejected upstream, or invalid for it). */
     public static Classification configuration() {
         return new Classification(CONFIGURATION_ERROR, Severity.HIGH, false, FIX_CONFIGURATION);
+    }
+
+    /**
+     * What a provisioner older than {@link ProvisioningFailed#cause()} meant, read from its reason: the
+     * "configuration error" prefix, or words of an unreachable peer.
+     */
+    private static FailureCause legacyCause(ProvisioningFailed f) {
+        String reason = f.reason() == null ? "" : f.reason().toLowerCase(Locale.ROOT);
+        if (ProvisionerOperation.PROVISION.is(f.operation()) && reason.startsWith("configuration error")) {
+            return FailureCause.CONFIGURATION;
+        }
+        return NETWORK_WORDS.stream().anyMatch(reason::contains) ? FailureCause.NETWORK : FailureCause.INFRASTRUCTURE;
     }
 
     /**

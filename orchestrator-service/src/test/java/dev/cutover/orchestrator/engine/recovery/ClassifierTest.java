@@ -7,6 +7,7 @@ import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.RollbackEvent.RollbackFailed;
@@ -45,8 +46,13 @@ class ClassifierTest {
         return new Meta("m-1", "d-1", "c-1", null, Instant.EPOCH);
     }
 
+    /** As a provisioner older than the cause field reports it: the reason alone. */
     private static ProvisioningFailed failed(String operation, String reason) {
         return new ProvisioningFailed(meta(), T, "green", operation, reason);
+    }
+
+    private static ProvisioningFailed failed(String operation, String reason, FailureCause cause) {
+        return new ProvisioningFailed(meta(), T, "green", operation, reason, cause);
     }
 
     private static HealthCheckCompleted health(String phase, boolean passed) {
@@ -79,6 +85,15 @@ class ClassifierTest {
                         true, "reachable"),
                 row("shift: other", failed("shift", "weights must sum to 100"), true, INFRASTRUCTURE_FAILURE, HIGH,
                         true, "retry"),
+                // the provisioner's own word on the cause wins over its reason text
+                row("cause configuration, any wording", failed("provision", "no such thing", FailureCause.CONFIGURATION),
+                        false, CONFIGURATION_ERROR, HIGH, false, "fix the configuration"),
+                row("cause infrastructure despite network words", failed("shift", "connection refused",
+                        FailureCause.INFRASTRUCTURE), true, INFRASTRUCTURE_FAILURE, HIGH, true, "retry"),
+                row("cause network on a shift", failed("shift", "weights not confirmed", FailureCause.NETWORK), true,
+                        NETWORK_ISSUE, HIGH, true, "reachable"),
+                row("cause network while provisioning is infrastructure", failed("provision", "store timed out",
+                        FailureCause.NETWORK), false, INFRASTRUCTURE_FAILURE, MEDIUM, true, "retry"),
                 row("pre-switch health failed", health("pre-switch", false), false, HEALTH_CHECK_FAILURE, MEDIUM,
                         true, "retry"),
                 row("post-switch health failed", health("post-switch", false), true, APPLICATION_FAILURE, HIGH,
