@@ -247,14 +247,14 @@ public final class RollingStrategy implements DeploymentStrategy {
     }
 
     private Transition fail(Moves m, Deployment d, Meta cause, Instant now, String why) {
-        return rollBack(m, d, cause, now, why, DeploymentStatus.ROLLED_BACK, StageStatus.FAILED);
+        return rollBackInstances(m, d, cause, now, why, DeploymentStatus.ROLLED_BACK, StageStatus.FAILED);
     }
 
     /**
      * Back to the old instances still running: all traffic on them, then every new instance released. No old
      * instance left: release the new ones, then FAILED.
      */
-    static Transition rollBack(Moves m, Deployment d, Meta cause, Instant now, String why,
+    private static Transition rollBackInstances(Moves m, Deployment d, Meta cause, Instant now, String why,
                                DeploymentStatus endAs, StageStatus outcome) {
         RollingPlan p = d.rolling();
         if (p == null) {
@@ -479,7 +479,7 @@ public final class RollingStrategy implements DeploymentStrategy {
             case SUPERSEDE -> DeploymentStatus.SUPERSEDED;
             case FAILURE, OPERATOR, ABORT -> DeploymentStatus.ROLLED_BACK;
         };
-        return rollBack(m, d, cause, now, why, endAs,
+        return rollBackInstances(m, d, cause, now, why, endAs,
                 trigger == RollbackTrigger.FAILURE ? StageStatus.FAILED : StageStatus.INTERRUPTED);
     }
 
