@@ -1,5 +1,6 @@
 package dev.cutover.events;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,20 +28,31 @@ public sealed interface ProvisionerCommand extends Command {
      * {@code environment} as the instance's environment variables, behind the target's router on
      * {@code routerPort}. {@code security}, when present, is set on that router before the slot is reported
      * provisioned, and stays until a command carries another; absent (older senders): the router keeps what it
-     * has.
+     * has. {@code placement}: where the target runs (absent: local processes). {@code instances}: how many instances
+     * this slot runs behind its one router backend (absent: 1); blue-green and canary slots run the environment's
+     * {@code infrastructure.instance-count}, a rolling slot is one instance.
      */
     @TypeName("dev.cutover.provisioner.provision-slot.v1")
     record ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
                          @OptionalField Map<String, String> environment, int routerPort,
-                         @OptionalField RouterSecurity security) implements ProvisionerCommand {
+                         @OptionalField RouterSecurity security, @OptionalField Placement placement,
+                         @OptionalField Integer instances)
+            implements ProvisionerCommand, Placed {
         public ProvisionSlot {
             environment = environment == null ? Map.of() : environment;
+            instances = instances == null ? 1 : instances;
+        }
+
+        /** Local processes (no placement). */
+        public ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
+                             Map<String, String> environment, int routerPort, RouterSecurity security) {
+            this(meta, target, slot, version, artifact, environment, routerPort, security, null, null);
         }
 
         /** Without router security: the router keeps what it has. */
         public ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
                              Map<String, String> environment, int routerPort) {
-            this(meta, target, slot, version, artifact, environment, routerPort, null);
+            this(meta, target, slot, version, artifact, environment, routerPort, null, null, null);
         }
     }
 
@@ -51,16 +63,73 @@ public sealed interface ProvisionerCommand extends Command {
      */
     @TypeName("dev.cutover.provisioner.shift-traffic.v1")
     record ShiftTraffic(Meta meta, Target target, Map<String, Integer> weights, String reason,
-                        @OptionalField RouterSecurity security) implements ProvisionerCommand {
+                        @OptionalField RouterSecurity security, @OptionalField Placement placement)
+            implements ProvisionerCommand, Placed {
+
+        /** Local processes (no placement). */
+        public ShiftTraffic(Meta meta, Target target, Map<String, Integer> weights, String reason,
+                            RouterSecurity security) {
+            this(meta, target, weights, reason, security, null);
+        }
 
         /** Without router security: the router keeps what it has. */
         public ShiftTraffic(Meta meta, Target target, Map<String, Integer> weights, String reason) {
-            this(meta, target, weights, reason, null);
+            this(meta, target, weights, reason, null, null);
         }
     }
 
     /** Take the slot out of the router, let in-flight requests finish, stop its instance. */
     @TypeName("dev.cutover.provisioner.release-slot.v1")
-    record ReleaseSlot(Meta meta, Target target, String slot, String reason) implements ProvisionerCommand {
+    record ReleaseSlot(Meta meta, Target target, String slot, String reason, @OptionalField Placement placement)
+            implements ProvisionerCommand, Placed {
+
+        /** Local processes (no placement). */
+        public ReleaseSlot(Meta meta, Target target, String slot, String reason) {
+            this(meta, target, slot, reason, null);
+        }
+    }
+
+    /**
+     * Work out what {@code placement} needs that does not exist yet, without changing anything: answered by
+     * InfrastructurePlanned (or ProvisioningFailed, operation {@code plan}). {@code environment} and
+     * {@code security} are what the instances will get (secret references, never values), so the plan can check
+     * them; {@code policy} says which hardening rules block and the monthly budget.
+     */
+    @TypeName("dev.cutover.provisioner.plan-infrastructure.v1")
+    record PlanInfrastructure(Meta meta, Target target, Placement placement,
+                              @OptionalField Map<String, String> environment, @OptionalField RouterSecurity security,
+                              Policy policy) implements ProvisionerCommand, Placed {
+        public PlanInfrastructure {
+            environment = environment == null ? Map.of() : environment;
+        }
+    }
+
+    /**
+     * {@code blockingRules}: hardening rules whose failure stops the deployment ({@code hardening.blocking});
+     * {@code monthlyLimit}: {@code budget.monthly-limit} (absent: no budget).
+     */
+    record Policy(List<String> blockingRules, @OptionalField Double monthlyLimit) {
+        public Policy {
+            blockingRules = blockingRules == null ? List.of() : List.copyOf(blockingRules);
+        }
+    }
+
+    /**
+     * Create / update what plan {@code planId} listed (the plan is made again and must still have that id, so
+     * nothing changed between review and apply): answered by InfrastructureApplied (or ProvisioningFailed,
+     * operation {@code apply}). Idempotent: an applied plan applied again changes nothing.
+     */
+    @TypeName("dev.cutover.provisioner.apply-infrastructure.v1")
+    record ApplyInfrastructure(Meta meta, Target target, Placement placement,
+                               @OptionalField Map<String, String> environment, @OptionalField RouterSecurity security,
+                               Policy policy, String planId) implements ProvisionerCommand, Placed {
+        public ApplyInfrastructure {
+            environment = environment == null ? Map.of() : environment;
+        }
+    }
+
+    /** A command that says where the target runs; {@code placement()} absent means local processes. */
+    interface Placed {
+        Placement placement();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.events;
 
+import java.util.List;
 import java.util.Map;
 
 /** What the provisioner-service did, on {@link Topics#PROVISIONER_EVENTS}. */
@@ -63,5 +64,20 @@ public sealed interface ProvisionerEvent extends Event {
 
     @TypeName("dev.cutover.provisioner.slot-released.v1")
     record SlotReleased(Meta meta, Target target, String slot, String reason) implements ProvisionerEvent {
+    }
+
+    /** The plan of {@code target}'s infrastructure (nothing was changed). */
+    @TypeName("dev.cutover.provisioner.infrastructure-planned.v1")
+    record InfrastructurePlanned(Meta meta, Target target, InfrastructurePlan plan) implements ProvisionerEvent {
+    }
+
+    /** Plan {@code planId} was carried out: {@code created} and {@code updated} are resource ids. */
+    @TypeName("dev.cutover.provisioner.infrastructure-applied.v1")
+    record InfrastructureApplied(Meta meta, Target target, String planId, List<String> created, List<String> updated)
+            implements ProvisionerEvent {
+        public InfrastructureApplied {
+            created = created == null ? List.of() : List.copyOf(created);
+            updated = updated == null ? List.of() : List.copyOf(updated);
+        }
     }
 }
