@@ -25,26 +25,38 @@ public sealed interface ProvisionerEvent extends Event {
     }
 
     /**
-     * {@code operation} is provision, shift or release; {@code cause} what kind of trouble it was (absent from
-     * provisioners older than the field: readers then fall back on the reason).
+     * {@code operation} is provision, shift, release, plan or apply; {@code cause} what kind of trouble it was (absent
+     * from provisioners older than the field: readers then fall back on the reason). {@code createdResources}: what
+     * an apply had already created before it failed (resource ids), so nothing half-created goes unrecorded.
      */
     @TypeName("dev.cutover.provisioner.failed.v1")
     record ProvisioningFailed(Meta meta, Target target, @OptionalField String slot, String operation,
-                              String reason, @OptionalField FailureCause cause)
+                              String reason, @OptionalField FailureCause cause,
+                              @OptionalField List<String> createdResources)
             implements ProvisionerEvent {
 
+        public ProvisioningFailed {
+            createdResources = createdResources == null ? List.of() : List.copyOf(createdResources);
+        }
+
+        public ProvisioningFailed(Meta meta, Target target, String slot, String operation, String reason,
+                                  FailureCause cause) {
+            this(meta, target, slot, operation, reason, cause, null);
+        }
+
         public ProvisioningFailed(Meta meta, Target target, String slot, String operation, String reason) {
-            this(meta, target, slot, operation, reason, null);
+            this(meta, target, slot, operation, reason, null, null);
         }
     }
 
     /**
      * Why the provisioner could not do it: the configuration is wrong (waiting does not help: a missing secret, an
      * invalid reference), the infrastructure failed (an instance exited, a port was taken), or something it talks to
-     * could not be reached (the router's admin API, a secret store).
+     * could not be reached (the router's admin API, a secret store), or an operation did not finish in its time (a
+     * cloud long-running operation still running at its deadline).
      */
     enum FailureCause {
-        CONFIGURATION, INFRASTRUCTURE, NETWORK
+        CONFIGURATION, INFRASTRUCTURE, NETWORK, TIMEOUT
     }
 
     /**
