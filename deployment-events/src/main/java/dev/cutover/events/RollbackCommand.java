@@ -13,13 +13,23 @@ public sealed interface RollbackCommand extends Command {
      * is watched; a failing stable halts the rollback rather than pushing traffic onto it. {@code manual}: the
      * rollback waits for an operator: a later StartRollback for the same deployment replaces it, a CancelRollback
      * drops it. {@code rolling}: all traffic back to {@code stableSlots} (equal weights), then every one of
-     * {@code failedSlots} stopped.
+     * {@code failedSlots} stopped. {@code placement}: where the target runs, passed on to every provisioner command
+     * of the rollback (absent: local processes).
      */
     @TypeName("dev.cutover.rollback.start.v1")
     record StartRollback(Meta meta, Target target, String stableSlot, String failedSlot, String strategy,
                          String reason, @OptionalField List<Integer> steps, @OptionalField Long stepIntervalMs,
                          @OptionalField String stableHealthUrl, @OptionalField List<String> stableSlots,
-                         @OptionalField List<String> failedSlots) implements RollbackCommand {
+                         @OptionalField List<String> failedSlots, @OptionalField Placement placement)
+            implements RollbackCommand {
+
+        /** Local processes (no placement). */
+        public StartRollback(Meta meta, Target target, String stableSlot, String failedSlot, String strategy,
+                             String reason, List<Integer> steps, Long stepIntervalMs, String stableHealthUrl,
+                             List<String> stableSlots, List<String> failedSlots) {
+            this(meta, target, stableSlot, failedSlot, strategy, reason, steps, stepIntervalMs, stableHealthUrl,
+                    stableSlots, failedSlots, null);
+        }
 
         /** The immediate rollback of the walking skeleton. */
         public StartRollback(Meta meta, Target target, String stableSlot, String failedSlot, String strategy,

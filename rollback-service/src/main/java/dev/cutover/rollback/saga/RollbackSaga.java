@@ -319,8 +319,10 @@ public final class RollbackSaga {
             return List.of();
         }
         Message out = step instanceof RollbackStep.Shift shift
-                ? new ShiftTraffic(Meta.causedBy(cause), command.target(), shift.weights(), REASON)
-                : new ReleaseSlot(Meta.causedBy(cause), command.target(), ((RollbackStep.Release) step).slot(), REASON);
+                ? new ShiftTraffic(Meta.causedBy(cause), command.target(), shift.weights(), REASON, null,
+                        command.placement())
+                : new ReleaseSlot(Meta.causedBy(cause), command.target(), ((RollbackStep.Release) step).slot(), REASON,
+                        command.placement());
         p.awaiting = out.meta().messageId();
         p.awaitingType = step instanceof RollbackStep.Shift ? "TrafficShifted" : "SlotReleased";
         return List.of(out);

@@ -2,6 +2,7 @@ package dev.cutover.rollback.saga;
 
 import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Placement;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
@@ -63,6 +64,22 @@ class RollbackSagaTest extends HandDrivenSagaTest {
         assertEquals(120, completed.trafficRestoredMs());
         assertEquals(520, completed.durationMs());
         assertEquals(0, saga.inProgress());
+    }
+
+    @Test
+    void everyProvisionerCommandCarriesTheTargetsPlacement() {
+        Placement appService = new Placement(Placement.AZURE, Placement.APP_SERVICE,
+                new Placement.Infrastructure("Standard_D4s_v3", 3, null, null, null), null, true,
+                new Placement.Azure("sub", "rg-shop", "westeurope", "shop-prod", null));
+        StartRollback command = new StartRollback(Meta.start("d1"), SHOP, "blue", "green", "immediate",
+                "post-switch check failed", null, null, null, null, null, appService);
+        ShiftTraffic shift = assertInstanceOf(ShiftTraffic.class, saga.start(command).get(1));
+        assertEquals(appService, shift.placement());
+
+        List<Message> out = saga.onProvisionerEvent(new TrafficShifted(Meta.causedBy(shift.meta()), SHOP,
+                shift.weights(), "http://127.0.0.1:9000", "rollback"));
+        ReleaseSlot release = assertInstanceOf(ReleaseSlot.class, out.get(0));
+        assertEquals(appService, release.placement());
     }
 
     @Test
