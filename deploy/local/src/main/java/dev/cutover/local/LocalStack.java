@@ -40,7 +40,20 @@ public final class LocalStack implements AutoCloseable {
      * @param kafkaPort 0 for any free port
      * @param ports     HTTP port per service; missing ones get a free port
      */
-    public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
+    /**
+     * {@code serviceProperties}: extra system properties per service (by module name), e.g. where the provisioner
+     * finds Azure Resource Manager.
+     */
+    public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports,
+                           Map<String, Map<String, String>> serviceProperties) {
+
+        public Settings {
+            serviceProperties = serviceProperties == null ? Map.of() : Map.copyOf(serviceProperties);
+        }
+
+        public Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
+            this(root, workDir, kafkaPort, ports, Map.of());
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,6 +158,8 @@ public final class LocalStack implements AutoCloseable {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
             command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
         }
+        settings.serviceProperties().getOrDefault(service, Map.of())
+                .forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(serviceJar(service).toString());
         ChildProcess process = new ChildProcess(service, command, settings.root(), logs().resolve(service + ".log"))
