@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The router's admin API, for both ends: the router ({@code deploy/router}) serves it, the provisioner sets
@@ -21,7 +24,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code PUT} {@value #BACKENDS_PATH} with a {@link SetBackends}: replaces the backend set at once;
- *       answers the new {@link BackendTable}, or 400 with an {@link ErrorBody} (the set is then unchanged).</li>
+ *       answers the new {@link BackendTable}, or 400 with an {@link ErrorBody} (the set is then unchanged). A backend
+ *       may have several members ({@link Backend#urls()}): its traffic is spread over them, its metrics stay one
+ *       backend's.</li>
  *   <li>{@code GET} {@value #BACKENDS_PATH}: the {@link BackendTable}, with requests in flight per backend.</li>
  *   <li>{@code PUT} {@value #SECURITY_PATH} with a {@link Security}: replaces the router's HTTPS redirect and
  *       security headers at once (the next request sees them, no request is dropped); answers the {@link Security}
@@ -90,10 +95,36 @@ public final class RouterAdminApi {
     /**
      * One backend of a {@code PUT /backends}: {@code url} is {@code http://<loopback>:<port>}, {@code weight}
      * 0..100 (relative; 0 gets no new requests), {@code version} optional (shown in metrics and the table).
+     * {@code urls}, optional: every member of the backend ({@code url} among them), for a slot that runs several
+     * instances behind its one backend; the router spreads the backend's share of the traffic over them and counts
+     * it under the one backend {@code id}. Absent, empty or just {@code [url]}: {@code url} is the only member (and
+     * {@code urls} is then left out, so a single-member backend reads and writes as before).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Backend(@JsonProperty(required = true) String id, @JsonProperty(required = true) String url,
-                          @JsonProperty(required = true) int weight, String version) {
+                          @JsonProperty(required = true) int weight, String version, List<String> urls) {
+
+        public Backend {
+            urls = wireUrls(url, urls);
+        }
+
+        /** A backend with one member. */
+        public Backend(String id, String url, int weight, String version) {
+            this(id, url, weight, version, null);
+        }
+
+        /** Every member's URL: {@code urls}, or {@code url} alone. */
+        public List<String> members() {
+            return urls == null ? Collections.singletonList(url) : urls;
+        }
+    }
+
+    /** {@code urls} as the wire carries it: null when {@code url} is the only member. Null elements are kept, for the router to reject. */
+    private static List<String> wireUrls(String url, List<String> urls) {
+        if (urls == null || urls.isEmpty() || urls.size() == 1 && Objects.equals(urls.get(0), url)) {
+            return null;
+        }
+        return Collections.unmodifiableList(new ArrayList<>(urls));
     }
 
     /** The body of {@code PUT /backends}: the whole new set (ids unique). */
@@ -101,19 +132,37 @@ public final class RouterAdminApi {
     public record SetBackends(@JsonProperty(required = true) List<Backend> backends) {
     }
 
-    /** A backend in the routing table, with its requests in flight. */
+    /** A backend in the routing table, with its requests in flight (over all its members). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RoutedBackend(String id, String url, int weight, String version, int inflight) {
+    public record RoutedBackend(String id, String url, int weight, String version, int inflight, List<String> urls) {
+
+        public RoutedBackend {
+            urls = wireUrls(url, urls);
+        }
+
+        /** A backend with one member. */
+        public RoutedBackend(String id, String url, int weight, String version, int inflight) {
+            this(id, url, weight, version, inflight, null);
+        }
 
         /** The {@code PUT} entry that set it. */
         public Backend asBackend() {
-            return new Backend(id, url, weight, version);
+            return new Backend(id, url, weight, version, urls);
         }
     }
 
     /** A backend taken out of the set that still has requests in flight. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record DrainingBackend(String id, String url, String version, int inflight) {
+    public record DrainingBackend(String id, String url, String version, int inflight, List<String> urls) {
+
+        public DrainingBackend {
+            urls = wireUrls(url, urls);
+        }
+
+        /** A backend with one member. */
+        public DrainingBackend(String id, String url, String version, int inflight) {
+            this(id, url, version, inflight, null);
+        }
     }
 
     /** The answer of {@code GET} and {@code PUT /backends}. */

@@ -61,6 +61,44 @@ class RouterAdminApiTest {
     }
 
     @Test
+    void aBackendWithSeveralMembersCarriesTheirUrls() throws Exception {
+        Backend green = new Backend("green", "http://127.0.0.1:7002", 100, "v2",
+                List.of("http://127.0.0.1:7002", "http://127.0.0.1:7003", "http://127.0.0.1:7004"));
+        String wire = """
+                {"backends":[{"id":"green","url":"http://127.0.0.1:7002","weight":100,"version":"v2",
+                              "urls":["http://127.0.0.1:7002","http://127.0.0.1:7003","http://127.0.0.1:7004"]}]}""";
+        assertEquals(tree(wire), tree(JSON.writeValueAsString(new SetBackends(List.of(green)))));
+        assertEquals(new SetBackends(List.of(green)), JSON.readValue(wire, SetBackends.class));
+        assertEquals(3, green.members().size());
+
+        // one member, however it is written, is the single-url backend of old: urls left out, equal to it
+        Backend single = new Backend("blue", "http://127.0.0.1:7001", 0, "v1");
+        assertEquals(List.of("http://127.0.0.1:7001"), single.members());
+        for (String one : List.of("{\"id\":\"blue\",\"url\":\"http://127.0.0.1:7001\",\"weight\":0,\"version\":\"v1\"}",
+                "{\"id\":\"blue\",\"url\":\"http://127.0.0.1:7001\",\"weight\":0,\"version\":\"v1\",\"urls\":[]}",
+                "{\"id\":\"blue\",\"url\":\"http://127.0.0.1:7001\",\"weight\":0,\"version\":\"v1\",\"urls\":null}",
+                "{\"id\":\"blue\",\"url\":\"http://127.0.0.1:7001\",\"weight\":0,\"version\":\"v1\","
+                        + "\"urls\":[\"http://127.0.0.1:7001\"]}")) {
+            assertEquals(single, JSON.readValue(one, Backend.class), one);
+        }
+        assertEquals(tree("{\"id\":\"blue\",\"url\":\"http://127.0.0.1:7001\",\"weight\":0,\"version\":\"v1\"}"),
+                tree(JSON.writeValueAsString(new Backend("blue", "http://127.0.0.1:7001", 0, "v1",
+                        List.of("http://127.0.0.1:7001")))));
+
+        // the table shows the members, and what it shows is what was put
+        RoutedBackend routed = JSON.readValue("""
+                {"id":"green","url":"http://127.0.0.1:7002","weight":100,"version":"v2","inflight":2,
+                 "urls":["http://127.0.0.1:7002","http://127.0.0.1:7003","http://127.0.0.1:7004"]}""", RoutedBackend.class);
+        assertEquals(green, routed.asBackend());
+        DrainingBackend draining = JSON.readValue("""
+                {"id":"green","url":"http://127.0.0.1:7002","version":"v2","inflight":1,
+                 "urls":["http://127.0.0.1:7002","http://127.0.0.1:7003"]}""", DrainingBackend.class);
+        assertEquals(List.of("http://127.0.0.1:7002", "http://127.0.0.1:7003"), draining.urls());
+        assertThrows(JsonProcessingException.class, () -> JSON.readValue(
+                "{\"id\":\"a\",\"url\":\"http://127.0.0.1:1\",\"weight\":1,\"urls\":\"http://127.0.0.1:1\"}", Backend.class));
+    }
+
+    @Test
     void healthAndErrorBodies() throws Exception {
         assertEquals(tree("{\"status\":\"UP\",\"target\":\"shop/test\"}"),
                 tree(JSON.writeValueAsString(new Health("UP", "shop/test"))));
