@@ -14,6 +14,19 @@ public final class ConfigValidator {
     static final List<String> POSITIVE_HEALTH_KEYS = List.of("timeout-ms", "interval-ms", "consecutive-successes",
             "max-wait-ms", "failure-threshold", "monitor-window-ms");
 
+    /** {@code target.provider} → the {@code target.kind}s it can make. */
+    static final Map<String, List<String>> KINDS = Map.of(
+            "local", List.of("process"),
+            "azure", List.of("app-service", "scale-set"));
+
+    /** The hardening rules a plan checks, which {@code hardening.blocking} may name. */
+    static final List<String> HARDENING_RULES = List.of("https-only", "min-tls-1.2", "ftps-disabled",
+            "managed-identity", "secrets-as-key-vault-references", "inbound-443-only", "private-endpoint",
+            "diagnostics-enabled");
+
+    /** With {@code target.provider: azure} these {@code target.azure.*} keys must be set. */
+    static final List<String> REQUIRED_AZURE_KEYS = List.of("subscription-id", "resource-group", "region");
+
     private ConfigValidator() {
     }
 
@@ -53,7 +66,54 @@ public final class ConfigValidator {
                 }
             }
         }
+        target(config, errors);
+        if (config.get("network") instanceof Map<?, ?> network && network.get("inbound-ports") instanceof List<?> ports) {
+            for (Object port : ports) {
+                Long p = integral(port);
+                if (p == null || p < 1 || p > 65535) {
+                    errors.add("network.inbound-ports must be ports in 1..65535 (got " + shown(port) + ")");
+                }
+            }
+        }
+        if (config.get("hardening") instanceof Map<?, ?> hardening && hardening.get("blocking") instanceof List<?> rules) {
+            for (Object rule : rules) {
+                if (!HARDENING_RULES.contains(rule)) {
+                    errors.add("hardening.blocking names an unknown rule '" + rule + "' (known: "
+                            + String.join(", ", HARDENING_RULES) + ")");
+                }
+            }
+        }
+        if (config.get("budget") instanceof Map<?, ?> budget && budget.get("monthly-limit") instanceof Number limit
+                && !(limit.doubleValue() > 0)) {
+            errors.add("budget.monthly-limit must be positive (got " + limit + ")");
+        }
         return errors;
+    }
+
+    /** {@code target.provider} and {@code target.kind} known and matching; Azure's subscription, group and region set. */
+    private static void target(Map<String, Object> config, List<String> errors) {
+        if (!(config.get("target") instanceof Map<?, ?> target)) {
+            return;
+        }
+        Object provider = target.get("provider") == null ? "local" : target.get("provider");
+        List<String> kinds = KINDS.get(provider);
+        if (kinds == null) {
+            errors.add("target.provider must be local or azure (got '" + provider + "')");
+            return;
+        }
+        Object kind = target.get("kind") == null ? "process" : target.get("kind");
+        if (!kinds.contains(kind)) {
+            errors.add("target.kind must be " + String.join(" or ", kinds) + " with provider " + provider
+                    + " (got '" + kind + "')");
+        }
+        if ("azure".equals(provider)) {
+            Map<?, ?> azure = target.get("azure") instanceof Map<?, ?> m ? m : Map.of();
+            for (String key : REQUIRED_AZURE_KEYS) {
+                if (!(azure.get(key) instanceof String s) || s.isBlank()) {
+                    errors.add("target.azure." + key + " must be set with provider azure");
+                }
+            }
+        }
     }
 
     private static Map<?, ?> section(Map<String, Object> config, String key, List<String> errors) {

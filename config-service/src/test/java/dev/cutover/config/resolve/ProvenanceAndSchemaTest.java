@@ -78,7 +78,22 @@ class ProvenanceAndSchemaTest {
                 Arguments.of("required key removed", map("router", withNull("port")),
                         "router.port must be an integer in 1..65535 (got nothing) (no layer sets it)"),
                 Arguments.of("value out of range", map("router", map("port", 70000)),
-                        "router.port must be an integer in 1..65535 (got 70000) (set by layer 'overrides')"));
+                        "router.port must be an integer in 1..65535 (got 70000) (set by layer 'overrides')"),
+                Arguments.of("unknown provider", map("target", map("provider", "aws")),
+                        "target.provider must be local or azure (got 'aws') (set by layer 'overrides')"),
+                Arguments.of("a kind the provider cannot make", map("target", map("kind", "app-service")),
+                        "target.kind must be process with provider local (got 'app-service') (set by layer 'overrides')"),
+                Arguments.of("azure without its subscription", map("target", map("provider", "azure",
+                                "kind", "app-service", "azure", map("resource-group", "rg", "region", "westeurope"))),
+                        "target.azure.subscription-id must be set with provider azure (no layer sets it)"),
+                Arguments.of("a port out of range", map("network", map("inbound-ports", List.of(443, 0))),
+                        "network.inbound-ports must be ports in 1..65535 (got 0) (set by layer 'overrides')"),
+                Arguments.of("an unknown hardening rule", map("hardening", map("blocking", List.of("https-only", "tls"))),
+                        "hardening.blocking names an unknown rule 'tls'"),
+                Arguments.of("a budget of nothing", map("budget", map("monthly-limit", 0)),
+                        "budget.monthly-limit must be positive (got 0) (set by layer 'overrides')"),
+                Arguments.of("private endpoint as text", map("network", map("private-endpoint", "yes")),
+                        "network.private-endpoint must be a boolean (set by layer 'overrides')"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -120,6 +135,40 @@ class ProvenanceAndSchemaTest {
         assertEquals(infrastructure, resolved.config().get("infrastructure"), environment + " infrastructure");
         assertEquals(application, resolved.config().get("application"), environment + " application");
         assertEquals(security, resolved.config().get("security"), environment + " security");
+    }
+
+    static final List<String> ALL_RULES = List.of("https-only", "min-tls-1.2", "ftps-disabled", "managed-identity",
+            "secrets-as-key-vault-references", "inbound-443-only", "private-endpoint", "diagnostics-enabled");
+
+    /** Where each environment runs, what blocks it and its gates: local processes everywhere until one says azure. */
+    static Stream<Arguments> targetDefaults() {
+        return Stream.of(
+                Arguments.of("development", false, List.of(), null, false),
+                Arguments.of("staging", false, ALL_RULES.subList(0, 5), 1500, false),
+                Arguments.of("production", true, ALL_RULES, 6000, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targetDefaults")
+    void environmentsCarryTheirTargetNetworkAndPolicy(String environment, boolean privateEndpoint,
+                                                      List<String> blocking, Integer monthlyLimit,
+                                                      boolean approvalBeforeProvision) {
+        var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve(environment, Map.of()));
+        Map<String, Object> c = resolved.config();
+        assertEquals(map("provider", "local", "kind", "process"), c.get("target"), environment + " target");
+        assertEquals(map("inbound-ports", List.of(443), "private-endpoint", privateEndpoint), c.get("network"));
+        assertEquals(map("enabled", true), c.get("diagnostics"));
+        assertEquals(map("blocking", blocking), c.get("hardening"));
+        assertEquals(monthlyLimit, c.get("budget") == null ? null : ((Map<?, ?>) c.get("budget")).get("monthly-limit"));
+        assertEquals(approvalBeforeProvision, ((Map<?, ?>) c.get("pipeline")).get("approval-before-provision"));
+    }
+
+    @Test
+    void anAzureTargetResolvesWithItsSubscription() {
+        assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production", map("target", map(
+                "provider", "azure", "kind", "scale-set", "azure", map("subscription-id", "sub-1",
+                        "resource-group", "rg-shop", "region", "westeurope", "name", "shop-prod",
+                        "key-vault", "kv-shop")))));
     }
 
     @Test
