@@ -39,7 +39,7 @@ final class AdminApi implements Handler<HttpServerRequest> {
     AdminApi(Router router) {
         this.router = router;
         backendSet = new Setting<>(RouterAdminApi.BACKENDS_PATH, SetBackends.class,
-                "backend set {\"backends\":[{id, url, weight, version}]}", BackendSpec::of, router::setBackends,
+                "backend set {\"backends\":[{id, url, weight, version, urls}]}", BackendSpec::of, router::setBackends,
                 this::backends);
         security = new Setting<>(RouterAdminApi.SECURITY_PATH, Security.class,
                 "security setting {\"httpsOnly\": boolean, \"hsts\": boolean, \"csp\"?: string}", SecurityPolicy::of,
@@ -120,10 +120,10 @@ final class AdminApi implements Handler<HttpServerRequest> {
         BackendSet table = router.table();
         List<RoutedBackend> routed = table.routes().stream()
                 .map(route -> new RoutedBackend(route.backend().id(), route.backend().url(), route.weight(),
-                        route.backend().version(), route.backend().inflight()))
+                        route.backend().version(), route.backend().inflight(), route.backend().urls()))
                 .toList();
         List<DrainingBackend> draining = router.draining().stream()
-                .map(b -> new DrainingBackend(b.id(), b.url(), b.version(), b.inflight()))
+                .map(b -> new DrainingBackend(b.id(), b.url(), b.version(), b.inflight(), b.urls()))
                 .toList();
         return new BackendTable(router.target(), table.totalWeight(), routed, draining);
     }

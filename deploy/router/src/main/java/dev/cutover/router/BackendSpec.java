@@ -13,9 +13,15 @@ import java.util.regex.Pattern;
 
 /**
  * One entry of a {@code PUT /backends} request: where a backend listens and how much traffic it gets.
- * Weights are relative (0..100 each); a backend with weight 0 gets no new requests.
+ * Weights are relative (0..100 each); a backend with weight 0 gets no new requests. {@code members}: the URLs of
+ * every instance behind the backend ({@code url} among them; a slot running several instances), which share the
+ * backend's traffic; a single-instance backend has just {@code [url]}.
  */
-public record BackendSpec(String id, String url, int weight, Optional<String> version) {
+public record BackendSpec(String id, String url, int weight, Optional<String> version, List<String> members) {
+
+    /** Where one member listens: an IP literal and a port. */
+    public record Member(String url, String host, int port) {
+    }
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -28,14 +34,28 @@ public record BackendSpec(String id, String url, int weight, Optional<String> ve
         }
         loopbackPort(id, url); // validates
         version = version == null ? Optional.empty() : version.filter(v -> !v.isBlank());
+        members = members == null || members.isEmpty() ? List.of(url) : List.copyOf(checkedMembers(id, url, members));
+    }
+
+    public BackendSpec(String id, String url, int weight, Optional<String> version) {
+        this(id, url, weight, version, null);
     }
 
     public BackendSpec(String id, String url, int weight) {
         this(id, url, weight, Optional.empty());
     }
 
+    /** Every member's address, in the order given. */
+    public List<Member> endpoints() {
+        return members.stream().map(m -> new Member(m, host(m), loopbackPort(id, m))).toList();
+    }
+
     /** Host the router connects to: always an IP literal, so no name is ever resolved. */
     public String host() {
+        return host(url);
+    }
+
+    private static String host(String url) {
         String host = URI.create(url).getHost();
         return "localhost".equalsIgnoreCase(host) ? "127.0.0.1" : host.replace("[", "").replace("]", "");
     }
@@ -49,7 +69,8 @@ public record BackendSpec(String id, String url, int weight, Optional<String> ve
         if (backend == null) {
             throw new IllegalArgumentException("every backend must be an object with id, url and weight");
         }
-        return new BackendSpec(backend.id(), backend.url(), backend.weight(), Optional.ofNullable(backend.version()));
+        return new BackendSpec(backend.id(), backend.url(), backend.weight(), Optional.ofNullable(backend.version()),
+                backend.urls());
     }
 
     /** Validates a {@code {"backends":[...]}} body: every entry valid and ids unique. */
@@ -67,6 +88,23 @@ public record BackendSpec(String id, String url, int weight, Optional<String> ve
             specs.add(spec);
         }
         return List.copyOf(specs);
+    }
+
+    /** Every member a loopback URL, none twice (by address), {@code url} among them. */
+    private static List<String> checkedMembers(String id, String url, List<String> members) {
+        Set<String> addresses = new HashSet<>();
+        for (String member : members) {
+            int port = loopbackPort(id, member);
+            if (!addresses.add(host(member) + ":" + port)) {
+                throw new IllegalArgumentException("backend '" + id + "': member urls must be unique: " + quote(member)
+                        + " appears twice");
+            }
+        }
+        if (!members.contains(url)) {
+            throw new IllegalArgumentException("backend '" + id + "': url " + quote(url) + " must be one of its urls "
+                    + members);
+        }
+        return members;
     }
 
     private static int loopbackPort(String id, String url) {

@@ -1,10 +1,12 @@
 package dev.cutover.router;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The local data plane for one application/environment: a weighted reverse proxy on the traffic port
@@ -116,7 +119,7 @@ public final class Router implements AutoCloseable {
         for (BackendSpec spec : specs) {
             Backend backend = reusable.remove(Backend.key(spec));
             if (backend == null) {
-                backend = new Backend(spec, proxyTo(spec));
+                backend = new Backend(spec, connect -> proxyTo(spec, connect));
             }
             metrics.register(spec.id());
             routes.add(new BackendSet.Route(backend, spec.weight()));
@@ -156,12 +159,13 @@ public final class Router implements AutoCloseable {
         return metrics;
     }
 
-    private HttpProxy proxyTo(BackendSpec spec) {
+    /** A proxy that sends each request to the backend member {@code connect} opens it to. */
+    private HttpProxy proxyTo(BackendSpec spec, Function<HttpClient, Future<HttpClientRequest>> connect) {
         return HttpProxy.reverseProxy(client)
-                .origin(spec.port(), spec.host())
+                .origin(context -> connect.apply(context.client()))
                 .addInterceptor(new ProxyInterceptor() {
                     @Override
-                    public io.vertx.core.Future<Void> handleProxyResponse(ProxyContext context) {
+                    public Future<Void> handleProxyResponse(ProxyContext context) {
                         context.response().putHeader(BACKEND_HEADER, spec.id());
                         return context.sendResponse();
                     }
