@@ -2,7 +2,9 @@ package dev.cutover.provisioner.messaging;
 
 import dev.cutover.events.InvalidMessageException;
 import dev.cutover.events.ProvisionerCommand;
+import dev.cutover.events.ProvisionerEvent;
 import dev.cutover.events.kafka.IncomingRecords;
+import dev.cutover.provisioner.plan.PlanningService;
 import dev.cutover.provisioner.provisioning.ProvisioningService;
 import dev.cutover.provisioner.provisioning.TargetLanes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,8 @@ import java.util.concurrent.CompletionStage;
  * target's lane (ordered per target, parallel across targets) and the record is acked when it is done; the
  * throttled commit strategy only commits offsets below the oldest unfinished record, so nothing is lost on
  * a crash (commands are idempotent). Invalid records are nacked: they go to the dead-letter topic.
+ * Infrastructure plans and applies (PlanInfrastructure, ApplyInfrastructure) go to the PlanningService in the same
+ * lane, so a target's apply never runs beside its slot commands; the slot commands go to the ProvisioningService.
  */
 @ApplicationScoped
 public class ProvisionerCommandHandler {
@@ -30,6 +34,9 @@ public class ProvisionerCommandHandler {
 
     @Inject
     ProvisioningService service;
+
+    @Inject
+    PlanningService planning;
 
     @Inject
     ProvisionerPublisher publisher;
@@ -50,7 +57,7 @@ public class ProvisionerCommandHandler {
             return record.ack();
         }
         ProvisionerCommand command = decoded.get();
-        lanes.submit(command.target().key(), () -> publisher.publishAndWait(service.handle(command), ACK_TIMEOUT))
+        lanes.submit(command.target().key(), () -> publisher.publishAndWait(answer(command), ACK_TIMEOUT))
                 .whenComplete((v, e) -> {
                     if (e == null) {
                         record.ack();
@@ -61,5 +68,9 @@ public class ProvisionerCommandHandler {
                     }
                 });
         return CompletableFuture.completedFuture(null);
+    }
+
+    private ProvisionerEvent answer(ProvisionerCommand command) {
+        return PlanningService.handles(command) ? planning.handle(command) : service.handle(command);
     }
 }
