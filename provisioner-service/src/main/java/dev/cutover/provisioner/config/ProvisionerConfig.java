@@ -10,11 +10,62 @@ import java.util.Optional;
 @ConfigMapping(prefix = "cutover.provisioner")
 public interface ProvisionerConfig {
 
-    /** Which TargetProvider/TrafficRouter pair runs the slots: {@code local} (azure is planned). */
+    /**
+     * The provider of a command without a placement (older senders): {@code local}. A command's placement
+     * ({@code target.provider}, {@code target.kind}) chooses per command; see ProviderSelection.
+     */
     @WithDefault("local")
     String provider();
 
     Local local();
+
+    Azure azure();
+
+    /**
+     * Azure Resource Manager through the Azure SDK: App Service slots and scale sets. The subscription of a command
+     * is its placement's ({@code target.azure.subscription-id}); this one is the default.
+     */
+    interface Azure {
+
+        /** The subscription used when a placement names none. */
+        Optional<String> subscriptionId();
+
+        /** The Entra tenant; default: what DefaultAzureCredential finds (AZURE_TENANT_ID). */
+        Optional<String> tenantId();
+
+        /** The resource manager endpoint; default Azure public cloud's. Tests point it at the ARM stand-in. */
+        Optional<String> resourceManagerEndpoint();
+
+        /**
+         * {@code default}: DefaultAzureCredential (managed identity, workload identity, AZURE_CLIENT_ID /
+         * AZURE_TENANT_ID / AZURE_CLIENT_SECRET, az login). {@code none}: no token at all, only for the ARM
+         * stand-in on http://127.0.0.1.
+         */
+        @WithDefault("default")
+        String authentication();
+
+        /** A long-running ARM operation still running after this fails the command as a timeout. */
+        @WithDefault("10m")
+        Duration operationTimeout();
+
+        /** How often an operation's status is polled when ARM does not say (Retry-After). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** The SDK's retries of 429 / 5xx / no answer (waiting what Retry-After asks, else retry-delay doubled). */
+        @WithDefault("3")
+        int maxRetries();
+
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        @WithDefault("60s")
+        Duration maxRetryDelay();
+
+        /** The App Service plan size of a placement without {@code infrastructure.instance-size}. */
+        @WithDefault("P1v3")
+        String appServicePlanSku();
+    }
 
     /** Slots as OS processes on this machine, each target behind its own router process. */
     interface Local {
