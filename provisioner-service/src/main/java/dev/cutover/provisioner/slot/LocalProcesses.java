@@ -159,6 +159,36 @@ public final class LocalProcesses {
         }
     }
 
+    /**
+     * {@link #stop} for several processes at once: SIGTERM to all, one grace period for all, then SIGKILL to the
+     * ones left. Returns once they are gone (or after 5 s more).
+     */
+    public static void stopAll(List<Long> pids, Duration grace) {
+        List<ProcessHandle> handles = pids.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        if (!grace.isZero()) {
+            handles.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + grace.toNanos();
+            for (ProcessHandle h : handles) {
+                awaitExit(h, Math.max(0, deadline - System.nanoTime()));
+            }
+        }
+        handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : handles) {
+            awaitExit(h, Math.max(0, deadline - System.nanoTime()));
+        }
+    }
+
+    private static void awaitExit(ProcessHandle h, long nanos) {
+        try {
+            h.onExit().get(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // still running (the caller kills it) or not ours
+        }
+    }
+
     private static int exitCode(Process process) {
         try {
             return process.waitFor();

@@ -8,15 +8,20 @@ import org.jboss.logging.Logger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Instances as OS processes on free ports of the configured range: {@code *.jar} artifacts run with {@code java -jar}, anything else
- * is executed directly, with PORT, CUTOVER_VERSION and CUTOVER_SLOT in the environment. Ready when the
- * port accepts connections.
+ * is executed directly, with PORT, CUTOVER_VERSION, CUTOVER_SLOT, CUTOVER_INSTANCE (1..n) and CUTOVER_INSTANCES (n) in
+ * the environment. A slot runs {@link ProvisionSlot#instances()} processes, each on its own port, that together are
+ * its one router backend; it is ready when every one accepts connections, and a member that does not come up fails
+ * the start with the others stopped.
  */
 public class LocalTargetProvider implements TargetProvider {
 
@@ -33,6 +38,10 @@ public class LocalTargetProvider implements TargetProvider {
     @Override
     public SlotInstance start(ProvisionSlot command, Map<String, String> environment, Consumer<SlotInstance> spawned)
             throws ProvisioningException {
+        int count = command.instances();
+        if (count < 1) {
+            throw ProvisioningException.configuration("a slot runs at least one instance, " + count + " were asked for");
+        }
         Path artifact = artifactPath(command.artifact());
         List<String> process = artifact.getFileName().toString().endsWith(".jar")
                 ? LocalProcesses.javaCommand(config.java(), config.javaOptions(), artifact)
@@ -40,50 +49,84 @@ public class LocalTargetProvider implements TargetProvider {
         if (process.size() == 1 && !Files.isExecutable(artifact)) {
             throw new ProvisioningException("artifact " + artifact + " is neither a jar nor executable");
         }
-        int port = ports.next();
-        Map<String, String> env = new LinkedHashMap<>(environment);
-        env.put("PORT", Integer.toString(port));
-        env.put("CUTOVER_VERSION", command.version());
-        env.put("CUTOVER_SLOT", command.slot());
         Target t = command.target();
-        Path log = config.workDir().resolve("logs").resolve(SlotRegistry.safe(t.application() + "-" + t.environment()
-                + "-" + command.slot() + "-" + command.version()) + ".log").toAbsolutePath();
-
-        LocalProcesses.Spawned started = LocalProcesses.spawn(process, env, log, config.detach());
-        long pid = started.pid();
-        SlotInstance instance = new SlotInstance(command.slot(), command.version(), command.meta().deploymentId(),
-                "http://127.0.0.1:" + port, "local:" + pid, pid, port, LocalProcesses.startMs(pid),
-                System.currentTimeMillis());
-        spawned.accept(instance);
-        LOG.infof("Started %s %s in slot %s: pid %d, port %d, log %s (deployment %s)", t, command.version(),
-                command.slot(), pid, port, log, command.meta().deploymentId());
-        LocalProcesses.awaitReady(started, () -> LocalProcesses.accepts(port), config.startTimeout(),
-                "instance " + command.version() + " (pid " + pid + ")");
-        return instance;
+        long startedAt = System.currentTimeMillis();
+        List<LocalProcesses.Spawned> processes = new ArrayList<>();
+        List<SlotInstance.Member> members = new ArrayList<>();
+        try {
+            // all members start at once; each is on record (spawned) as soon as it exists
+            for (int i = 1; i <= count; i++) {
+                int port = ports.next();
+                Map<String, String> env = new LinkedHashMap<>(environment);
+                env.put("PORT", Integer.toString(port));
+                env.put("CUTOVER_VERSION", command.version());
+                env.put("CUTOVER_SLOT", command.slot());
+                env.put("CUTOVER_INSTANCE", Integer.toString(i));
+                env.put("CUTOVER_INSTANCES", Integer.toString(count));
+                Path log = config.workDir().resolve("logs").resolve(SlotRegistry.safe(t.application() + "-"
+                        + t.environment() + "-" + command.slot() + "-" + command.version() + (count > 1 ? "-" + i : ""))
+                        + ".log").toAbsolutePath();
+                LocalProcesses.Spawned started = LocalProcesses.spawn(process, env, log, config.detach());
+                processes.add(started);
+                members.add(new SlotInstance.Member("http://127.0.0.1:" + port, started.pid(), port,
+                        LocalProcesses.startMs(started.pid())));
+                spawned.accept(instance(command, members, startedAt));
+                LOG.infof("Started %s %s in slot %s (instance %d of %d): pid %d, port %d, log %s (deployment %s)", t,
+                        command.version(), command.slot(), i, count, started.pid(), port, log,
+                        command.meta().deploymentId());
+            }
+            for (int i = 0; i < count; i++) {
+                SlotInstance.Member member = members.get(i);
+                LocalProcesses.awaitReady(processes.get(i), () -> LocalProcesses.accepts(member.port()),
+                        config.startTimeout(), "instance " + command.version()
+                                + (count > 1 ? " " + (i + 1) + " of " + count : "") + " (pid " + member.pid() + ")");
+            }
+        } catch (ProvisioningException | RuntimeException e) {
+            // one member that does not come up fails the slot: none of its members keeps running
+            LocalProcesses.stopAll(processes.stream().map(LocalProcesses.Spawned::pid).toList(), Duration.ZERO);
+            throw e;
+        }
+        return instance(command, members, startedAt);
     }
 
+    private static SlotInstance instance(ProvisionSlot command, List<SlotInstance.Member> members, long startedAt) {
+        return SlotInstance.of(command.slot(), command.version(), command.meta().deploymentId(),
+                "local:" + members.stream().map(m -> Long.toString(m.pid())).collect(Collectors.joining(",")),
+                List.copyOf(members), startedAt);
+    }
+
+    /**
+     * While any member runs: a slot that lost a member is degraded, not gone. It still serves (the router passes
+     * over the member that no longer accepts connections), and it must stay on record so that releasing it stops
+     * the members still running.
+     */
     @Override
     public boolean alive(SlotInstance instance) {
-        return LocalProcesses.alive(instance.pid(), instance.processStartMs());
+        return instance.members().stream().anyMatch(m -> LocalProcesses.alive(m.pid(), m.processStartMs()));
     }
 
+    /** Every member runs and accepts connections: a degraded slot is not ready (it no longer runs what was asked). */
     @Override
     public void awaitReady(SlotInstance instance) throws ProvisioningException {
         long deadline = System.nanoTime() + config.startTimeout().toNanos();
-        while (!LocalProcesses.accepts(instance.port())) {
-            if (!alive(instance) || System.nanoTime() > deadline) {
-                throw new ProvisioningException("instance " + instance.instanceId() + " does not accept connections on port "
-                        + instance.port());
+        for (SlotInstance.Member member : instance.members()) {
+            while (!LocalProcesses.accepts(member.port())) {
+                if (!LocalProcesses.alive(member.pid(), member.processStartMs()) || System.nanoTime() > deadline) {
+                    throw new ProvisioningException("instance " + instance.instanceId() + ": member pid " + member.pid()
+                            + " does not accept connections on port " + member.port() + " ("
+                            + instance.members().size() + " member(s))");
+                }
+                LocalProcesses.pause(50);
             }
-            LocalProcesses.pause(50);
         }
     }
 
+    /** Stops every member still running, all at once (each gets the grace period, not one after the other). */
     @Override
     public void stop(SlotInstance instance) {
-        if (alive(instance)) {
-            LocalProcesses.stop(instance.pid(), config.stopTimeout());
-        }
+        LocalProcesses.stopAll(instance.members().stream()
+                .filter(m -> LocalProcesses.alive(m.pid(), m.processStartMs()))
+                .map(SlotInstance.Member::pid).toList(), config.stopTimeout());
     }
 
     /** {@code file:/path/x.jar}, {@code file:///path/x.jar} or a plain path. */

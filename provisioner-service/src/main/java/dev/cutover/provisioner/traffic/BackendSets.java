@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Router backend sets from the registry. Every running slot is a backend; slots without a weight keep
- * weight 0 while their process runs, so a rollback can switch back to them instantly.
+ * Router backend sets from the registry. Every running slot is a backend, with all its instances as the backend's
+ * members (so the slot is one metrics key however many instances it runs); slots without a weight keep weight 0
+ * while their processes run, so a rollback can switch back to them instantly.
  */
 public final class BackendSets {
 
@@ -23,7 +24,7 @@ public final class BackendSets {
         List<Backend> backends = new ArrayList<>();
         for (SlotInstance instance : new TreeMap<>(state.slots()).values()) {
             backends.add(new Backend(instance.slot(), instance.url(), state.weights().getOrDefault(instance.slot(), 0),
-                    instance.version()));
+                    instance.version(), instance.urls()));
         }
         return backends;
     }

@@ -97,6 +97,13 @@ public class LocalTrafficRouter implements TrafficRouter {
         Set<Backend> actual = readBack.backends().stream().map(RouterAdminApi.RoutedBackend::asBackend)
                 .collect(Collectors.toSet());
         if (!expected.equals(actual)) {
+            Set<Backend> withoutMembers = expected.stream()
+                    .map(b -> new Backend(b.id(), b.url(), b.weight(), b.version())).collect(Collectors.toSet());
+            if (!expected.equals(withoutMembers) && withoutMembers.equals(actual)) {
+                throw new ProvisioningException("the router of " + target + " (pid " + router.pid() + ") ignores the "
+                        + "members of a backend (a slot of several instances): it predates them; stop it so that the "
+                        + "current router jar starts in its place");
+            }
             throw new ProvisioningException("router of " + target + " shows " + actual + " after PUT " + expected
                     + " (answer " + answer + ")");
         }

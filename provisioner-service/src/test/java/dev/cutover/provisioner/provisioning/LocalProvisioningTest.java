@@ -16,6 +16,7 @@ import dev.cutover.provisioner.config.ProvisionerConfig;
 import dev.cutover.provisioner.secret.LocalSecretStore;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.LocalTargetProvider;
+import dev.cutover.provisioner.slot.SlotInstance;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import dev.cutover.provisioner.traffic.LocalTrafficRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -245,5 +247,135 @@ class LocalProvisioningTest {
         assertEquals(before.routerAdminUrl(), after.routerAdminUrl(), "the router it kept is reported again");
         assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "blue", "cleanup")));
         await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.gone(bluePid));
+    }
+
+    // --- a slot of several instances ------------------------------------------------------------------------
+
+    private SlotProvisioned provisionedInstances(String deploymentId, String slot, String version, int instances) {
+        ProvisionSlot command = new ProvisionSlot(Meta.start(deploymentId), SHOP, slot, version,
+                "file:" + TestProcesses.sampleAppJar(), Map.of(), routerPort, null, null, instances);
+        long t0 = System.nanoTime();
+        ProvisionerEvent event = service.handle(command);
+        System.out.printf("provision %s %s x%d took %d ms%n", slot, version, instances, (System.nanoTime() - t0) / 1_000_000);
+        return assertInstanceOf(SlotProvisioned.class, event, event::toString);
+    }
+
+    private List<SlotInstance.Member> members(String slot) {
+        return registry.state(SHOP).slots().get(slot).members();
+    }
+
+    /** {@code requests_total{path="/"}} of the sample app at {@code url}: the requests its root got. */
+    private static long rootRequests(String url) throws Exception {
+        String metrics = TestProcesses.get(url + "/metrics").body();
+        return metrics.lines().filter(l -> l.startsWith("requests_total{path=\"/\"}"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void aSlotOfThreeInstancesRunsThreeProcessesThatShareItsTraffic() throws Exception {
+        SlotProvisioned p = provisionedInstances("d1", "blue", "v1", 3);
+        List<SlotInstance.Member> members = members("blue");
+        assertEquals(3, members.size());
+        assertEquals(3, members.stream().map(SlotInstance.Member::pid).distinct().count(), "three processes");
+        assertEquals(3, members.stream().map(SlotInstance.Member::port).distinct().count(), "on three ports");
+        assertEquals(members.get(0).url(), p.instanceUrl());
+        assertEquals("local:" + members.stream().map(m -> m.pid().toString()).collect(Collectors.joining(",")),
+                p.instanceId());
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(Files.isRegularFile(workDir.resolve("logs/shop-test-blue-v1-" + i + ".log")));
+        }
+        // the slot is one router backend with the three as its members
+        RouterAdminApi.BackendTable table = RouterAdminApi.mapper().readValue(
+                TestProcesses.get(p.routerAdminUrl() + RouterAdminApi.BACKENDS_PATH).body(), RouterAdminApi.BackendTable.class);
+        assertEquals(List.of("blue"), table.backends().stream().map(RouterAdminApi.RoutedBackend::id).toList());
+        assertEquals(members.stream().map(SlotInstance.Member::url).toList(), table.backends().get(0).asBackend().members());
+
+        shift(Map.of("blue", 100));
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(60));
+        for (SlotInstance.Member member : members) {
+            assertEquals(20, rootRequests(member.url()), "each instance gets its share: " + member);
+        }
+        String metrics = TestProcesses.get(p.routerAdminUrl() + RouterAdminApi.METRICS_PATH).body();
+        assertTrue(metrics.contains(RouterAdminApi.INFLIGHT + "{backend=\"blue\"}"), metrics);
+        assertEquals(1, metrics.lines().filter(l -> l.startsWith(RouterAdminApi.INFLIGHT + "{")).count(),
+                "one backend, one key: " + metrics);
+
+        assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "blue", "cleanup")));
+        for (SlotInstance.Member member : members) {
+            assertTrue(TestProcesses.gone(member.pid()), "instance still running: " + member);
+        }
+        assertEquals(Map.of(), registry.state(SHOP).slots());
+        assertEquals(Set.of("503 no active backend for shop/test: no backend has weight > 0"), bodiesThroughRouter(1));
+    }
+
+    @Test
+    void aRestartedProvisionerStillKnowsEveryInstanceOfASlot() throws Exception {
+        SlotProvisioned before = provisionedInstances("d1", "green", "v2", 3);
+        List<SlotInstance.Member> members = members("green");
+        shift(Map.of("green", 100));
+
+        service = newService(); // same work dir, fresh registry read from disk
+        assertEquals(members, members("green"));
+        assertEquals(Set.of("200 version=v2 slot=green"), bodiesThroughRouter(9));
+        // provisioned again by the same deployment: the same three, checked ready, nothing started
+        SlotProvisioned again = provisionedInstances("d1", "green", "v2", 3);
+        assertEquals(before.instanceId(), again.instanceId());
+        assertEquals(members, members("green"));
+        for (SlotInstance.Member member : members) {
+            assertEquals(3, rootRequests(member.url()));
+        }
+
+        assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "green", "cleanup")));
+        for (SlotInstance.Member member : members) {
+            assertTrue(TestProcesses.gone(member.pid()), "instance still running: " + member);
+        }
+    }
+
+    @Test
+    void aSlotThatLostAnInstanceStillServesAndIsReleasedWhole() throws Exception {
+        provisionedInstances("d1", "blue", "v1", 3);
+        List<SlotInstance.Member> members = members("blue");
+        shift(Map.of("blue", 100));
+        ProcessHandle.of(members.get(1).pid()).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.gone(members.get(1).pid()));
+
+        // degraded, not gone: the router passes over the dead one, the slot stays on record
+        assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(20));
+        shift(Map.of("blue", 100)); // a shift still finds it running
+        assertEquals(members, members("blue"));
+        // but it no longer runs what was asked: provisioning it again says so
+        ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, service.handle(new ProvisionSlot(
+                Meta.start("d1"), SHOP, "blue", "v1", "file:" + TestProcesses.sampleAppJar(), Map.of(), routerPort,
+                null, null, 3)));
+        assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
+
+        assertInstanceOf(SlotReleased.class, service.handle(new ReleaseSlot(Meta.start("d1"), SHOP, "blue", "cleanup")));
+        for (SlotInstance.Member member : members) {
+            assertTrue(TestProcesses.gone(member.pid()), "instance still running: " + member);
+        }
+    }
+
+    @Test
+    void anInstanceThatFailsToStartFailsTheSlotAndLeavesNoProcess() throws Exception {
+        Path pids = Files.createDirectories(workDir.resolve("pids"));
+        Path script = TestProcesses.script(workDir.resolve("member.sh"), """
+                #!/bin/sh
+                echo $$ > "$PID_DIR/$CUTOVER_INSTANCE.pid"
+                if [ "$CUTOVER_INSTANCE" = "2" ]; then echo "instance 2 of $CUTOVER_INSTANCES: cannot open its cache"; exit 3; fi
+                exec "$JAVA" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR"
+                """);
+        ProvisionSlot command = new ProvisionSlot(Meta.start("d1"), SHOP, "blue", "v1", "file:" + script,
+                Map.of("PID_DIR", pids.toString(), "JAR", TestProcesses.sampleAppJar().toString(),
+                        "JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                routerPort, null, null, 3);
+        ProvisioningFailed failed = assertInstanceOf(ProvisioningFailed.class, service.handle(command));
+        assertEquals(List.of("provision", "blue"), List.of(failed.operation(), failed.slot()));
+        // the one wording check here: the operator reads the failing instance's own output
+        assertTrue(failed.reason().contains("instance 2 of 3: cannot open its cache"), failed.reason());
+        assertEquals(Map.of(), registry.state(SHOP).slots());
+        for (int i = 1; i <= 3; i++) {
+            long pid = Long.parseLong(Files.readString(pids.resolve(i + ".pid")).strip());
+            await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.gone(pid));
+        }
     }
 }

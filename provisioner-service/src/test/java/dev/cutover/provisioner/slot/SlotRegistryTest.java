@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,5 +64,38 @@ class SlotRegistryTest {
     @Test
     void fileNamesAreSafe() {
         assertEquals(dir.resolve("a_b-c_d.json"), new SlotRegistry(dir).file(new Target("a b", "c/d")));
+    }
+
+    @Test
+    void aSlotOfSeveralInstancesPersistsEveryMember() {
+        SlotInstance three = SlotInstance.of("green", "v2", "d2", "local:11,12,13", List.of(
+                new SlotInstance.Member("http://127.0.0.1:7011", 11L, 7011, 1L),
+                new SlotInstance.Member("http://127.0.0.1:7012", 12L, 7012, 2L),
+                new SlotInstance.Member("http://127.0.0.1:7013", 13L, 7013, 3L)), 456L);
+        assertEquals(List.of("http://127.0.0.1:7011", "http://127.0.0.1:7012", "http://127.0.0.1:7013"), three.urls());
+        assertEquals(List.of(11L, 7011, 1L), List.of(three.pid(), three.port(), three.processStartMs()), "the first member");
+        SlotRegistry registry = new SlotRegistry(dir);
+        registry.update(SHOP, s -> s.withRouter(9000, 42L).withInstance(three));
+
+        SlotRegistry reloaded = new SlotRegistry(dir);
+        reloaded.load(i -> true);
+        assertEquals(three, reloaded.state(SHOP).slots().get("green"));
+        assertEquals(3, reloaded.state(SHOP).slots().get("green").members().size());
+    }
+
+    @Test
+    void aFileWrittenBeforeMembersLoadsAsOneMember() throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("shop-prod.json"), """
+                {"application":"shop","environment":"prod","routerPort":9000,"routerPid":42,
+                 "weights":{"blue":100},
+                 "slots":{"blue":{"slot":"blue","version":"v1","deploymentId":"d1","url":"http://127.0.0.1:7000",
+                                  "instanceId":"local:1","pid":1,"port":7000,"processStartMs":123,"startedAtMs":456}}}""");
+        SlotRegistry registry = new SlotRegistry(dir);
+        registry.load(i -> true);
+        SlotInstance blue = registry.state(SHOP).slots().get("blue");
+        assertEquals(instance("blue", 1), blue);
+        assertEquals(List.of(new SlotInstance.Member("http://127.0.0.1:7000", 1L, 7000, 123L)), blue.members());
+        assertEquals(Map.of("blue", 100), registry.state(SHOP).weights());
     }
 }

@@ -77,4 +77,18 @@ class BackendSetsTest {
         assertEquals(List.of(new Backend("blue", "http://127.0.0.1:7003", 0, "v3"),
                 new Backend("green", "http://127.0.0.1:7002", 0, "v2")), BackendSets.of(state));
     }
+
+    @Test
+    void aSlotOfSeveralInstancesIsOneBackendWithThemAsMembers() {
+        SlotInstance green = SlotInstance.of("green", "v2", "d2", "local:11,12,13", List.of(
+                new SlotInstance.Member("http://127.0.0.1:7011", 11L, 7011, null),
+                new SlotInstance.Member("http://127.0.0.1:7012", 12L, 7012, null),
+                new SlotInstance.Member("http://127.0.0.1:7013", 13L, 7013, null)), 0);
+        TargetState state = BLUE_GREEN.withInstance(green).withWeights(Map.of("blue", 10, "green", 90));
+        assertEquals(List.of(new Backend("blue", "http://127.0.0.1:7001", 10, "v1"),
+                new Backend("green", "http://127.0.0.1:7011", 90, "v2",
+                        List.of("http://127.0.0.1:7011", "http://127.0.0.1:7012", "http://127.0.0.1:7013"))),
+                BackendSets.of(state));
+        assertEquals(List.of("http://127.0.0.1:7001"), BackendSets.of(state).get(0).members());
+    }
 }
