@@ -28,11 +28,19 @@ public sealed interface HealthMonitorEvent extends Event {
 
     /**
      * Why the verdict is what it is: both sides' numbers and sample sizes, every rule with its limit and
-     * outcome, the rule that decided, how long the window ran, and the insufficient-data policy if applied.
+     * outcome, the rule that decided, how long the window ran, the insufficient-data policy if applied, and which
+     * metric provider the numbers came from ({@code router}, {@code prometheus}, {@code azure-monitor}; absent from
+     * records written before it existed).
      */
     record DecisionRecord(MetricSample canary, MetricSample baseline, List<RuleOutcome> rules,
                           @OptionalField String firedRule, String summary, long windowMs, int extensions,
-                          @OptionalField String policyApplied) {
+                          @OptionalField String policyApplied, @OptionalField String metricProvider) {
+
+        /** Without the provider's name. */
+        public DecisionRecord(MetricSample canary, MetricSample baseline, List<RuleOutcome> rules, String firedRule,
+                              String summary, long windowMs, int extensions, String policyApplied) {
+            this(canary, baseline, rules, firedRule, summary, windowMs, extensions, policyApplied, null);
+        }
     }
 
     /** Numbers of one side over the window; rates are null when there were no requests. */
