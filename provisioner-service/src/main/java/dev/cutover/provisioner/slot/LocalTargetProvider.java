@@ -70,7 +70,7 @@ public class LocalTargetProvider implements TargetProvider {
                 processes.add(started);
                 members.add(new SlotInstance.Member("http://127.0.0.1:" + port, started.pid(), port,
                         LocalProcesses.startMs(started.pid())));
-                spawned.accept(instance(command, members, startedAt));
+                spawned.accept(instance(command, members, count, startedAt));
                 LOG.infof("Started %s %s in slot %s (instance %d of %d): pid %d, port %d, log %s (deployment %s)", t,
                         command.version(), command.slot(), i, count, started.pid(), port, log,
                         command.meta().deploymentId());
@@ -86,13 +86,14 @@ public class LocalTargetProvider implements TargetProvider {
             LocalProcesses.stopAll(processes.stream().map(LocalProcesses.Spawned::pid).toList(), Duration.ZERO);
             throw e;
         }
-        return instance(command, members, startedAt);
+        return instance(command, members, count, startedAt);
     }
 
-    private static SlotInstance instance(ProvisionSlot command, List<SlotInstance.Member> members, long startedAt) {
+    private static SlotInstance instance(ProvisionSlot command, List<SlotInstance.Member> members, int count,
+                                         long startedAt) {
         return SlotInstance.of(command.slot(), command.version(), command.meta().deploymentId(),
                 "local:" + members.stream().map(m -> Long.toString(m.pid())).collect(Collectors.joining(",")),
-                List.copyOf(members), startedAt);
+                List.copyOf(members), count, startedAt);
     }
 
     /**
@@ -108,6 +109,11 @@ public class LocalTargetProvider implements TargetProvider {
     /** Every member runs and accepts connections: a degraded slot is not ready (it no longer runs what was asked). */
     @Override
     public void awaitReady(SlotInstance instance) throws ProvisioningException {
+        if (instance.members().size() < instance.instances()) {
+            throw new ProvisioningException("instance " + instance.instanceId() + ": only " + instance.members().size()
+                    + " of its " + instance.instances() + " members were started (the provisioner stopped while "
+                    + "starting it)");
+        }
         long deadline = System.nanoTime() + config.startTimeout().toNanos();
         for (SlotInstance.Member member : instance.members()) {
             while (!LocalProcesses.accepts(member.port())) {

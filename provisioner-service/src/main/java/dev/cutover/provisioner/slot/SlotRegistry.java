@@ -94,8 +94,10 @@ public class SlotRegistry {
         return new ArrayList<>(states.values());
     }
 
+    /** Instances running over all targets: every member of every slot (a slot of three instances counts three). */
     public int instanceCount() {
-        return states.values().stream().mapToInt(s -> s.slots().size()).sum();
+        return states.values().stream().flatMap(s -> s.slots().values().stream())
+                .mapToInt(i -> Math.max(1, i.members().size())).sum();
     }
 
     public Path file(Target target) {

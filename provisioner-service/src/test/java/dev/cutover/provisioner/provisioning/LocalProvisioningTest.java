@@ -289,6 +289,7 @@ class LocalProvisioningTest {
                 TestProcesses.get(p.routerAdminUrl() + RouterAdminApi.BACKENDS_PATH).body(), RouterAdminApi.BackendTable.class);
         assertEquals(List.of("blue"), table.backends().stream().map(RouterAdminApi.RoutedBackend::id).toList());
         assertEquals(members.stream().map(SlotInstance.Member::url).toList(), table.backends().get(0).asBackend().members());
+        assertEquals(3.0, meters.get("cutover.provisioner.instances.running").gauge().value());
 
         shift(Map.of("blue", 100));
         assertEquals(Set.of("200 version=v1 slot=blue"), bodiesThroughRouter(60));

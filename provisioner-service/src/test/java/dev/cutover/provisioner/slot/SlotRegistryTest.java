@@ -81,6 +81,7 @@ class SlotRegistryTest {
         reloaded.load(i -> true);
         assertEquals(three, reloaded.state(SHOP).slots().get("green"));
         assertEquals(3, reloaded.state(SHOP).slots().get("green").members().size());
+        assertEquals(3, reloaded.instanceCount(), "every member is an instance");
     }
 
     @Test
