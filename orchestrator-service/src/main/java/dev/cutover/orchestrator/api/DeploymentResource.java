@@ -56,6 +56,9 @@ public class DeploymentResource {
             return problem(Problem.conflict(DeploymentService.conflictMessage(conflict.active()),
                     conflict.active().id()));
         }
+        if (result instanceof SubmitResult.Unsupported unsupported) {
+            return problem(Problem.unsupportedStrategy(unsupported.reason()));
+        }
         if (result instanceof SubmitResult.Invalid invalid) {
             return problem(Problem.invalid(invalid.violations()));
         }

@@ -5,6 +5,7 @@ import dev.cutover.orchestrator.model.AnalysisEntry;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.FailureRecord;
 import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.InfrastructureRecord;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.Pipeline;
 import dev.cutover.orchestrator.model.Stage;
@@ -24,6 +25,10 @@ import java.util.Map;
  * classified failure with the action taken and the attempt it hit; {@code attempt}: the provision attempt under way.
  * {@code configHash}, {@code config} (secret references only) and {@code provenance}: the configuration it runs
  * with; {@code configPinnedFrom}: the earlier deployment whose configuration a redeploy reused.
+ * {@code infrastructure}: the plan stage's record — the plan (per resource create / update / unchanged with the
+ * property changes, hardening outcomes, the monthly cost with its price table's date, the keys the provider does
+ * not honour), when it came, the plan applied with what it created and updated, and what failed applies had created
+ * ({@code createdBeforeFailure}); absent for deployments recorded before the plan stage.
  */
 public record DeploymentView(String id, String application, String environment, String version, String artifact,
                              String strategy, DeploymentStatus status, String stage, String reason, String slot,
@@ -33,7 +38,8 @@ public record DeploymentView(String id, String application, String environment, 
                              Integer currentStep, Map<String, Integer> weights, List<AnalysisEntry> analyses,
                              HoldView hold, List<OperatorAction> actions, RollingView rolling,
                              RollbackPlanView rollbackPlan, int attempt, List<FailureRecord> failures,
-                             Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom) {
+                             Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom,
+                             InfrastructureRecord infrastructure) {
 
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
                             Instant deadline, Pipeline pipeline) {
@@ -74,7 +80,8 @@ public record DeploymentView(String id, String application, String environment, 
                 pipeline(d), d.onConflict() == null ? "reject" : d.onConflict(),
                 d.rollout() == null ? null : d.rollout().steps(),
                 d.rollout() == null ? null : d.rollout().step(), d.weights(), d.analyses(), hold, d.actions(),
-                rolling, plan, d.attempt(), d.failures(), d.config(), d.provenance(), d.configPinnedFrom());
+                rolling, plan, d.attempt(), d.failures(), d.config(), d.provenance(), d.configPinnedFrom(),
+                d.infrastructure());
     }
 
     private static List<PipelineStageView> pipeline(Deployment d) {

@@ -23,6 +23,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(BASE + "invalid-request", "Invalid deployment request", 400, detail, null, violations, null);
     }
 
+    /** A strategy the target kind cannot do (blue-green on a scale set, rolling on an App Service). */
+    public static Problem unsupportedStrategy(String detail) {
+        return new Problem(BASE + "strategy-not-supported-by-target", "Strategy not supported by the target kind",
+                400, detail, null, List.of(new Violation("strategy", detail)), null);
+    }
+
     public static Problem conflict(String detail, String activeDeploymentId) {
         return new Problem(BASE + "deployment-active", "Target has an active deployment", 409, detail, null, null,
                 activeDeploymentId);

@@ -76,9 +76,17 @@ public interface OrchestratorConfig {
         @WithDefault("30s")
         Duration analysisGrace();
 
+        /** PlanInfrastructure → InfrastructurePlanned. */
+        @WithDefault("60s")
+        Duration plan();
+
+        /** ApplyInfrastructure → InfrastructureApplied (cloud resources may take minutes). */
+        @WithDefault("30m")
+        Duration apply();
+
         default StageTimeouts toStageTimeouts() {
             return new StageTimeouts(config(), provision(), verify().orElse(null), verifyGrace(), switchTraffic(),
-                    monitor().orElse(null), monitorGrace(), cleanup(), rollback(), analysisGrace());
+                    monitor().orElse(null), monitorGrace(), cleanup(), rollback(), analysisGrace(), plan(), apply());
         }
     }
 }

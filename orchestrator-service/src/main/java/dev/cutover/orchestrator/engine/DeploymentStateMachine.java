@@ -77,12 +77,14 @@ public final class DeploymentStateMachine implements Moves {
     private final StableRollback stable;
     private final Recovery recovery;
     private final OperatorActions actions;
+    private final InfrastructureStage infrastructure;
 
     public DeploymentStateMachine(StageTimeouts timeouts, StrategyCatalog strategies) {
         this.t = new Transitions(timeouts, strategies);
         this.stable = new StableRollback(t);
         this.recovery = new Recovery(t);
         this.actions = new OperatorActions(t, this);
+        this.infrastructure = new InfrastructureStage(t, recovery);
     }
 
     // ---- accept, queue, start ------------------------------------------------------------------------------
@@ -172,8 +174,9 @@ public final class DeploymentStateMachine implements Moves {
     }
 
     /**
-     * The configuration is known ({@code d.config()}): run the strategy's first step with it, or FAILED when the
-     * orchestrator cannot run with it.
+     * The configuration is known ({@code d.config()}): plan the target's infrastructure with it (then the strategy's
+     * first step, {@link InfrastructureStage}), or FAILED when the orchestrator cannot run with it or the strategy
+     * cannot run on the target's kind.
      */
     private Transition configured(Deployment d, Meta cause, Instant now, String reason) {
         RunSettings settings;
@@ -185,7 +188,7 @@ public final class DeploymentStateMachine implements Moves {
                     FailureAction.STOP, d.attempt(), Stage.CONFIG, why, now);
             return advance(d, cause, now, StageStatus.FAILED, FAILED, why, b -> b.addFailure(f));
         }
-        return t.strategy(d).begin(this, d.edit().settings(settings).build(), cause, now, reason);
+        return infrastructure.plan(d.edit().settings(settings).build(), cause, now, reason);
     }
 
     // ---- agent events --------------------------------------------------------------------------------------
@@ -226,6 +229,9 @@ public final class DeploymentStateMachine implements Moves {
             }
             default -> {
             }
+        }
+        if (InfrastructureStage.running(d)) {
+            return infrastructure.on(this, d, event, now);
         }
         Transition own = t.strategy(d).on(this, d, event, now);
         if (own != null) {
@@ -312,6 +318,10 @@ public final class DeploymentStateMachine implements Moves {
             return stage.deadline() == null || now.isBefore(stage.deadline()) ? Transition.ignored(d)
                     : recovery.retryNow(d, now);
         }
+        if (Stage.REPLAN.equals(stage.name())) {
+            return stage.deadline() == null || now.isBefore(stage.deadline()) ? Transition.ignored(d)
+                    : infrastructure.replanNow(d, now);
+        }
         Transition tr = overdue(d, stage, now);
         return recovery.classified(tr, d, Classifier.timeout(stage.name(), Recovery.trafficMoved(d)), now);
     }
@@ -347,6 +357,9 @@ public final class DeploymentStateMachine implements Moves {
             }
             default -> {
             }
+        }
+        if (InfrastructureStage.running(d)) {
+            return infrastructure.timedOut(d, now, reason);
         }
         Transition own = t.strategy(d).timedOut(this, d, now, reason);
         if (own != null) {
@@ -388,6 +401,9 @@ public final class DeploymentStateMachine implements Moves {
 
     @Override
     public Transition rollBack(Deployment d, Meta cause, Instant now, String why, RollbackTrigger trigger) {
+        if (InfrastructureStage.beforeProvisioning(d)) {
+            return infrastructure.end(d, cause, now, why, trigger);
+        }
         return t.strategy(d).rollBack(this, d, cause, now, why, trigger);
     }
 

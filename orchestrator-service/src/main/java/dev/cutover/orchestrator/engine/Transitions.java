@@ -14,6 +14,7 @@ import dev.cutover.orchestrator.model.FailureAction;
 import dev.cutover.orchestrator.model.FailureRecord;
 import dev.cutover.orchestrator.model.Hold;
 import dev.cutover.orchestrator.model.HoldKind;
+import dev.cutover.orchestrator.model.Pipeline;
 import dev.cutover.orchestrator.model.RollbackPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
@@ -96,8 +97,12 @@ public final class Transitions {
         if (stage != null) {
             Deployment sofar = b.build();
             Duration timeout = deadline != null ? null : timeouts.of(stage, sofar.settings());
+            // the approval of an infrastructure plan belongs to provision, whatever the strategy gates later
+            Pipeline pipeline = Stage.APPROVAL.equals(stage) && sofar.hold() != null
+                    && sofar.hold().is(HoldKind.PROVISION_APPROVAL) ? Pipeline.PROVISION
+                    : strategy(sofar).pipelineStage(sofar, stage);
             b.startStage(stage, now, deadline != null ? deadline : timeout == null ? null : now.plus(timeout),
-                    strategy(sofar).pipelineStage(sofar, stage));
+                    pipeline);
         }
         Deployment after = b.build();
         List<Message> out = new ArrayList<>();
@@ -125,13 +130,17 @@ public final class Transitions {
             default -> {
             }
         }
+        if (InfrastructureStage.running(d)) {
+            return InfrastructureStage.commandFor(d, meta);
+        }
         Command own = strategy(d).commandFor(d, meta);
         if (own != null) {
             return own;
         }
         return switch (d.status()) {
             case CLEANING_UP -> new ReleaseSlot(meta, d.target(), d.cleanup().slot(),
-                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ABORT).wire());
+                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ABORT).wire(),
+                    d.settings() == null ? null : d.settings().placement());
             case ROLLING_BACK -> {
                 RollbackPlan p = d.rollbackPlan();
                 yield p == null ? new StartRollback(meta, d.target(), d.stableSlot(), d.slot(),

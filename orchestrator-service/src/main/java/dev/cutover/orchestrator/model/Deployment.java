@@ -40,6 +40,8 @@ import java.util.Map;
  * @param stableEnvironment the stable version's instance environment, when known (with {@code stableArtifact})
  * @param routerAdminUrl    where the target's router serves its admin API and per-backend metrics, as the
  *                          provisioner reported it (SlotProvisioned, TrafficShifted)
+ * @param infrastructure    the target's infrastructure plan and what applying it created (null: no plan stage ran,
+ *                          e.g. a deployment recorded before it existed)
  */
 public record Deployment(String id,
                          Target target,
@@ -80,7 +82,8 @@ public record Deployment(String id,
                          Map<String, String> provenance,
                          String configPinnedFrom,
                          String stableArtifact,
-                         Map<String, String> stableEnvironment, String routerAdminUrl) {
+                         Map<String, String> stableEnvironment, String routerAdminUrl,
+                         InfrastructureRecord infrastructure) {
 
     public Deployment {
         stableEnvironment = stableEnvironment == null ? null : Map.copyOf(stableEnvironment);
@@ -174,6 +177,7 @@ public record Deployment(String id,
         private String stableArtifact;
         private Map<String, String> stableEnvironment;
         private String routerAdminUrl;
+        private InfrastructureRecord infrastructure;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -221,6 +225,7 @@ public record Deployment(String id,
             stableArtifact = d.stableArtifact;
             stableEnvironment = d.stableEnvironment;
             routerAdminUrl = d.routerAdminUrl;
+            infrastructure = d.infrastructure;
             stages = new ArrayList<>(d.stages);
         }
 
@@ -263,6 +268,7 @@ public record Deployment(String id,
         public Builder stableArtifact(String v) { stableArtifact = v; return this; }
         public Builder stableEnvironment(Map<String, String> v) { stableEnvironment = v; return this; }
         /** Keeps the known URL when an event does not report one. */
+        public Builder infrastructure(InfrastructureRecord v) { infrastructure = v; return this; }
         public Builder routerAdminUrl(String v) { routerAdminUrl = v == null ? routerAdminUrl : v; return this; }
 
         public Builder addFailure(FailureRecord failure) {
@@ -306,7 +312,7 @@ public record Deployment(String id,
         }
 
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment, routerAdminUrl);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment, routerAdminUrl, infrastructure);
         }
     }
 }

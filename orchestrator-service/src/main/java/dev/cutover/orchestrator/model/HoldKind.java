@@ -9,5 +9,7 @@ public enum HoldKind implements WireKind {
     /** A rollback is needed and the environment's rollback strategy is manual. */
     MANUAL_ROLLBACK,
     /** The environment's approval gate. */
-    APPROVAL
+    APPROVAL,
+    /** A plan with changes waits for an operator before anything is created ({@code pipeline.approval-before-provision}). */
+    PROVISION_APPROVAL
 }

@@ -11,6 +11,9 @@ import java.util.List;
  * starts. A pipeline stage is a rollback point when a failure inside it moves traffic back to the stable version
  * (before it, the new version never served, so it is only released).
  * <p>
+ * Every strategy: provision starts with config, plan (the infrastructure plan), the approval of a plan with changes
+ * when the environment gates it, and apply.
+ * <p>
  * blue-green: provision = config, provision; deploy = verify, switch; test = monitor; promote = approval, cleanup.
  * canary: provision = config, provision; deploy = verify and each step's traffic shift; test = each step's
  * analysis; promote = approval, the shift to 100 %, the final watch, cleanup.
@@ -37,7 +40,7 @@ public enum Pipeline implements WireKind {
      */
     public static Pipeline shared(Deployment d, String stage) {
         return switch (stage) {
-            case Stage.CONFIG, Stage.RETRY, Stage.PROVISION -> PROVISION;
+            case Stage.CONFIG, Stage.PLAN, Stage.APPLY, Stage.REPLAN, Stage.RETRY, Stage.PROVISION -> PROVISION;
             case Stage.ANALYSIS, Stage.MONITOR -> TEST;
             case Stage.APPROVAL -> PROMOTE;
             case Stage.ROLLBACK, Stage.RESTORE -> ROLLBACK;
@@ -54,7 +57,8 @@ public enum Pipeline implements WireKind {
         Duration total = Duration.ZERO;
         for (Stage s : d.stages()) {
             if (pipelineStage == s.pipeline() && !Stage.PAUSE.equals(s.name())
-                    && !Stage.APPROVAL.equals(s.name()) && !Stage.RETRY.equals(s.name())) {
+                    && !Stage.APPROVAL.equals(s.name()) && !Stage.RETRY.equals(s.name())
+                    && !Stage.REPLAN.equals(s.name())) {
                 total = total.plus(Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : now));
             }
         }

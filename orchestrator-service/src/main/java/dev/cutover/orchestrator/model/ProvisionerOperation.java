@@ -9,5 +9,9 @@ public enum ProvisionerOperation implements WireKind {
     /** Setting traffic weights. */
     SHIFT,
     /** Releasing a slot. */
-    RELEASE
+    RELEASE,
+    /** Planning the target's infrastructure (PlanInfrastructure). */
+    PLAN,
+    /** Applying a plan (ApplyInfrastructure). */
+    APPLY
 }

@@ -13,6 +13,12 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
                     Instant deadline, Pipeline pipeline) {
 
     public static final String CONFIG = "config";
+    /** Asking the provisioner what the target's infrastructure needs (PlanInfrastructure); nothing is changed. */
+    public static final String PLAN = "plan";
+    /** Creating / updating what the plan listed (ApplyInfrastructure). */
+    public static final String APPLY = "apply";
+    /** Waiting to plan again after a recoverable plan or apply failure; its deadline is the retry time. */
+    public static final String REPLAN = "replan";
     public static final String PROVISION = "provision";
     /** Waiting to provision again after a recoverable failure before the switch; its deadline is the retry time. */
     public static final String RETRY = "retry";

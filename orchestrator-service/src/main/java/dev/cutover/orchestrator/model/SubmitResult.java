@@ -12,6 +12,13 @@ public sealed interface SubmitResult {
     record Invalid(List<Violation> violations) implements SubmitResult {
     }
 
+    /**
+     * The strategy cannot run on the target's kind (known from the request's overrides or an earlier deployment of
+     * the target); {@code reason} names both.
+     */
+    record Unsupported(String strategy, String targetKind, String reason) implements SubmitResult {
+    }
+
     /** The target already has a deployment that is not finished. */
     record Conflict(Deployment active) implements SubmitResult {
     }

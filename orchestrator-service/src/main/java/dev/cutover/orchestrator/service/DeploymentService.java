@@ -156,6 +156,9 @@ public class DeploymentService {
             reason = invalid.violations().stream().map(v -> v.field() + " " + v.message())
                     .collect(Collectors.joining("; "));
             field = invalid.violations().get(0).field();
+        } else if (result instanceof SubmitResult.Unsupported unsupported) {
+            reason = unsupported.reason();
+            field = "strategy";
         } else if (result instanceof SubmitResult.Conflict conflict) {
             reason = conflictMessage(conflict.active());
             field = "target";
@@ -189,6 +192,12 @@ public class DeploymentService {
             Optional<Deployment> existing = store.repository().find(id);
             if (existing.isPresent()) {
                 return new SubmitResult.Duplicate(existing.get());
+            }
+            Optional<SubmitResult.Unsupported> unsupported = TargetKinds.refusal(request,
+                    pinned != null ? pinned.config() : null, store.repository());
+            if (unsupported.isPresent()) {
+                metrics.rejected("unsupported-strategy");
+                return unsupported.get();
             }
             Optional<Deployment> active = store.repository().active(request.target());
             List<Deployment> queued = store.repository().queued(request.target());

@@ -17,11 +17,12 @@ import java.util.Map;
  * The part of a resolved configuration the orchestrator reads, as one typed schema: Jackson maps the
  * configuration's kebab-case keys onto these records ({@link RunSettings#from}). Every field is optional here
  * (null: the default applies); ranges are checked by {@link RunSettings}. Keys the orchestrator does not read
- * (instance size, security, ...) are ignored: the config-service validates the whole document.
+ * (application keys the instance does not get, ...) are ignored: the config-service validates the whole document.
  */
 record ConfigSchema(Router router, App app, Health health, Canary canary, Analysis analysis, Rollback rollback,
                     Infrastructure infrastructure, Rolling rolling, PipelineKeys pipeline, Recovery recovery,
-                    Application application, Security security) {
+                    Application application, Security security, TargetKeys target, Network network,
+                    Diagnostics diagnostics, Hardening hardening, Budget budget) {
 
     record Router(Integer port) {
     }
@@ -55,14 +56,39 @@ record ConfigSchema(Router router, App app, Health health, Canary canary, Analys
     record Rollback(String strategy, Long stepIntervalMs) {
     }
 
-    record Infrastructure(Integer instanceCount) {
+    record Infrastructure(Integer instanceCount, String instanceSize, Autoscale autoscale, Integer storageGb,
+                          String storageRedundancy) {
+    }
+
+    record Autoscale(Integer min, Integer max, Integer targetCpu) {
+    }
+
+    /** {@code target.*}: the provisioner's provider, the kind of target it makes, and the Azure names. */
+    record TargetKeys(String provider, String kind, Azure azure) {
+    }
+
+    record Azure(String subscriptionId, String resourceGroup, String region, String name, String keyVault) {
+    }
+
+    record Network(List<Integer> inboundPorts, Boolean privateEndpoint) {
+    }
+
+    record Diagnostics(Boolean enabled) {
+    }
+
+    /** {@code hardening.blocking}: the rules whose failure stops a deployment. */
+    record Hardening(@JsonDeserialize(using = Words.class) List<String> blocking) {
+    }
+
+    record Budget(Double monthlyLimit) {
     }
 
     record Rolling(Integer maxSurge, Integer maxUnavailable) {
     }
 
     /** {@code pipeline.timeouts}: {@code <stage>-ms} → a whole-stage timeout. */
-    record PipelineKeys(Boolean approvalBeforePromote, Long approvalTimeoutMs, Map<String, Long> timeouts) {
+    record PipelineKeys(Boolean approvalBeforePromote, Long approvalTimeoutMs, Map<String, Long> timeouts,
+                        Boolean approvalBeforeProvision) {
     }
 
     record Recovery(Integer maxAttempts, Long infrastructureRetryDelayMs, Long applicationRetryDelayMs) {

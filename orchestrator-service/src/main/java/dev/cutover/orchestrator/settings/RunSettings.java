@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.settings;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
+import dev.cutover.events.Placement;
+import dev.cutover.events.ProvisionerCommand.Policy;
 import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 
 import java.util.ArrayList;
@@ -20,11 +23,18 @@ import java.util.Objects;
 /**
  * What the orchestrator takes from a ConfigResolved: the router port, the instance's environment, the health-check,
  * rollout and recovery settings, and what the target's router enforces ({@code security.*}: HTTPS only, HSTS, CSP;
- * null when the configuration says nothing, so the router keeps what it has). Read by Jackson into one typed schema ({@link ConfigSchema}), then defaulted and
+ * null when the configuration says nothing, so the router keeps what it has), and the target (where it runs and
+ * the policy its plan is checked against, {@link TargetSettings}). Read by Jackson into one typed schema ({@link ConfigSchema}), then defaulted and
  * range-checked here; a bad value's error names its key.
  */
 public record RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
-                          RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security) {
+                          RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security,
+                          TargetSettings target) {
+
+    public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
+                       RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security) {
+        this(routerPort, environment, health, rollout, recovery, security, null);
+    }
 
     public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health) {
         this(routerPort, environment, health, RolloutSettings.DEFAULTS, RecoveryPolicy.DEFAULTS, null);
@@ -39,6 +49,21 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         rollout = rollout == null ? RolloutSettings.DEFAULTS : rollout;
         // snapshots written before recovery existed have none
         recovery = recovery == null ? RecoveryPolicy.DEFAULTS : recovery;
+    }
+
+    /**
+     * Where the target runs, for the provisioner's commands; null for settings recorded before targets were
+     * typed (the commands then carry none, which means local processes, as they did).
+     */
+    @JsonIgnore
+    public Placement placement() {
+        return target == null ? null : target.placement();
+    }
+
+    /** The target kind ({@link Placement#PROCESS} when the settings predate it). */
+    @JsonIgnore
+    public String targetKind() {
+        return target == null ? Placement.PROCESS : target.placement().kind();
     }
 
     /** @throws IllegalArgumentException with a reason naming the bad key */
@@ -73,7 +98,75 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         ConfigSchema.Security sec = c.security();
         RouterSecurity security = sec == null ? null : new RouterSecurity(Boolean.TRUE.equals(sec.httpsOnly()),
                 Boolean.TRUE.equals(sec.hsts()), sec.csp());
-        return new RunSettings(port, env, health, rollout(c), recovery(c), security);
+        RolloutSettings rollout = rollout(c);
+        return new RunSettings(port, env, health, rollout, recovery(c), security, target(c, rollout.instanceCount()));
+    }
+
+    /**
+     * {@code target.*}, {@code infrastructure.*}, {@code network.*}, {@code diagnostics.enabled},
+     * {@code hardening.blocking}, {@code budget.monthly-limit} and {@code pipeline.approval-before-provision}.
+     * Defaults: local processes, port 443 only, diagnostics on, nothing blocking, no budget, no gate.
+     */
+    private static TargetSettings target(ConfigSchema c, int instanceCount) {
+        ConfigSchema.TargetKeys t = c.target() == null ? new ConfigSchema.TargetKeys(null, null, null) : c.target();
+        String provider = t.provider() == null ? Placement.LOCAL : t.provider().trim().toLowerCase(Locale.ROOT);
+        if (!List.of(Placement.LOCAL, Placement.AZURE).contains(provider)) {
+            throw new IllegalArgumentException("target.provider must be local or azure, not '" + provider + "'");
+        }
+        String kind = t.kind() == null ? Placement.PROCESS : t.kind().trim().toLowerCase(Locale.ROOT);
+        if (!List.of(Placement.PROCESS, Placement.APP_SERVICE, Placement.SCALE_SET).contains(kind)) {
+            throw new IllegalArgumentException("target.kind must be process, app-service or scale-set, not '"
+                    + kind + "'");
+        }
+        Placement.Azure azure = null;
+        if (t.azure() != null) {
+            ConfigSchema.Azure a = t.azure();
+            azure = new Placement.Azure(a.subscriptionId(), a.resourceGroup(), a.region(), a.name(), a.keyVault());
+        }
+        if (Placement.AZURE.equals(provider)) {
+            required("target.azure.subscription-id", azure == null ? null : azure.subscriptionId());
+            required("target.azure.resource-group", azure == null ? null : azure.resourceGroup());
+            required("target.azure.region", azure == null ? null : azure.region());
+        }
+        ConfigSchema.Infrastructure i = c.infrastructure() == null
+                ? new ConfigSchema.Infrastructure(null, null, null, null, null) : c.infrastructure();
+        Placement.Autoscale autoscale = null;
+        if (i.autoscale() != null && i.autoscale().min() != null && i.autoscale().max() != null) {
+            int lo = (int) min(1, "infrastructure.autoscale.min", i.autoscale().min(), 1);
+            int hi = (int) min(1, "infrastructure.autoscale.max", i.autoscale().max(), 1);
+            if (hi < lo) {
+                throw new IllegalArgumentException("infrastructure.autoscale.max " + hi + " is below min " + lo);
+            }
+            int cpu = (int) min(1, "infrastructure.autoscale.target-cpu", i.autoscale().targetCpu(), 70);
+            if (cpu > 100) {
+                throw new IllegalArgumentException("infrastructure.autoscale.target-cpu must be a percentage: " + cpu);
+            }
+            autoscale = new Placement.Autoscale(lo, hi, cpu);
+        }
+        Integer storageGb = i.storageGb() == null ? null
+                : (int) min(1, "infrastructure.storage-gb", i.storageGb(), 1);
+        Placement.Infrastructure infrastructure = new Placement.Infrastructure(i.instanceSize(), instanceCount,
+                autoscale, storageGb, i.storageRedundancy());
+        List<Integer> ports = c.network() == null || c.network().inboundPorts() == null ? List.of(443)
+                : c.network().inboundPorts();
+        for (Integer port : ports) {
+            if (port == null || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("network.inbound-ports must be ports, not " + ports);
+            }
+        }
+        Placement.Network network = new Placement.Network(ports,
+                c.network() != null && Boolean.TRUE.equals(c.network().privateEndpoint()));
+        boolean diagnostics = c.diagnostics() == null || c.diagnostics().enabled() == null
+                || c.diagnostics().enabled();
+        List<String> blocking = c.hardening() == null || c.hardening().blocking() == null ? List.of()
+                : c.hardening().blocking();
+        Double limit = c.budget() == null ? null : c.budget().monthlyLimit();
+        if (limit != null && !(limit > 0)) {
+            throw new IllegalArgumentException("budget.monthly-limit must be positive: " + limit);
+        }
+        boolean gate = c.pipeline() != null && Boolean.TRUE.equals(c.pipeline().approvalBeforeProvision());
+        return new TargetSettings(new Placement(provider, kind, infrastructure, network, diagnostics, azure),
+                new Policy(blocking, limit), gate);
     }
 
     /**
@@ -139,7 +232,7 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         if (surge == 0 && unavailable == 0) {
             throw new IllegalArgumentException("rolling.max-surge and rolling.max-unavailable cannot both be 0");
         }
-        ConfigSchema.PipelineKeys p = c.pipeline() == null ? new ConfigSchema.PipelineKeys(null, null, null)
+        ConfigSchema.PipelineKeys p = c.pipeline() == null ? new ConfigSchema.PipelineKeys(null, null, null, null)
                 : c.pipeline();
         Map<String, Long> pipelineTimeouts = new LinkedHashMap<>();
         for (String stage : List.of("provision", "deploy", "test", "promote")) {
@@ -190,6 +283,12 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                     + value);
         }
         return value.longValue();
+    }
+
+    private static void required(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required with target.provider azure");
+        }
     }
 
     private static double ratio(String key, Double value, double fallback) {

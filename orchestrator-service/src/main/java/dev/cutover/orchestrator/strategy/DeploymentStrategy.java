@@ -6,6 +6,7 @@ import dev.cutover.events.Meta;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.Pipeline;
+import dev.cutover.orchestrator.model.RunsOn;
 import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.Transition;
@@ -28,6 +29,12 @@ public interface DeploymentStrategy {
     String ROLLING = "rolling";
 
     String name();
+
+    /**
+     * The target kinds it can deploy to ({@code target.kind}); another kind is refused (at request time when the
+     * orchestrator already knows the target's kind, else once the configuration is resolved).
+     */
+    RunsOn runsOn();
 
     /** The configuration resolved (settings are set on {@code d}): the first step of the strategy. */
     Transition begin(Moves m, Deployment d, Meta cause, Instant now, String reason);

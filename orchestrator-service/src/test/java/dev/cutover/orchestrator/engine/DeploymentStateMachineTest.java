@@ -9,6 +9,8 @@ import dev.cutover.events.Event;
 import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.Message;
+import dev.cutover.events.Placement;
+import dev.cutover.events.ProvisionerCommand.PlanInfrastructure;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -57,6 +59,8 @@ import static dev.cutover.orchestrator.testing.Fixtures.health;
 import static dev.cutover.orchestrator.testing.Fixtures.provisioned;
 import static dev.cutover.orchestrator.testing.Fixtures.provisioningFailed;
 import static dev.cutover.orchestrator.testing.Fixtures.released;
+import static dev.cutover.orchestrator.testing.Fixtures.noChanges;
+import static dev.cutover.orchestrator.testing.Fixtures.planned;
 import static dev.cutover.orchestrator.testing.Fixtures.rollbackCompleted;
 import static dev.cutover.orchestrator.testing.Fixtures.rollbackFailed;
 import static dev.cutover.orchestrator.testing.Fixtures.shifted;
@@ -77,6 +81,11 @@ class DeploymentStateMachineTest {
         return () -> Fixtures.in(SM, status, false);
     }
 
+    /** Configuration resolved: PROVISIONING in stage plan. */
+    private static Supplier<Deployment> planning() {
+        return () -> SM.on(Fixtures.in(SM, CONFIGURING, false), configResolved(), T0).after();
+    }
+
     private static Supplier<Deployment> firstAt(DeploymentStatus status) {
         return () -> Fixtures.in(SM, status, true);
     }
@@ -90,7 +99,16 @@ class DeploymentStateMachineTest {
 
     static Stream<Arguments> transitions() {
         return Stream.of(
-                row("config resolved -> provision the new slot", at(CONFIGURING), configResolved(), PROVISIONING,
+                row("config resolved -> plan the target's infrastructure", at(CONFIGURING), configResolved(),
+                        PROVISIONING, PlanInfrastructure.class, c -> {
+                            PlanInfrastructure p = (PlanInfrastructure) c;
+                            assertEquals(Placement.LOCAL, p.placement().provider());
+                            assertEquals(Placement.PROCESS, p.placement().kind());
+                            assertEquals(1, p.placement().infrastructure().instanceCount());
+                            assertEquals(Map.of("GREETING", "hi", "WORKERS", "4"), p.environment());
+                            assertEquals(List.of(), p.policy().blockingRules());
+                        }),
+                row("plan without changes -> provision the new slot", planning(), planned(noChanges()), PROVISIONING,
                         ProvisionSlot.class, c -> {
                             ProvisionSlot p = (ProvisionSlot) c;
                             assertEquals("green", p.slot());
@@ -357,7 +375,7 @@ class DeploymentStateMachineTest {
         Deployment d = Fixtures.in(SM, CLEANING_UP, false);
         d = SM.on(d, released("blue", "cleanup"), T0.plusSeconds(9)).after();
         assertEquals(SUCCEEDED, d.status());
-        assertEquals(List.of("config", "provision", "verify", "switch", "monitor", "cleanup"),
+        assertEquals(List.of("config", "plan", "provision", "verify", "switch", "monitor", "cleanup"),
                 d.stages().stream().map(Stage::name).toList());
         assertTrue(d.stages().stream().allMatch(s -> s.status() == StageStatus.SUCCEEDED && s.endedAt() != null));
         assertEquals("sha256:ab12", d.configHash());

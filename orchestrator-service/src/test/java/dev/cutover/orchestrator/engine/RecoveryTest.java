@@ -80,7 +80,7 @@ class RecoveryTest {
     /** Over a stable blue, new = green, in PROVISIONING with the given recovery policy. */
     private static Deployment provisioning(Map<String, Object> recovery) {
         Deployment d = SM.start(Fixtures.pending(SM, false), T0).after();
-        return SM.on(d, withRecovery(recovery), T0).after();
+        return Fixtures.configured(SM, d, withRecovery(recovery)).after();
     }
 
     private static ProvisioningFailed failed(String reason) {
@@ -152,7 +152,7 @@ class RecoveryTest {
         assertEquals(SUCCEEDED, ok.status());
         assertEquals(2, ok.attempt());
         assertEquals(1, ok.failures().size());
-        assertEquals(List.of("config", "provision", "retry", "provision", "verify", "switch", "monitor", "cleanup"),
+        assertEquals(List.of("config", "plan", "provision", "retry", "provision", "verify", "switch", "monitor", "cleanup"),
                 ok.stages().stream().map(Stage::name).toList());
     }
 

@@ -5,7 +5,10 @@ import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.InfrastructurePlan;
 import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.PlanInfrastructure;
+import dev.cutover.events.ProvisionerEvent.InfrastructurePlanned;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -51,6 +54,7 @@ class ResumeAfterRestartTest {
     static final String STATE_TOPIC = "cutover.orchestrator.deployments.resume";
     static final String PROVISIONING = "resume-provisioning-" + UUID.randomUUID();
     static final String PENDING = "resume-pending-" + UUID.randomUUID();
+    static final String PLANNING = "resume-planning-" + UUID.randomUUID();
     static final String MONITORING_EXPIRED = "resume-monitoring-" + UUID.randomUUID();
     static final String VERIFYING_EXPIRED = "resume-verifying-" + UUID.randomUUID();
     static final String URL = "http://127.0.0.1:41500";
@@ -79,9 +83,10 @@ class ResumeAfterRestartTest {
                     STATE_TOPIC, Duration.ofSeconds(20))) {
                 log.ensureTopic(1, (short) 1);
                 log.write(drive(sm, PENDING, now, 0));
-                log.write(drive(sm, PROVISIONING, now, 1));
-                log.write(drive(sm, VERIFYING_EXPIRED, longAgo, 2));
-                log.write(drive(sm, MONITORING_EXPIRED, longAgo, 4));
+                log.write(drive(sm, PLANNING, now, 1));
+                log.write(drive(sm, PROVISIONING, now, 2));
+                log.write(drive(sm, VERIFYING_EXPIRED, longAgo, 3));
+                log.write(drive(sm, MONITORING_EXPIRED, longAgo, 5));
             }
             return Map.of();
         }
@@ -105,6 +110,8 @@ class ResumeAfterRestartTest {
                     new ConfigResolved(m, target, "sha256:resume", Map.of("router", Map.of("port", 18100),
                             "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300),
                             "recovery", Map.of("max-attempts", 1))),
+                    new InfrastructurePlanned(m, target, new InfrastructurePlan("plan-resume", "local", "process",
+                            List.of(), List.of(), null, List.of(), false)),
                     new SlotProvisioned(m, target, "blue", "1.0.0", URL, "i-1"),
                     new HealthCheckCompleted(m, target, "blue", "pre-switch", true, null, 3, List.of()),
                     new TrafficShifted(m, target, Map.of("blue", 100), null, "switch"));
@@ -140,6 +147,10 @@ class ResumeAfterRestartTest {
 
             // PENDING: started now
             kafka.awaitMessage(ResolveConfig.class, PENDING);
+
+            // planning: PlanInfrastructure re-issued with the resolved placement
+            PlanInfrastructure plan = kafka.awaitMessage(PlanInfrastructure.class, PLANNING);
+            assertEquals("process", plan.placement().kind());
 
             // PROVISIONING: ProvisionSlot re-issued, then the rest of the flow as usual
             Target provisioned = target(PROVISIONING);

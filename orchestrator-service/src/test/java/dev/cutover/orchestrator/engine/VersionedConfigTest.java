@@ -3,6 +3,7 @@ package dev.cutover.orchestrator.engine;
 import dev.cutover.events.Command;
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.ProvisionerCommand.PlanInfrastructure;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
@@ -74,6 +75,8 @@ class VersionedConfigTest {
         assertEquals("configuration pinned to sha256:one from deployment d-0", started.after().reason());
         assertEquals("d-0", started.after().configPinnedFrom());
         assertTrue(commands(started).stream().noneMatch(ResolveConfig.class::isInstance));
+        assertInstanceOf(PlanInfrastructure.class, commands(started).get(0));
+        started = SM.on(started.after(), Fixtures.planned(Fixtures.noChanges()), T0);
         ProvisionSlot provision = assertInstanceOf(ProvisionSlot.class, commands(started).get(0));
         assertEquals(Map.of("GREETING", "hi", "DB_PASSWORD", "secret://db-password"), provision.environment());
         assertFalse(started.after().stages().stream().anyMatch(s -> Stage.CONFIG.equals(s.name())));
@@ -92,7 +95,7 @@ class VersionedConfigTest {
         assertEquals("d-0", t.after().configPinnedFrom());
         assertEquals("sha256:one", t.after().configHash());
         assertTrue(commands(t).stream().noneMatch(ResolveConfig.class::isInstance));
-        assertInstanceOf(ProvisionSlot.class, commands(t).get(0));
+        assertInstanceOf(PlanInfrastructure.class, commands(t).get(0));
     }
 
     @Test

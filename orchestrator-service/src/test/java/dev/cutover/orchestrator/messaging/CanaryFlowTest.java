@@ -54,7 +54,7 @@ class CanaryFlowTest extends FlowTest {
         passCheck(first, "post-switch");
         awaitStatus(first, DeploymentStatus.SUCCEEDED);
         given().when().get("/deployments/" + first).then()
-                .body("stages.name", contains("config", "provision", "verify", "switch", "monitor"));
+                .body("stages.name", contains("config", "plan", "provision", "verify", "switch", "monitor"));
 
         // second: canary steps 20 → 50 → 100 over blue
         String id = post("2.0.0");

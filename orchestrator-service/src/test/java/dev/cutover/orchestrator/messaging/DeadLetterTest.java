@@ -66,6 +66,7 @@ class DeadLetterTest extends FlowTest {
 
         assertDeadLettered(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":", "unreadable");
         assertDeadLettered(Topics.CONFIG_EVENTS, target.key(), "{\"configHash\":\"x\"}", "missing ce_type");
+        plan(id, NO_CHANGES);
         assertEquals(18099, kafka.awaitMessage(ProvisionSlot.class, id).routerPort());
         await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().body("status", equalTo("PROVISIONING")));

@@ -64,7 +64,7 @@ class DeploymentFlowTest extends FlowTest {
                 .body("stableSlot", nullValue())
                 .body("configHash", equalTo("sha256:test"))
                 .body("routerUrl", equalTo(ROUTER))
-                .body("stages.name", contains("config", "provision", "verify", "switch", "monitor"))
+                .body("stages.name", contains("config", "plan", "provision", "verify", "switch", "monitor"))
                 .body("stages.status", everyItem(equalTo("SUCCEEDED")));
         assertEquals(List.of(DeploymentStatus.CONFIGURING, DeploymentStatus.PROVISIONING, DeploymentStatus.VERIFYING,
                 DeploymentStatus.SWITCHING, DeploymentStatus.MONITORING, DeploymentStatus.SUCCEEDED), statuses(id));
@@ -96,7 +96,7 @@ class DeploymentFlowTest extends FlowTest {
         given().when().get("/deployments/" + id).then()
                 .body("stableSlot", equalTo("blue"))
                 .body("stableVersion", equalTo("1.0.0"))
-                .body("stages.name", contains("config", "provision", "verify", "switch", "monitor", "cleanup"));
+                .body("stages.name", contains("config", "plan", "provision", "verify", "switch", "monitor", "cleanup"));
         given().queryParam("application", "flow-topic").when().get("/deployments").then()
                 .body("id", contains(id, first));
         assertEquals(1, kafka.messages(id).stream().filter(ResolveConfig.class::isInstance).count());

@@ -78,7 +78,7 @@ class RecoveryFlowTest extends FlowTest {
                 .body("failures[0].stage", equalTo("provision"))
                 // the one wording check here: the failure keeps the provisioner's own reason
                 .body("failures[0].reason", containsString("process exited with code 1"))
-                .body("stages.name", org.hamcrest.Matchers.contains("config", "provision", "retry", "provision",
+                .body("stages.name", org.hamcrest.Matchers.contains("config", "plan", "provision", "retry", "provision",
                         "verify", "switch", "monitor"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cutover_failures_total{action=\"retry\",type=\"INFRASTRUCTURE_FAILURE\"}"));

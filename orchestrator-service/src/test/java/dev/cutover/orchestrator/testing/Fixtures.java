@@ -5,7 +5,12 @@ import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Event;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.HealthMonitorEvent.Outcome;
+import dev.cutover.events.InfrastructurePlan;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Placement;
+import dev.cutover.events.ProvisionerEvent.InfrastructureApplied;
+import dev.cutover.events.ProvisionerEvent.InfrastructurePlanned;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
@@ -17,6 +22,8 @@ import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.model.SlotPlan;
+import dev.cutover.orchestrator.model.Stage;
+import dev.cutover.orchestrator.model.Transition;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -52,6 +59,52 @@ public final class Fixtures {
 
     public static ConfigResolved configResolved(Map<String, Object> config) {
         return new ConfigResolved(meta(), TARGET, "sha256:ab12", config);
+    }
+
+    /** The provisioner's plan: nothing to create or change (the local provider's, or a second run on Azure). */
+    public static InfrastructurePlan noChanges() {
+        return new InfrastructurePlan("plan-same", Placement.LOCAL, Placement.PROCESS, List.of(), List.of(), null,
+                List.of(new InfrastructurePlan.UnhonouredKey("infrastructure.instance-size", "local processes")),
+                false);
+    }
+
+    /** A plan that creates an App Service plan, with its hardening outcomes and cost. */
+    public static InfrastructurePlan withChanges() {
+        return new InfrastructurePlan("plan-new", Placement.AZURE, Placement.APP_SERVICE, List.of(
+                new InfrastructurePlan.ResourceChange("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverfarms/shop",
+                        "Microsoft.Web/serverfarms", InfrastructurePlan.Action.CREATE,
+                        List.of(new InfrastructurePlan.PropertyChange("sku", null, "P1v3"))),
+                new InfrastructurePlan.ResourceChange("/subscriptions/s/resourceGroups/rg", "Microsoft.Resources/resourceGroups",
+                        InfrastructurePlan.Action.UNCHANGED, List.of())),
+                List.of(new InfrastructurePlan.HardeningResult("https-only", Outcome.PASS, true, "httpsOnly set")),
+                new InfrastructurePlan.CostEstimate("USD", 124.1, "2026-11-01", List.of(), 1500.0, false),
+                List.of(), false);
+    }
+
+    /** A plan whose blocking rule failed and whose estimate is over budget. */
+    public static InfrastructurePlan blockedPlan() {
+        InfrastructurePlan p = withChanges();
+        return new InfrastructurePlan("plan-blocked", p.provider(), p.kind(), p.changes(), List.of(
+                new InfrastructurePlan.HardeningResult("https-only", Outcome.FAIL, true, "httpsOnly off"),
+                new InfrastructurePlan.HardeningResult("private-endpoint", Outcome.FAIL, false, "none"),
+                new InfrastructurePlan.HardeningResult("min-tls-1.2", Outcome.PASS, true, "1.2")),
+                new InfrastructurePlan.CostEstimate("USD", 2400, "2026-11-01", List.of(), 1500.0, true),
+                List.of(), true);
+    }
+
+    public static InfrastructurePlanned planned(InfrastructurePlan plan) {
+        return new InfrastructurePlanned(meta(), TARGET, plan);
+    }
+
+    public static InfrastructureApplied applied(String planId) {
+        return new InfrastructureApplied(meta(), TARGET, planId, List.of("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverfarms/shop"),
+                List.of());
+    }
+
+    /** The configuration resolved, then a plan without changes: the transition into the strategy's first step. */
+    public static Transition configured(DeploymentStateMachine sm, Deployment configuring, ConfigResolved resolved) {
+        Deployment planning = sm.on(configuring, resolved, T0).after();
+        return sm.on(planning, planned(noChanges()), T0);
     }
 
     public static ConfigRejected configRejected() {
@@ -110,7 +163,7 @@ public final class Fixtures {
         }
         Deployment d = pending(sm, first);
         String slot = d.slot();
-        List<Event> path = List.of(configResolved(), provisioned(slot), health("pre-switch", slot, true),
+        List<Event> path = List.of(configResolved(), planned(noChanges()), provisioned(slot), health("pre-switch", slot, true),
                 first ? shifted("switch", slot, 100) : shifted("switch", slot, 100, "blue", 0),
                 health("post-switch", slot, true), released("blue", "cleanup"));
         if (status == DeploymentStatus.PENDING) {
@@ -118,7 +171,7 @@ public final class Fixtures {
         }
         d = sm.start(d, T0).after();
         for (Event e : path) {
-            if (d.status() == status) {
+            if (d.status() == status && !Stage.PLAN.equals(d.stage())) {
                 return d;
             }
             d = sm.on(d, e, T0).after();

@@ -5,7 +5,10 @@ import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
+import dev.cutover.events.InfrastructurePlan;
 import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.PlanInfrastructure;
+import dev.cutover.events.ProvisionerEvent.InfrastructurePlanned;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -58,9 +61,28 @@ public abstract class FlowTest {
 
     protected ResolveConfig resolveConfig(String id, String hash, Map<String, Object> config,
                                           Map<String, String> provenance) {
+        ResolveConfig resolve = resolveConfigOnly(id, hash, config, provenance);
+        plan(id, NO_CHANGES);
+        return resolve;
+    }
+
+    /** config-service alone: the plan that follows is the test's to answer. */
+    protected ResolveConfig resolveConfigOnly(String id, String hash, Map<String, Object> config,
+                                              Map<String, String> provenance) {
         ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         kafka.send(new ConfigResolved(Meta.causedBy(resolve.meta()), resolve.target(), hash, config, provenance));
         return resolve;
+    }
+
+    /** What the local provider plans: nothing to create (local processes need no infrastructure). */
+    protected static final InfrastructurePlan NO_CHANGES = new InfrastructurePlan("plan-local", "local", "process",
+            List.of(), List.of(), null, List.of(), false);
+
+    /** provisioner: the deployment's PlanInfrastructure answered with {@code plan}. */
+    protected PlanInfrastructure plan(String id, InfrastructurePlan plan) {
+        PlanInfrastructure command = kafka.awaitMessage(PlanInfrastructure.class, id);
+        kafka.send(new InfrastructurePlanned(Meta.causedBy(command.meta()), command.target(), plan));
+        return command;
     }
 
     /** provisioner: the commanded slot runs the commanded version, answering on {@link #INSTANCE_URL}. */

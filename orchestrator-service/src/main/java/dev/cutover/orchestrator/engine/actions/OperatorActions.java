@@ -50,9 +50,16 @@ public final class OperatorActions {
         }
         Deployment recorded = d.edit().addAction(new OperatorAction(kind.path(), d.status(), by, why, now)).build();
         String suffix = why == null || why.isBlank() ? "" : " (" + (by == null ? "" : by + ": ") + why + ")";
+        boolean planHeld = d.hold() != null && d.hold().is(HoldKind.PROVISION_APPROVAL);
         Transition tr = switch (kind) {
-            case PROMOTE -> cancelWaitingRollback(d, t.strategy(d).promote(moves, recorded, now,
+            case PROMOTE -> {
+                if (planHeld) {
+                    throw ActionNotAllowedException.of(d, kind, "the infrastructure plan waits for approval: POST"
+                            + " /deployments/" + d.id() + "/approve or /abort");
+                }
+                yield cancelWaitingRollback(d, t.strategy(d).promote(moves, recorded, now,
                     "promoted by operator" + suffix), now);
+            }
             case PAUSE -> {
                 if (d.status() != PROGRESSING) {
                     throw ActionNotAllowedException.of(d, kind, "only a PROGRESSING canary or rolling deployment can be paused");
@@ -77,7 +84,10 @@ public final class OperatorActions {
                 if (d.status() != AWAITING_APPROVAL || d.hold() == null) {
                     throw ActionNotAllowedException.of(d, kind, "only a deployment AWAITING_APPROVAL can be approved");
                 }
-                yield t.resume(recorded, now, "approved by operator" + suffix, b -> b.approved(true));
+                // approving a plan is not approving the promote gate: it only lets the plan be applied
+                yield planHeld ? t.resume(recorded, now, "infrastructure plan approved by operator" + suffix
+                        + "; applying it", b -> b)
+                        : t.resume(recorded, now, "approved by operator" + suffix, b -> b.approved(true));
             }
             case ABORT -> {
                 if (d.status() == ROLLING_BACK || d.status() == CLEANING_UP) {

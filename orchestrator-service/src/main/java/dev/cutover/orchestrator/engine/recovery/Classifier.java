@@ -52,6 +52,10 @@ public final class Classifier {
                         "fix the configuration (e.g. create the missing secret), then deploy again");
             }
             Severity severity = trafficMoved ? Severity.HIGH : Severity.MEDIUM;
+            if (cause == FailureCause.TIMEOUT) {
+                return new Classification(TIMEOUT, severity, true,
+                        "retry: the cloud operation did not finish in its time; check it in the provider");
+            }
             // starting an instance is infrastructure whatever failed underneath; router and store calls are network
             if (cause == FailureCause.NETWORK && !ProvisionerOperation.PROVISION.is(f.operation())) {
                 return new Classification(NETWORK_ISSUE, severity, true,

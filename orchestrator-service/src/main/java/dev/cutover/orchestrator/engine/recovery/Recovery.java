@@ -77,6 +77,38 @@ public final class Recovery {
                 b -> b.cleanup(new CleanupPlan(d.slot(), FAILED, ended)).addFailure(f));
     }
 
+    /**
+     * A failure while planning or applying the target's infrastructure (nothing of the new version runs yet).
+     * Recoverable and attempts left: plan again after the policy's delay (PROVISIONING, stage replan, its deadline
+     * the re-plan time; a fresh plan, since a failed apply may have changed what exists). Otherwise FAILED at once:
+     * there is no slot to release.
+     */
+    public Transition failedBeforeProvisioning(Deployment d, Meta cause, Instant now, String why, Classification c) {
+        RecoveryPolicy policy = d.settings() == null ? RecoveryPolicy.DEFAULTS : d.settings().recovery();
+        int attempt = d.attempt();
+        int max = policy.maxAttempts();
+        if (c.recoverable() && attempt < max) {
+            Duration delay = Duration.ofMillis(policy.delayMs(c.type(), d.stage()));
+            int next = attempt + 1;
+            String action = "plan again " + next + "/" + max + " in " + Transitions.format(delay);
+            FailureRecord f = record(c, action, FailureAction.RETRY, attempt, d.stage(), why, now);
+            return t.go(d, cause, now, StageStatus.FAILED, PROVISIONING, Stage.REPLAN, action + " after: " + why,
+                    now.plus(delay), b -> b.attempt(next).addFailure(f));
+        }
+        String action;
+        String reason = why;
+        if (c.type() == FailureType.CONFIGURATION_ERROR) {
+            action = "stopped: fix the configuration";
+        } else if (c.recoverable()) {
+            action = "stopped: no attempts left (" + attempt + "/" + max + ")";
+            reason = max > 1 ? why + " (attempt " + attempt + "/" + max + ", no attempts left)" : why;
+        } else {
+            action = "stopped: not retried";
+        }
+        FailureRecord f = record(c, action, FailureAction.STOP, attempt, d.stage(), reason, now);
+        return t.go(d, cause, now, StageStatus.FAILED, FAILED, null, reason, null, b -> b.addFailure(f));
+    }
+
     /** The retry time came: provision the same slot and version again (the strategy's PROVISIONING command). */
     public Transition retryNow(Deployment d, Instant now) {
         int max = d.settings() == null ? RecoveryPolicy.DEFAULTS.maxAttempts() : d.settings().recovery().maxAttempts();

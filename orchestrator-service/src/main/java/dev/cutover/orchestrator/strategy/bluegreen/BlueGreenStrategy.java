@@ -6,6 +6,7 @@ import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Placement;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
@@ -21,6 +22,7 @@ import dev.cutover.orchestrator.model.Hold;
 import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.ProvisionerOperation;
+import dev.cutover.orchestrator.model.RunsOn;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.model.TrafficPurpose;
@@ -31,6 +33,7 @@ import dev.cutover.orchestrator.strategy.RollbackTrigger;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.cutover.events.DeploymentStatus.AWAITING_APPROVAL;
@@ -53,6 +56,14 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
     @Override
     public String name() {
         return DeploymentStrategy.BLUE_GREEN;
+    }
+
+    /** Two slots behind one router: local processes, or an App Service and its staging slot. */
+    public static final RunsOn RUNS_ON = new RunsOn(List.of(Placement.PROCESS, Placement.APP_SERVICE));
+
+    @Override
+    public RunsOn runsOn() {
+        return RUNS_ON;
     }
 
     @Override
@@ -147,17 +158,28 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
     public Command commandFor(Deployment d, Meta meta) {
         return switch (d.status()) {
             // a retry first releases whatever the failed attempt left (idempotent), then provisions again
-            case PROVISIONING -> Stage.RETRY.equals(d.stage()) ? new ReleaseSlot(meta, d.target(), d.slot(), TrafficPurpose.RETRY.wire())
-                    : new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(),
-                    d.settings().environment(), d.settings().routerPort(), d.settings().security());
+            case PROVISIONING -> Stage.RETRY.equals(d.stage())
+                    ? new ReleaseSlot(meta, d.target(), d.slot(), TrafficPurpose.RETRY.wire(), d.settings().placement())
+                    : provision(d, meta);
             case VERIFYING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.PRE_SWITCH.wire(),
                     CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
             case SWITCHING -> new ShiftTraffic(meta, d.target(), switchWeights(d), TrafficPurpose.SWITCH.wire(),
-                    d.settings().security());
+                    d.settings().security(), d.settings().placement());
             case MONITORING -> new RunHealthCheck(meta, d.target(), d.slot(), d.instanceUrl(), CheckPhase.POST_SWITCH.wire(),
                     CheckMode.WATCH, d.settings().health().watchSpec());
             default -> null;
         };
+    }
+
+    /**
+     * The new slot with the environment's {@code infrastructure.instance-count} instances behind its one router
+     * backend (settings recorded before the target was typed: one, as then).
+     */
+    static ProvisionSlot provision(Deployment d, Meta meta) {
+        var s = d.settings();
+        return new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(), s.environment(),
+                s.routerPort(), s.security(), s.placement(), s.placement() == null ? null
+                : s.rollout().instanceCount());
     }
 
     public static Map<String, Integer> switchWeights(Deployment d) {

@@ -22,6 +22,7 @@ import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.Pipeline;
 import dev.cutover.orchestrator.model.ProvisionerOperation;
 import dev.cutover.orchestrator.model.Rollout;
+import dev.cutover.orchestrator.model.RunsOn;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.model.TrafficPurpose;
@@ -58,6 +59,12 @@ public final class CanaryStrategy implements DeploymentStrategy {
     @Override
     public String name() {
         return DeploymentStrategy.CANARY;
+    }
+
+    /** As blue-green: the canary and the stable version are two slots behind one router. */
+    @Override
+    public RunsOn runsOn() {
+        return BlueGreenStrategy.RUNS_ON;
     }
 
     @Override
@@ -208,7 +215,7 @@ public final class CanaryStrategy implements DeploymentStrategy {
                     metricsUrl(d), d.instanceUrl(), r.step() == 0 ? spec : spec.withWarmupMs(0));
         }
         return new ShiftTraffic(meta, d.target(), stepWeights(d), "canary step " + (r.step() + 1) + "/"
-                + r.steps().size(), d.settings().security());
+                + r.steps().size(), d.settings().security(), d.settings().placement());
     }
 
     /**

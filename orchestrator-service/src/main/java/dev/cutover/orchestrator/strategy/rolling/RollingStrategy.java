@@ -7,6 +7,7 @@ import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Placement;
 import dev.cutover.orchestrator.model.RollbackFigures;
 import dev.cutover.events.RollbackEvent.RollbackCompleted;
 import dev.cutover.events.RollbackCommand.StartRollback;
@@ -28,6 +29,7 @@ import dev.cutover.orchestrator.model.Pipeline;
 import dev.cutover.orchestrator.model.ProvisionerOperation;
 import dev.cutover.orchestrator.model.RollbackPlan;
 import dev.cutover.orchestrator.model.RollingPlan;
+import dev.cutover.orchestrator.model.RunsOn;
 import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
@@ -69,9 +71,20 @@ import static dev.cutover.events.DeploymentStatus.SUCCEEDED;
  */
 public final class RollingStrategy implements DeploymentStrategy {
 
+    /** A rolling slot is one instance; the environment's instance count is the number of slots. */
+    private static final Integer ONE_INSTANCE = 1;
+
     @Override
     public String name() {
         return DeploymentStrategy.ROLLING;
+    }
+
+    /** Instances replaced one at a time: local processes, or a scale set's instances. */
+    private static final RunsOn RUNS_ON = new RunsOn(List.of(Placement.PROCESS, Placement.SCALE_SET));
+
+    @Override
+    public RunsOn runsOn() {
+        return RUNS_ON;
     }
 
     @Override
@@ -423,7 +436,8 @@ public final class RollingStrategy implements DeploymentStrategy {
         }
         if (d.status() == CLEANING_UP) {
             return new ReleaseSlot(meta, d.target(), d.cleanup().slot(),
-                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ROLLBACK).wire());
+                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ROLLBACK).wire(),
+                    d.settings().placement());
         }
         if (d.status() == ROLLING_BACK) {
             if (Stage.RESTORE.equals(d.stage()) && p.restoring() != null) {
@@ -431,7 +445,8 @@ public final class RollingStrategy implements DeploymentStrategy {
                 String url = p.urls().get(slot);
                 return url == null
                         ? new ProvisionSlot(meta, d.target(), slot, d.stableVersion(), d.stableArtifact(),
-                        d.stableEnvironment(), d.settings().routerPort(), d.settings().security())
+                        d.stableEnvironment(), d.settings().routerPort(), d.settings().security(),
+                        d.settings().placement(), ONE_INSTANCE)
                         : new RunHealthCheck(meta, d.target(), slot, url, CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY,
                         d.settings().health().untilHealthySpec());
             }
@@ -446,12 +461,14 @@ public final class RollingStrategy implements DeploymentStrategy {
         }
         return switch (Objects.requireNonNull(d.stage())) {
             case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
-                    d.settings().environment(), d.settings().routerPort(), d.settings().security());
+                    d.settings().environment(), d.settings().routerPort(), d.settings().security(),
+                    d.settings().placement(), ONE_INSTANCE);
             case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
                     CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
             case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire(),
-                    d.settings().security());
-            case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), TrafficPurpose.ROLLING.wire());
+                    d.settings().security(), d.settings().placement());
+            case Stage.RELEASE -> new ReleaseSlot(meta, d.target(), p.victim(), TrafficPurpose.ROLLING.wire(),
+                    d.settings().placement());
             default -> null;
         };
     }

@@ -95,7 +95,7 @@ public class CanaryStrategyTest {
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0",
                 "file:/apps/shop.jar", "canary", Map.of()), plan, null, T0).after();
         d = SM.start(d, T0).after();
-        d = SM.on(d, configResolved(config(config)), T0).after();
+        d = Fixtures.configured(SM, d, configResolved(config(config))).after();
         d = SM.on(d, provisioned(d.slot()), T0).after();
         return SM.on(d, health("pre-switch", d.slot(), true), T0).after();
     }
@@ -144,8 +144,8 @@ public class CanaryStrategyTest {
         Deployment d = verified(false, "security", Map.of("https-only", true, "hsts", true, "csp", "default-src 'self'"));
         RouterSecurity expected = new RouterSecurity(true, true, "default-src 'self'");
         assertEquals(expected, ((ShiftTraffic) SM.reissue(d, T0).get(0)).security());
-        Deployment fresh = SM.on(SM.start(Fixtures.pending(SM, false), T0).after(), configResolved(config("security",
-                Map.of("hsts", true))), T0).after();
+        Deployment fresh = Fixtures.configured(SM, SM.start(Fixtures.pending(SM, false), T0).after(),
+                configResolved(config("security", Map.of("hsts", true)))).after();
         assertEquals(new RouterSecurity(false, true, null), ((ProvisionSlot) SM.reissue(fresh, T0).get(0)).security());
     }
 
@@ -154,7 +154,7 @@ public class CanaryStrategyTest {
         SlotPlan plan = new SlotPlan("green", "blue", "1.0.0", "http://127.0.0.1:40100", null);
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0",
                 "file:/apps/shop.jar", "canary", Map.of()), plan, null, T0).after();
-        d = SM.on(SM.start(d, T0).after(), configResolved(config()), T0).after();
+        d = Fixtures.configured(SM, SM.start(d, T0).after(), configResolved(config())).after();
         d = SM.on(d, new SlotProvisioned(meta(), TARGET, "green", "2.0.0", URL, "i-1", "http://10.1.2.3:9001"), T0)
                 .after();
         d = SM.on(d, health("pre-switch", "green", true), T0).after();
@@ -520,7 +520,7 @@ public class CanaryStrategyTest {
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "production", "2.0.0", "a.jar",
                 "blue-green", Map.of()), new SlotPlan("green", "blue", "1.0.0"), null, T0).after();
         d = SM.start(d, T0).after();
-        d = SM.on(d, configResolved(config("pipeline.approval-before-promote", true)), T0).after();
+        d = Fixtures.configured(SM, d, configResolved(config("pipeline.approval-before-promote", true))).after();
         d = SM.on(d, provisioned("green"), T0).after();
         d = SM.on(d, health("pre-switch", "green", true), T0).after();
         d = SM.on(d, shifted("switch", "green", 100, "blue", 0), T0).after();

@@ -64,7 +64,7 @@ public class RollingStrategyTest {
         List<Object> kv = new ArrayList<>(List.of("infrastructure.instance-count", n, "rolling.max-surge", surge,
                 "rolling.max-unavailable", unavailable));
         kv.addAll(List.of(more));
-        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config(kv.toArray())), T0);
+        return Fixtures.configured(SM, d, Fixtures.configResolved(CanaryStrategyTest.config(kv.toArray())));
     }
 
     /** Plays a perfect provisioner and health monitor (but for {@code failHealthOf}); every command, as text. */
@@ -242,8 +242,8 @@ public class RollingStrategyTest {
         Deployment d = SM.accept(Fixtures.ID, "c-1", new DeploymentRequest("shop", "staging", "2.0.0", "a.jar",
                 "rolling", Map.of()), plan, null, T0).after();
         d = SM.start(d, T0).after();
-        return SM.on(d, Fixtures.configResolved(CanaryStrategyTest.config("infrastructure.instance-count", n,
-                "rolling.max-surge", surge, "rolling.max-unavailable", unavailable)), T0);
+        return Fixtures.configured(SM, d, Fixtures.configResolved(CanaryStrategyTest.config("infrastructure.instance-count", n,
+                "rolling.max-surge", surge, "rolling.max-unavailable", unavailable)));
     }
 
     /**
