@@ -3,11 +3,14 @@ package dev.cutover.healthmonitor.analysis;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
+import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
 import dev.cutover.events.Meta;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
 import dev.cutover.healthmonitor.check.ProbeClient;
 import dev.cutover.healthmonitor.check.RunningCommands;
+import dev.cutover.healthmonitor.metrics.provider.AzureMonitorSource;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
+import dev.cutover.healthmonitor.metrics.provider.MetricProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,18 +38,27 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
     /** Fired-rule label values: the judge's fixed rule names, anything else is "other". */
     private static final Set<String> RULES = Arrays.stream(Rule.values()).map(Rule::wire).collect(Collectors.toSet());
 
-    private final MetricProvider provider;
+    private final MetricProviders providers;
     private final ProbeClient probes;
     private final MeterRegistry registry;
     private final Consumer<AnalysisCompleted> sink;
     private final double latencyMinDifferenceMs;
     private final long probeTimeoutMs;
 
+    /** Every command's metrics from {@code provider}. */
     public Analyses(MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler, MeterRegistry registry,
                     Consumer<AnalysisCompleted> sink, double latencyMinDifferenceMs, long probeTimeoutMs,
                     int rememberedCommands) {
+        this(MetricProviders.only(provider), probes, scheduler, registry, sink, latencyMinDifferenceMs, probeTimeoutMs,
+                rememberedCommands);
+    }
+
+    /** Each command's metrics from the provider {@code providers} gives for its metricsUrl. */
+    public Analyses(MetricProviders providers, ProbeClient probes, ScheduledExecutorService scheduler, MeterRegistry registry,
+                    Consumer<AnalysisCompleted> sink, double latencyMinDifferenceMs, long probeTimeoutMs,
+                    int rememberedCommands) {
         super(scheduler, rememberedCommands);
-        this.provider = provider;
+        this.providers = providers;
         this.probes = probes;
         this.registry = registry;
         this.sink = sink;
@@ -63,7 +75,7 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
 
     @Override
     protected AnalysisRun newRun(RunAnalysis command, String key) {
-        return new AnalysisRun(command, provider, probes, scheduler, System::nanoTime, latencyMinDifferenceMs,
+        return new AnalysisRun(command, providers.forMetricsUrl(command.metricsUrl()), probes, scheduler, System::nanoTime, latencyMinDifferenceMs,
                 probeTimeoutMs, (decision, durationMs) -> done(key, command, decision, durationMs));
     }
 
@@ -77,7 +89,7 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
         LOG.infof("Starting analysis of deployment %s target %s step %d: canary %s (weight %d) vs baseline %s, window %d ms,"
                         + " probe every %d ms, metrics from %s", command.meta().deploymentId(), command.target(), command.step(),
                 command.canarySlot(), command.canaryWeight(), command.baselineSlot(), spec.windowMs(), spec.probeIntervalMs(),
-                provider.name());
+                providers.forMetricsUrl(command.metricsUrl()).name());
     }
 
     private void done(String key, RunAnalysis command, Decision decision, long durationMs) {
@@ -85,16 +97,21 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
         String verdict = decision.verdict().name();
         String rule = decision.record().firedRule() == null ? "none"
                 : RULES.contains(decision.record().firedRule()) ? decision.record().firedRule() : "other";
-        Counter.builder("cutover.healthmonitor.analyses").description("Finished canary analyses by verdict and deciding rule")
-                .tag("verdict", verdict).tag("rule", rule).register(registry).increment();
+        String provider = providers.forMetricsUrl(command.metricsUrl()).name();
+        Counter.builder("cutover.healthmonitor.analyses")
+                .description("Finished canary analyses by verdict, deciding rule and metric provider")
+                .tag("verdict", verdict).tag("rule", rule).tag("provider", provider).register(registry).increment();
         Timer.builder("cutover.healthmonitor.analysis.duration").description("How long canary analyses took to decide")
                 .tag("verdict", verdict).register(registry).record(durationMs, TimeUnit.MILLISECONDS);
-        LOG.infof("Analysis of deployment %s target %s step %d (canary %s vs %s): %s%s in %d ms - %s",
+        LOG.infof("Analysis of deployment %s target %s step %d (canary %s vs %s, metrics from %s): %s%s in %d ms - %s",
                 command.meta().deploymentId(), command.target(), command.step(), command.canarySlot(), command.baselineSlot(),
-                verdict, decision.record().firedRule() == null ? "" : " by " + decision.record().firedRule(), durationMs,
-                decision.record().summary());
+                provider, verdict, decision.record().firedRule() == null ? "" : " by " + decision.record().firedRule(),
+                durationMs, decision.record().summary());
+        DecisionRecord r = decision.record();
+        DecisionRecord named = new DecisionRecord(r.canary(), r.baseline(), r.rules(), r.firedRule(), r.summary(),
+                r.windowMs(), r.extensions(), r.policyApplied(), provider);
         sink.accept(new AnalysisCompleted(Meta.causedBy(command.meta()), command.target(), command.canarySlot(),
-                command.step(), decision.verdict(), decision.record()));
+                command.step(), decision.verdict(), named));
     }
 
     @Override
@@ -116,8 +133,10 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
         if (c.canaryWeight() < 0 || c.canaryWeight() > 100) {
             problems.add("canaryWeight must be between 0 and 100");
         }
-        if (!httpUrl(c.metricsUrl())) {
-            problems.add("metricsUrl must be an absolute http(s) URL");
+        if (AzureMonitorSource.isAzureMonitor(c.metricsUrl())) {
+            problems.addAll(azureMonitorProblems(c));
+        } else if (!httpUrl(c.metricsUrl())) {
+            problems.add("metricsUrl must be an absolute http(s) URL or an " + AzureMonitorSource.SCHEME + " source");
         }
         if (c.canaryUrl() != null && !httpUrl(c.canaryUrl())) {
             problems.add("canaryUrl must be an absolute http(s) URL");
@@ -159,6 +178,23 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
         }
         if (s.healthPaths() != null && !s.healthPaths().isEmpty() && c.canaryUrl() != null && s.healthFailureThreshold() < 1) {
             problems.add("spec.healthFailureThreshold must be at least 1");
+        }
+        return problems;
+    }
+
+    /** An Azure Monitor source must parse and name an App Service slot for both sides. */
+    private static List<String> azureMonitorProblems(RunAnalysis c) {
+        AzureMonitorSource source;
+        try {
+            source = AzureMonitorSource.parse(c.metricsUrl());
+        } catch (IllegalArgumentException e) {
+            return List.of("metricsUrl is not a valid " + AzureMonitorSource.SCHEME + " source: " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        for (String slot : new String[] {c.canarySlot(), c.baselineSlot()}) {
+            if (!blank(slot) && source.resourceId(slot).isEmpty()) {
+                problems.add("metricsUrl names no App Service slot for slot " + slot);
+            }
         }
         return problems;
     }

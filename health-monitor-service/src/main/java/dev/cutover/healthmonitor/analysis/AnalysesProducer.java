@@ -4,7 +4,7 @@ import dev.cutover.healthmonitor.check.HealthCheckConfig;
 import dev.cutover.healthmonitor.check.HttpProbeClient;
 import dev.cutover.healthmonitor.check.RunningCommands;
 import dev.cutover.healthmonitor.messaging.HealthMonitorEventPublisher;
-import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
+import dev.cutover.healthmonitor.metrics.provider.MetricProviders;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +21,10 @@ public class AnalysesProducer {
 
     @Produces
     @Singleton
-    Analyses analyses(AnalysisConfig config, HealthCheckConfig checks, MetricProvider provider, MeterRegistry registry,
+    Analyses analyses(AnalysisConfig config, HealthCheckConfig checks, MetricProviders providers, MeterRegistry registry,
                       HealthMonitorEventPublisher publisher) {
         ScheduledExecutorService scheduler = RunningCommands.daemonScheduler("analysis", config.threads());
-        analyses = new Analyses(provider, new HttpProbeClient(scheduler, checks.bodyExcerptChars()), scheduler, registry,
+        analyses = new Analyses(providers, new HttpProbeClient(scheduler, checks.bodyExcerptChars()), scheduler, registry,
                 event -> publisher.publishOrLog(event, "the step " + event.step() + " verdict of deployment "
                         + event.meta().deploymentId()),
                 config.latencyMinDifferenceMs(), config.probeTimeoutMs(), config.rememberedCommands());

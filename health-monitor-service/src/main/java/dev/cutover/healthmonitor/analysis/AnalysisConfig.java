@@ -3,11 +3,16 @@ package dev.cutover.healthmonitor.analysis;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.util.Optional;
+
 /** Tuning of canary analysis; thresholds and windows come with each RunAnalysis command. */
 @ConfigMapping(prefix = "cutover.analysis")
 public interface AnalysisConfig {
 
-    /** Where metrics come from: {@code router} (its admin /metrics, the default) or {@code prometheus}. */
+    /**
+     * Where metrics come from: {@code router} (its admin /metrics, the default) or {@code prometheus}. A command whose
+     * metricsUrl is an {@code azure-monitor:} source is read from Azure Monitor whatever this says ({@link #azure()}).
+     */
     @WithDefault("router")
     String metricProvider();
 
@@ -36,6 +41,36 @@ public interface AnalysisConfig {
     int rememberedCommands();
 
     Prometheus prometheus();
+
+    Azure azure();
+
+    /**
+     * Azure Monitor, for Azure App Service targets (their metricsUrl {@code azure-monitor:<site id>?<slot>=<App Service
+     * slot>&...}). The subscription is the site id's; the identity needs the Monitoring Reader role on it.
+     */
+    interface Azure {
+        /** Azure Resource Manager's URL; another cloud's, or the ARM stand-in's in tests. */
+        @WithDefault("https://management.azure.com/")
+        String resourceManagerEndpoint();
+
+        /**
+         * {@code default}: DefaultAzureCredential (service principal environment variables, workload identity,
+         * managed identity, Azure CLI); {@code none}: no Authorization header (a local stand-in on http://).
+         */
+        @WithDefault("default")
+        Authentication authentication();
+
+        /** The tenant to authenticate in; absent: the credential's own (e.g. AZURE_TENANT_ID). */
+        Optional<String> tenantId();
+
+        /** Timeout of one metrics call (one slot's minutes). */
+        @WithDefault("5000")
+        long timeoutMs();
+
+        enum Authentication {
+            DEFAULT, NONE
+        }
+    }
 
     /**
      * The {@code prometheus} provider: base URL and PromQL templates ({@code <application>}, {@code <environment>},

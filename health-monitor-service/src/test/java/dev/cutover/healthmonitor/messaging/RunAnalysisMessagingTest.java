@@ -93,6 +93,7 @@ class RunAnalysisMessagingTest extends BrokerClientTest {
         assertNotNull(done.decision().canary().p95Ms());
         assertNotNull(done.decision().baseline().throughputPerWeight());
         assertNull(done.decision().policyApplied());
+        assertEquals("router", done.decision().metricProvider());
         assertEquals(List.of("health-check", "min-samples", "baseline-sanity", "error-rate-absolute", "latency-p95-absolute",
                 "error-rate-relative", "latency-p95-relative", "throughput-relative"),
                 done.decision().rules().stream().map(RuleOutcome::rule).toList());
@@ -105,7 +106,7 @@ class RunAnalysisMessagingTest extends BrokerClientTest {
         assertEquals(0.05, fired.limit());
 
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("cutover_healthmonitor_analyses_total{rule=\"error-rate-absolute\",verdict=\"FAIL\"}"))
+                .body(containsString("cutover_healthmonitor_analyses_total{provider=\"router\",rule=\"error-rate-absolute\",verdict=\"FAIL\"}"))
                 .body(containsString("cutover_healthmonitor_analysis_duration_seconds_count{verdict=\"FAIL\"}"))
                 .body(containsString("cutover_healthmonitor_analyses_running"));
     }
@@ -121,7 +122,7 @@ class RunAnalysisMessagingTest extends BrokerClientTest {
         ConsumerRecord<String, byte[]> dead = kafka.awaitMessageRecord(Topics.deadLetter(Topics.HEALTH_MONITOR_COMMANDS),
                 m -> invalid.meta().messageId().equals(m.meta().messageId()));
         assertEquals("invalid dev.cutover.healthmonitor.run-analysis.v1: canarySlot and baselineSlot must differ; "
-                        + "metricsUrl must be an absolute http(s) URL; spec.windowMs must be positive",
+                        + "metricsUrl must be an absolute http(s) URL or an azure-monitor: source; spec.windowMs must be positive",
                 KafkaTestClient.header(dead, "dead-letter-reason"));
         AnalysisCompleted done = assertInstanceOf(AnalysisCompleted.class,
                 kafka.awaitCausedBy(Topics.HEALTH_MONITOR_EVENTS, valid.meta().messageId()));

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * Where canary analysis gets its numbers: per slot (a router backend id), requests, 5xx errors and p95 latency
  * over a window that starts when {@link #open} is called. Implementations never block the caller: both steps
  * return futures that fail with {@link MetricsUnavailableException} when the source cannot be read.
- * Chosen once, from {@code cutover.analysis.metric-provider}, by {@link MetricProviderProducer}.
+ * Chosen per command by {@link MetricProviderProducer}: Azure Monitor for an {@code azure-monitor:} metricsUrl, else
+ * the one configured in {@code cutover.analysis.metric-provider}.
  */
 public interface MetricProvider {
 
@@ -19,6 +20,6 @@ public interface MetricProvider {
      */
     CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots);
 
-    /** The name used in config and in decision records ("router", "prometheus"). */
+    /** The name used in config and in decision records ("router", "prometheus", "azure-monitor"). */
     String name();
 }
