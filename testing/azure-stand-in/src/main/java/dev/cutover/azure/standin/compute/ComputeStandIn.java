@@ -168,8 +168,8 @@ public final class ComputeStandIn implements AutoCloseable {
 
     /**
      * Adds scale sets and load balancers to {@code arm} (closed with it): instance output goes to {@code logs}, JVMs
-     * start with {@code javaOptions}. Model changes, upgrades, instance PUTs and deletes are long-running operations
-     * with one {@code InProgress} poll.
+     * start with {@code javaOptions}. Creating the model, upgrades, instance PUTs and deletes are long-running
+     * operations with one {@code InProgress} poll.
      */
     public static ComputeStandIn install(ArmStandIn arm, Path logs, List<String> javaOptions) {
         ComputeStandIn compute = new ComputeStandIn(arm, logs, javaOptions);
@@ -185,8 +185,8 @@ public final class ComputeStandIn implements AutoCloseable {
                 .route("PUT", LB, compute::putLoadBalancer)
                 .route("GET", LB, compute::getLoadBalancer)
                 .route("GET", LB + "/inboundNatRules", compute::natRules);
-        arm.longRunning("PUT", "/virtualMachineScaleSets/[^/]+(/virtualMachines/[^/]+)?$", 1)
-                .longRunning("PATCH", "/virtualMachineScaleSets/[^/]+$", 1)
+        // a PATCH of the model answers 200 at once (ARM's 200 + Azure-AsyncOperation is not one the core makes)
+        arm.longRunning("PUT", "/virtualMachineScaleSets/[^/]+$", 1)
                 .longRunning("POST", "/virtualMachineScaleSets/[^/]+/(manualupgrade|delete)$", 1);
         arm.onClose(compute);
         return compute;
@@ -385,7 +385,8 @@ public final class ComputeStandIn implements AutoCloseable {
                     event(after ? "joined-pool" : "left-pool", instance);
                 }
             }
-            return ArmResponse.ok(json(instance, model.get()));
+            // as ARM: 202 and an operation to poll (the change is made at once)
+            return arm.accepted(request, 202, 1, json(instance, model.get()));
         }
     }
 
