@@ -1,9 +1,8 @@
 package dev.cutover.provisioner.provisioning;
 
+import dev.cutover.provisioner.config.ProviderSelection;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.SlotRegistry;
-import dev.cutover.provisioner.slot.TargetProvider;
-import dev.cutover.provisioner.traffic.TrafficRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -20,9 +19,9 @@ public class ProvisioningBeans {
 
     @Produces
     @Singleton
-    ProvisioningService service(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
-                                ProvisionerMetrics metrics, SecretResolver secrets) {
-        return new ProvisioningService(provider, router, registry, metrics, secrets);
+    ProvisioningService service(ProviderSelection.Lookup providers, SlotRegistry registry, ProvisionerMetrics metrics,
+                                SecretResolver secrets) {
+        return new ProvisioningService(providers, registry, metrics, secrets);
     }
 
     /** Before the first command: know again what a previous run of the provisioner started. */

@@ -12,7 +12,13 @@ import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.events.Placement;
 import dev.cutover.events.Target;
+import dev.cutover.provisioner.config.ProviderSelection;
+import dev.cutover.provisioner.config.ProviderSelection.Providers;
+import dev.cutover.provisioner.azure.ArmException;
+import dev.cutover.provisioner.azure.MovingRouter;
+import dev.cutover.provisioner.azure.SecretReferencesPassed;
 import dev.cutover.provisioner.secret.ResolvedEnvironment;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.ProvisioningException;
@@ -31,8 +37,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Carries out provisioner commands with whatever TargetProvider/TrafficRouter the config chose, keeping
- * the slot registry up to date. Commands of one target must be called one at a time (see TargetLanes).
+ * Carries out the slot commands (ProvisionSlot, ShiftTraffic, ReleaseSlot) with the TargetProvider/TrafficRouter
+ * pair the command's placement picks (ProviderSelection; no placement: local processes), keeping the slot
+ * registry up to date. Commands of one target must be called one at a time (see TargetLanes).
  * Never throws for an operation that fails: it answers ProvisioningFailed with the reason. Secret references in
  * a ProvisionSlot's environment are resolved just before the instance starts; their values reach only the
  * instance's process environment (the registry, events, logs and meters see references at most).
@@ -44,16 +51,20 @@ public class ProvisioningService {
 
     private static final Logger LOG = Logger.getLogger(ProvisioningService.class);
 
-    private final TargetProvider provider;
-    private final TrafficRouter router;
+    private final ProviderSelection.Lookup providers;
     private final SlotRegistry registry;
     private final ProvisionerMetrics metrics;
     private final SecretResolver secrets;
 
+    /** One provider pair for every placement (tests of one provider). */
     public ProvisioningService(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
                                ProvisionerMetrics metrics, SecretResolver secrets) {
-        this.provider = provider;
-        this.router = router;
+        this(ProviderSelection.only(new Providers(provider, router)), registry, metrics, secrets);
+    }
+
+    public ProvisioningService(ProviderSelection.Lookup providers, SlotRegistry registry, ProvisionerMetrics metrics,
+                               SecretResolver secrets) {
+        this.providers = providers;
         this.registry = registry;
         this.metrics = metrics;
         this.secrets = secrets;
@@ -61,19 +72,29 @@ public class ProvisioningService {
 
     /** Reloads the registry, forgetting instances that died while the provisioner was down. */
     public void load() {
-        registry.load(provider::alive);
+        registry.load(providers::alive);
     }
 
+    /**
+     * Answers a slot command.
+     *
+     * @throws IllegalArgumentException for a command that is not a slot command (infrastructure plans and applies
+     *                                  are the PlanningService's)
+     */
     public ProvisionerEvent handle(ProvisionerCommand command) {
+        if (!(command instanceof ProvisionSlot || command instanceof ShiftTraffic || command instanceof ReleaseSlot)) {
+            throw new IllegalArgumentException("not a slot command: " + command.getClass().getSimpleName());
+        }
         String operation = command instanceof ProvisionSlot ? "provision" : command instanceof ShiftTraffic ? "shift" : "release";
         ProvisionerEvent event;
         try {
+            Providers pair = providers.of(placementOf(command));
             if (command instanceof ProvisionSlot p) {
-                event = provision(p);
+                event = provision(p, pair.provider(), pair.router());
             } else if (command instanceof ShiftTraffic s) {
-                event = shift(s);
+                event = shift(s, pair.provider(), pair.router());
             } else {
-                event = release((ReleaseSlot) command);
+                event = release((ReleaseSlot) command, pair.provider(), pair.router());
             }
         } catch (ProvisioningException | RuntimeException e) {
             String reason = e instanceof ProvisioningException ? e.getMessage() : e.toString();
@@ -87,7 +108,8 @@ public class ProvisioningService {
         return event;
     }
 
-    private SlotProvisioned provision(ProvisionSlot command) throws ProvisioningException {
+    private SlotProvisioned provision(ProvisionSlot command, TargetProvider provider, TrafficRouter router)
+            throws ProvisioningException {
         Target target = command.target();
         Optional<SlotInstance> current = registry.instance(target, command.slot());
         boolean alive = current.isPresent() && provider.alive(current.get());
@@ -95,13 +117,15 @@ public class ProvisioningService {
                 && Objects.equals(current.get().deploymentId(), command.meta().deploymentId());
         // Secrets at the moment of need, before anything starts (not even the router): a reference that cannot
         // be resolved leaves every process as it was. A slot that already runs this deployment needs none.
+        // A platform that resolves secrets itself (Key Vault references) gets the references, never values.
         ResolvedEnvironment environment = runsAlready ? null
+                : provider instanceof SecretReferencesPassed ? ResolvedEnvironment.plain(command.environment())
                 : secrets.resolve(command.environment(), describe(command));
 
         TargetState state = registry.state(target);
         RouterHandle handle = router.ensure(target, command.routerPort(), state.routerPid());
         registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
-        secure(target, handle, command.security());
+        secure(target, router, handle, command.security());
 
         if (alive) {
             SlotInstance running = current.get();
@@ -110,11 +134,11 @@ public class ProvisioningService {
                 router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
                 LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
                         target, running.version(), running.instanceId(), command.meta().deploymentId());
-                return provisioned(command, running, handle);
+                return provisioned(command, running, current(target, router, handle));
             }
             LOG.infof("Slot %s of %s runs %s (%s): replacing it with %s (deployment %s)", command.slot(), target,
                     running.version(), running.instanceId(), command.version(), command.meta().deploymentId());
-            takeOut(target, handle, running);
+            takeOut(target, provider, router, handle, running);
         } else if (current.isPresent()) {
             registry.update(target, s -> s.withoutSlot(command.slot()));
         }
@@ -127,6 +151,10 @@ public class ProvisioningService {
         } catch (ProvisioningException e) {
             registry.update(target, s -> s.withoutSlot(command.slot()));
             // the reason carries the instance's last log lines: an app that prints its secrets must not publish them
+            if (e instanceof ArmException arm) { // keeps its kind (configuration, timeout...)
+                throw new ArmException(environment.redact(arm.getMessage()), arm.getCause(), arm.kind(), arm.status(),
+                        arm.code());
+            }
             throw new ProvisioningException(environment.redact(e.getMessage()));
         } catch (RuntimeException e) {
             throw new ProvisioningException(environment.redact(e.toString()));
@@ -137,14 +165,15 @@ public class ProvisioningService {
         router.apply(target, handle, BackendSets.of(now)); // in the router at weight 0: ready for a shift
         LOG.infof("Slot %s of %s runs %s at %s (%s), ready in %d ms (deployment %s)", command.slot(), target,
                 command.version(), started.url(), started.instanceId(), took.toMillis(), command.meta().deploymentId());
-        return provisioned(command, started, handle);
+        return provisioned(command, started, current(target, router, handle));
     }
 
-    private TrafficShifted shift(ShiftTraffic command) throws ProvisioningException {
+    private TrafficShifted shift(ShiftTraffic command, TargetProvider provider, TrafficRouter router)
+            throws ProvisioningException {
         Target target = command.target();
-        RouterHandle handle = knownRouter(target);
-        secure(target, handle, command.security()); // before the weights: new traffic is already under it
-        dropDead(target);
+        RouterHandle handle = knownRouter(target, router);
+        secure(target, router, handle, command.security()); // before the weights: new traffic is already under it
+        dropDead(target, provider);
         Map<String, Integer> weights;
         try {
             weights = BackendSets.shift(registry.state(target), command.weights());
@@ -156,11 +185,13 @@ public class ProvisioningService {
         registry.update(target, s -> s.withWeights(weights));
         LOG.infof("Traffic of %s shifted to %s (%s, deployment %s)", target, weights, command.reason(),
                 command.meta().deploymentId());
-        return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, handle.url(), command.reason(),
-                handle.adminUrl());
+        RouterHandle after = current(target, router, handle);
+        return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, after.url(), command.reason(),
+                after.adminUrl());
     }
 
-    private SlotReleased release(ReleaseSlot command) throws ProvisioningException {
+    private SlotReleased release(ReleaseSlot command, TargetProvider provider, TrafficRouter router)
+            throws ProvisioningException {
         Target target = command.target();
         Optional<SlotInstance> current = registry.instance(target, command.slot());
         if (current.isEmpty()) {
@@ -169,14 +200,14 @@ public class ProvisioningService {
             return new SlotReleased(Meta.causedBy(command.meta()), target, command.slot(), command.reason());
         }
         long t0 = System.nanoTime();
-        RouterHandle handle = knownRouter(target);
+        RouterHandle handle = knownRouter(target, router);
         try {
-            secure(target, handle, null); // a router started again here must not serve without it
+            secure(target, router, handle, null); // a router started again here must not serve without it
         } catch (ProvisioningException e) {
             LOG.warnf("Could not restore the router security of %s while releasing slot %s: %s", target,
                     command.slot(), e.getMessage());
         }
-        takeOut(target, handle, current.get());
+        takeOut(target, provider, router, handle, current.get());
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.released(took);
         LOG.infof("Slot %s of %s released (%s stopped in %d ms, %s, deployment %s)", command.slot(), target,
@@ -185,7 +216,8 @@ public class ProvisioningService {
     }
 
     /** Out of the router, let in-flight requests finish, stop, forget. */
-    private void takeOut(Target target, RouterHandle handle, SlotInstance instance) {
+    private void takeOut(Target target, TargetProvider provider, TrafficRouter router, RouterHandle handle,
+                         SlotInstance instance) {
         try {
             router.apply(target, handle, BackendSets.of(registry.state(target).withoutSlot(instance.slot())));
             router.awaitDrained(target, handle, instance.slot());
@@ -202,7 +234,8 @@ public class ProvisioningService {
      * Sets {@code requested} on the router and records it; without one, re-applies the one recorded (a router
      * started again has none), if any. Nothing recorded and nothing requested: the router is left as it is.
      */
-    private void secure(Target target, RouterHandle handle, RouterSecurity requested) throws ProvisioningException {
+    private void secure(Target target, TrafficRouter router, RouterHandle handle, RouterSecurity requested)
+            throws ProvisioningException {
         RouterSecurity security = requested != null ? requested : registry.state(target).security();
         if (security == null) {
             return;
@@ -216,7 +249,7 @@ public class ProvisioningService {
     }
 
     /** The target's router, started again if it died (its backend set is then restored by the next apply). */
-    private RouterHandle knownRouter(Target target) throws ProvisioningException {
+    private RouterHandle knownRouter(Target target, TrafficRouter router) throws ProvisioningException {
         TargetState state = registry.state(target);
         if (state.routerPort() == null) {
             throw new ProvisioningException("no router known for " + target + ": provision a slot first");
@@ -226,7 +259,7 @@ public class ProvisioningService {
         return handle;
     }
 
-    private void dropDead(Target target) {
+    private void dropDead(Target target, TargetProvider provider) {
         for (SlotInstance instance : registry.state(target).slots().values()) {
             if (!provider.alive(instance)) {
                 LOG.warnf("Slot %s of %s (%s) is no longer running: dropped", instance.slot(), target, instance.instanceId());
@@ -242,6 +275,16 @@ public class ProvisioningService {
 
     private static String describe(ProvisionSlot command) {
         return command.target() + " slot " + command.slot() + " (deployment " + command.meta().deploymentId() + ")";
+    }
+
+    /** The router's handle after what was just done (a cloud router's metrics source may have moved). */
+    private static RouterHandle current(Target target, TrafficRouter router, RouterHandle handle)
+            throws ProvisioningException {
+        return router instanceof MovingRouter moving ? moving.current(target, handle) : handle;
+    }
+
+    private static Placement placementOf(ProvisionerCommand command) {
+        return command instanceof ProvisionerCommand.Placed placed ? placed.placement() : null;
     }
 
     private static String slotOf(ProvisionerCommand command) {
