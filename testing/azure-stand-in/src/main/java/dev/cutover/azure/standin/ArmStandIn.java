@@ -107,6 +107,48 @@ public final class ArmStandIn implements AutoCloseable {
         server.createContext("/", this::serve);
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort();
+        route(null, "(/subscriptions/.+)/providers/Microsoft\\.Resources/tags/default", this::tags);
+    }
+
+    /**
+     * The Tags API ({@code {scope}/providers/Microsoft.Resources/tags/default}): the tags of the resource at
+     * {@code scope}, read or changed without touching the rest of it. PATCH merges / replaces / deletes as its
+     * {@code operation} says, PUT replaces.
+     */
+    private ArmResponse tags(ArmRequest request) {
+        String scope = request.group(1);
+        if (!exists(scope)) {
+            return notFound(scope);
+        }
+        JsonNode given = request.body().path("properties").path("tags");
+        String operation = request.method().equals("PUT") ? "Replace" : request.body().path("operation").asText("Merge");
+        ObjectNode changed;
+        switch (request.method()) {
+            case "GET" -> changed = resource(scope).orElseThrow();
+            case "PUT", "PATCH" -> changed = update(scope, node -> {
+                ObjectNode tags = node.path("tags").isObject() ? (ObjectNode) node.path("tags") : node.putObject("tags");
+                if (operation.equalsIgnoreCase("Replace")) {
+                    tags.removeAll();
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (operation.equalsIgnoreCase("Delete")) {
+                        tags.remove(e.getKey());
+                    } else {
+                        tags.put(e.getKey(), e.getValue().asText());
+                    }
+                }
+            }).orElseThrow();
+            default -> {
+                return ArmResponse.error(405, "MethodNotAllowed", request.method() + " " + request.path());
+            }
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", scope + "/providers/Microsoft.Resources/tags/default");
+        body.put("name", "default");
+        body.put("type", "Microsoft.Resources/tags");
+        body.putObject("properties").set("tags", changed.path("tags").isObject() ? changed.get("tags") : JSON.createObjectNode());
+        return ArmResponse.ok(body);
     }
 
     /** Starts a stand-in on a free port of 127.0.0.1. */
