@@ -15,10 +15,12 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.healthmonitor.analysis.Analyses;
 import dev.cutover.healthmonitor.check.HttpProbeClient;
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,6 +175,37 @@ class AzureMonitorMetricProviderTest {
                 () -> join(unreachable.open(TARGET, METRICS_URL, List.of("blue", "green"))));
 
         assertInstanceOf(MetricsUnavailableException.class, failed.getCause());
+    }
+
+    @Test
+    void anAzureMonitorThatDoesNotAnswerInTimeIsUnavailableMetrics() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        silent.createContext("/", exchange -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        silent.setExecutor(handlers);
+        silent.start();
+        try {
+            AzureMonitorMetricProvider slow = new AzureMonitorMetricProvider(
+                    clients("http://127.0.0.1:" + silent.getAddress().getPort()), 300, Clock.systemUTC(), executor);
+
+            CompletionException failed = assertThrows(CompletionException.class,
+                    () -> join(slow.open(TARGET, METRICS_URL, List.of("blue"))));
+
+            assertInstanceOf(MetricsUnavailableException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().contains("300 ms"), failed.getCause().getMessage());
+        } finally {
+            release.countDown();
+            silent.stop(0);
+            handlers.shutdownNow();
+        }
     }
 
     @Test
