@@ -181,7 +181,7 @@ public final class DeploymentStateMachine implements Moves {
     private Transition configured(Deployment d, Meta cause, Instant now, String reason) {
         RunSettings settings;
         try {
-            settings = RunSettings.from(d.config());
+            settings = RunSettings.from(d.config()).forTarget(d.target());
         } catch (IllegalArgumentException e) {
             String why = "invalid configuration: " + e.getMessage();
             FailureRecord f = Recovery.record(Classifier.configuration(), "stopped: fix the configuration",

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.Placement;
+import dev.cutover.events.Target;
 import dev.cutover.events.ProvisionerCommand.Policy;
 import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 
@@ -58,6 +59,23 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
     @JsonIgnore
     public Placement placement() {
         return target == null ? null : target.placement();
+    }
+
+    /**
+     * These settings for {@code target}: the Azure resources' base name defaults to application-environment
+     * ({@code target.azure.name} absent), which only the deployment knows. The contract requires the name.
+     */
+    public RunSettings forTarget(Target t) {
+        if (target == null || target.placement().azure() == null || target.placement().azure().name() != null) {
+            return this;
+        }
+        Placement p = target.placement();
+        Placement.Azure a = p.azure();
+        Placement.Azure named = new Placement.Azure(a.subscriptionId(), a.resourceGroup(), a.region(),
+                t.application() + "-" + t.environment(), a.keyVault());
+        return new RunSettings(routerPort, environment, health, rollout, recovery, security,
+                new TargetSettings(new Placement(p.provider(), p.kind(), p.infrastructure(), p.network(),
+                        p.diagnostics(), named), target.policy(), target.approvalBeforeProvision()));
     }
 
     /** The target kind ({@link Placement#PROCESS} when the settings predate it). */

@@ -280,6 +280,10 @@ class InfrastructureStageTest {
         PlanInfrastructure plan = only(PlanInfrastructure.class, blueGreen);
         assertEquals(Placement.APP_SERVICE, plan.placement().kind());
         assertEquals("rg-shop", plan.placement().azure().resourceGroup());
+        assertEquals("shop-staging", plan.placement().azure().name(), "named application-environment by default");
+        Command decoded = (Command) dev.cutover.events.MessageCodec.decode(dev.cutover.events.MessageCodec.typeName(plan),
+                new String(dev.cutover.events.MessageCodec.encode(plan), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(plan, decoded, "what the provisioner reads");
         assertEquals(DeploymentStatus.FAILED, planning("canary", config("target", Map.of("provider", "azure",
                 "kind", "scale-set", "azure", APP_SERVICE.get("azure")))).after().status());
     }

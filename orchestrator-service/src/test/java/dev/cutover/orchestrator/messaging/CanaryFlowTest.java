@@ -9,6 +9,7 @@ import dev.cutover.events.HealthMonitorEvent.MetricSample;
 import dev.cutover.events.HealthMonitorEvent.RuleOutcome;
 import dev.cutover.events.HealthMonitorEvent.Verdict;
 import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
@@ -102,6 +103,8 @@ class CanaryFlowTest extends FlowTest {
                 .body("configPinnedFrom", equalTo(first))
                 .extract().path("id");
         assertTrue(!again.equals(first));
+        plan(again, NO_CHANGES);
+        kafka.awaitMessage(ProvisionSlot.class, again);
         given().contentType(ContentType.JSON).when().post("/deployments/" + again + "/abort").then().statusCode(202)
                 // nothing was switched yet: the new slot is just released
                 .body("status", equalTo("CLEANING_UP"))

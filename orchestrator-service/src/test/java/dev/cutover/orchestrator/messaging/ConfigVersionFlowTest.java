@@ -51,6 +51,7 @@ class ConfigVersionFlowTest extends FlowTest {
                 .body("configHash", equalTo("sha256:one"))
                 .body("configPinnedFrom", equalTo(one))
                 .extract().path("id");
+        plan(back, NO_CHANGES);
         ProvisionSlot provision = provision(back);
         assertEquals("blue", provision.slot());
         assertEquals(Map.of("COLOR", "blue"), provision.environment());

@@ -66,7 +66,9 @@ class DeploymentFlowTest extends FlowTest {
                 .body("routerUrl", equalTo(ROUTER))
                 .body("stages.name", contains("config", "plan", "provision", "verify", "switch", "monitor"))
                 .body("stages.status", everyItem(equalTo("SUCCEEDED")));
-        assertEquals(List.of(DeploymentStatus.CONFIGURING, DeploymentStatus.PROVISIONING, DeploymentStatus.VERIFYING,
+        assertEquals(List.of(DeploymentStatus.CONFIGURING, DeploymentStatus.PROVISIONING,
+                // the plan stage, then the provision stage: both PROVISIONING, each announced
+                DeploymentStatus.PROVISIONING, DeploymentStatus.VERIFYING,
                 DeploymentStatus.SWITCHING, DeploymentStatus.MONITORING, DeploymentStatus.SUCCEEDED), statuses(id));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cutover_deployments_total{outcome=\"succeeded\"}"))
