@@ -130,8 +130,52 @@ class GoldenSamplesTest {
                         "error-rate-absolute", "canary error rate 20.1% above 5.0%", 4000, 0, null)),
                 new RollbackStarted(META, TARGET, "blue", "green", "immediate"),
                 new RollbackCompleted(META, TARGET, "blue", 120, 640),
-                new RollbackFailed(META, TARGET, "router did not accept weights"));
+                new RollbackFailed(META, TARGET, "router did not accept weights"),
+                // Azure placement on the slot commands, the plan stage's commands and events
+                new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/apps/shop-2.0.0.jar",
+                        Map.of("DB_PASSWORD", "@Microsoft.KeyVault(SecretUri=https://kv-shop.vault.azure.net/secrets/db)"),
+                        18280, new RouterSecurity(true, true, null), AZURE_APP_SERVICE, 3),
+                new ShiftTraffic(META, TARGET, Map.of("green", 100, "blue", 0), "switch", null, AZURE_APP_SERVICE),
+                new ReleaseSlot(META, TARGET, "blue", "cleanup", AZURE_APP_SERVICE),
+                new ProvisionerCommand.PlanInfrastructure(META, TARGET, AZURE_APP_SERVICE, Map.of("LOG_LEVEL", "warn"),
+                        new RouterSecurity(true, true, null), POLICY),
+                new ProvisionerCommand.ApplyInfrastructure(META, TARGET, AZURE_APP_SERVICE, Map.of("LOG_LEVEL", "warn"),
+                        new RouterSecurity(true, true, null), POLICY, "sha256:9f2c"),
+                new ProvisionerEvent.InfrastructurePlanned(META, TARGET, new InfrastructurePlan("sha256:9f2c",
+                        Placement.AZURE, Placement.APP_SERVICE, List.of(
+                        new InfrastructurePlan.ResourceChange(RG + "/providers/Microsoft.Web/serverfarms/shop-production",
+                                "Microsoft.Web/serverfarms", InfrastructurePlan.Action.UPDATE,
+                                List.of(new InfrastructurePlan.PropertyChange("sku.name", "P1v3", "P2v3"))),
+                        new InfrastructurePlan.ResourceChange(RG + "/providers/Microsoft.Network/privateEndpoints/shop-production",
+                                "Microsoft.Network/privateEndpoints", InfrastructurePlan.Action.CREATE,
+                                List.of(new InfrastructurePlan.PropertyChange("subnet", null, "apps")))),
+                        List.of(new InfrastructurePlan.HardeningResult("https-only", Outcome.PASS, true, "httpsOnly is true"),
+                                new InfrastructurePlan.HardeningResult("inbound-443-only", Outcome.FAIL, false,
+                                        "port 80 open to the internet")),
+                        new InfrastructurePlan.CostEstimate("USD", 584.4, "2026-11-01", List.of(
+                                new InfrastructurePlan.CostItem("serverfarms/shop-production", "P2 v3 App", "P2v3",
+                                        "westeurope", 0.2669, "1 Hour", 2190, 584.4)), 6000.0, false),
+                        List.of(new InfrastructurePlan.UnhonouredKey("infrastructure.storage-gb",
+                                "an App Service plan has no disk to size")), false)),
+                new ProvisionerEvent.InfrastructureApplied(META, TARGET, "sha256:9f2c",
+                        List.of(RG + "/providers/Microsoft.Network/privateEndpoints/shop-production"),
+                        List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")),
+                new ProvisioningFailed(META, TARGET, null, "apply", "operation on privateEndpoints/shop-production still"
+                        + " running after 600s", ProvisionerEvent.FailureCause.TIMEOUT,
+                        List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")));
     }
+
+    static final String RG = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-shop";
+
+    static final Placement AZURE_APP_SERVICE = new Placement(Placement.AZURE, Placement.APP_SERVICE,
+            new Placement.Infrastructure("Standard_D4s_v3", 3, new Placement.Autoscale(3, 10, 70), 100, "Standard_GRS"),
+            new Placement.Network(List.of(443), true), true,
+            new Placement.Azure("00000000-0000-0000-0000-000000000001", "rg-shop", "westeurope", "shop-production",
+                    "kv-shop"));
+
+    static final ProvisionerCommand.Policy POLICY = new ProvisionerCommand.Policy(List.of("https-only", "min-tls-1.2",
+            "ftps-disabled", "managed-identity", "secrets-as-key-vault-references", "inbound-443-only",
+            "private-endpoint", "diagnostics-enabled"), 6000.0);
 
     static Message sample(Class<? extends Message> type) {
         return samples().stream().filter(type::isInstance).findFirst().orElseThrow();
@@ -187,6 +231,28 @@ class GoldenSamplesTest {
         assertEquals(sample, MessageCodec.decode(typeName, golden), "golden file no longer reads as the sample");
         JsonNode written = MessageCodec.mapper().readTree(MessageCodec.encode(sample));
         assertEquals(MessageCodec.mapper().readTree(golden), written, "the sample no longer writes as the golden file");
+    }
+
+    /**
+     * Placement, instances and createdResources arrived later: a command or event written without them (older
+     * senders) still reads, as local processes, one instance per slot and nothing created.
+     */
+    @Test
+    void placementInstancesAndCreatedResourcesAreOptional() throws IOException {
+        ObjectNode slot = (ObjectNode) MessageCodec.mapper().readTree(golden("dev.cutover.provisioner.provision-slot.v1.3"));
+        slot.remove(List.of("placement", "instances"));
+        ProvisionSlot read = (ProvisionSlot) MessageCodec.decode("dev.cutover.provisioner.provision-slot.v1",
+                slot.toString());
+        assertEquals(null, read.placement());
+        assertEquals(1, read.instances());
+        ObjectNode release = (ObjectNode) MessageCodec.mapper().readTree(golden("dev.cutover.provisioner.release-slot.v1.2"));
+        release.remove("placement");
+        assertEquals(null, ((ReleaseSlot) MessageCodec.decode("dev.cutover.provisioner.release-slot.v1",
+                release.toString())).placement());
+        ObjectNode failed = (ObjectNode) MessageCodec.mapper().readTree(golden("dev.cutover.provisioner.failed.v1.3"));
+        failed.remove(List.of("createdResources", "cause"));
+        assertEquals(List.of(), ((ProvisioningFailed) MessageCodec.decode("dev.cutover.provisioner.failed.v1",
+                failed.toString())).createdResources());
     }
 
     @Test
