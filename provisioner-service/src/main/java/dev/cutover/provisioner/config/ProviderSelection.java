@@ -3,6 +3,7 @@ package dev.cutover.provisioner.config;
 import dev.cutover.events.Placement;
 import dev.cutover.provisioner.azure.AzureClients;
 import dev.cutover.provisioner.azure.appservice.AppServiceTarget;
+import dev.cutover.provisioner.azure.scaleset.ScaleSetTargets;
 import dev.cutover.provisioner.slot.LocalTargetProvider;
 import dev.cutover.provisioner.slot.ProvisioningException;
 import dev.cutover.provisioner.slot.SlotInstance;
@@ -94,7 +95,9 @@ public class ProviderSelection {
                                 config.azure().appServicePlanSku());
                         return new Providers(target, target);
                     }
-                    // case SCALE_SET: the scale-set provider pair goes here (Placement.SCALE_SET)
+                    case Placement.SCALE_SET -> {
+                        return ScaleSetTargets.of(azure.get(), placement);
+                    }
                     default -> {
                     }
                 }
@@ -108,7 +111,9 @@ public class ProviderSelection {
             if (AppServiceTarget.owns(instance)) {
                 return true; // App Service keeps its slots; a command finds out their state from ARM
             }
-            // SCALE_SET: instances of the scale-set provider are recognised here
+            if (ScaleSetTargets.owns(instance)) {
+                return ScaleSetTargets.alive(azure.get(), instance);
+            }
             return local.provider().alive(instance);
         }
     }
