@@ -7,6 +7,7 @@ import dev.cutover.events.DeploymentEvent;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
+import dev.cutover.events.Placement;
 import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.orchestrator.model.Deployment;
@@ -139,14 +140,13 @@ public final class Transitions {
         }
         return switch (d.status()) {
             case CLEANING_UP -> new ReleaseSlot(meta, d.target(), d.cleanup().slot(),
-                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ABORT).wire(),
-                    d.settings() == null ? null : d.settings().placement());
+                    (d.cleanup().succeeds() ? TrafficPurpose.CLEANUP : TrafficPurpose.ABORT).wire(), placement(d));
             case ROLLING_BACK -> {
                 RollbackPlan p = d.rollbackPlan();
                 yield p == null ? new StartRollback(meta, d.target(), d.stableSlot(), d.slot(),
-                        RolloutSettings.IMMEDIATE, d.reason())
+                        RolloutSettings.IMMEDIATE, d.reason(), null, null, null, null, null, placement(d))
                         : new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), p.strategy(), p.reason(),
-                        p.steps(), p.stepIntervalMs(), p.stableHealthUrl());
+                        p.steps(), p.stepIntervalMs(), p.stableHealthUrl(), null, null, placement(d));
             }
             default -> null;
         };
@@ -163,7 +163,16 @@ public final class Transitions {
                 || !RolloutSettings.MANUAL.equals(p.strategy())) {
             return null;
         }
-        return new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), p.strategy(), p.reason());
+        return new StartRollback(meta, d.target(), d.stableSlot(), d.slot(), p.strategy(), p.reason(), null, null,
+                null, null, null, placement(d));
+    }
+
+    /**
+     * Where the deployment's target runs, for the provisioner commands it and the rollback-service send; null
+     * (local processes) before the configuration is known or for settings recorded before targets were typed.
+     */
+    public static Placement placement(Deployment d) {
+        return d.settings() == null ? null : d.settings().placement();
     }
 
     /**

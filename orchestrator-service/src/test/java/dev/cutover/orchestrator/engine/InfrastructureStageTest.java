@@ -11,6 +11,7 @@ import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
 import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.FailureCause;
 import dev.cutover.events.ProvisionerEvent.ProvisioningFailed;
+import dev.cutover.events.RollbackCommand.StartRollback;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
@@ -125,6 +126,19 @@ class InfrastructureStageTest {
         d = SM.on(d, Fixtures.health("post-switch", "green", true), T0).after();
         ReleaseSlot release = assertInstanceOf(ReleaseSlot.class, SM.reissue(d, T0).get(0));
         assertEquals(plan.placement(), release.placement());
+    }
+
+    @Test
+    void aRollbackTellsTheRollbackServiceWhereTheTargetRuns() {
+        Deployment d = Fixtures.configured(SM, SM.start(Fixtures.pending(SM, false), T0).after(),
+                config("target", APP_SERVICE, "rollback", Map.of("strategy", "gradual"))).after();
+        d = SM.on(d, provisioned("green"), T0).after();
+        d = SM.on(d, Fixtures.health("pre-switch", "green", true), T0).after();
+        d = SM.on(d, Fixtures.shifted("switch", "green", 100, "blue", 0), T0).after();
+        Transition rollback = SM.on(d, Fixtures.health("post-switch", "green", false), T0);
+        StartRollback start = only(StartRollback.class, rollback);
+        assertEquals(Placement.APP_SERVICE, start.placement().kind());
+        assertEquals(d.settings().placement(), start.placement());
     }
 
     @Test

@@ -454,7 +454,8 @@ public final class RollingStrategy implements DeploymentStrategy {
             // the new ones (capacity was restored first, in stage restore)
             RollbackPlan plan = d.rollbackPlan();
             return new StartRollback(meta, d.target(), p.oldSlots().get(0), p.toRelease().get(0), ROLLING,
-                    plan == null ? d.reason() : plan.reason(), null, null, null, p.oldSlots(), p.toRelease());
+                    plan == null ? d.reason() : plan.reason(), null, null, null, p.oldSlots(), p.toRelease(),
+                    d.settings().placement());
         }
         if (d.status() != PROGRESSING) {
             return null;
