@@ -16,7 +16,7 @@ import dev.cutover.healthmonitor.check.HttpProbeClient;
 import dev.cutover.healthmonitor.metrics.provider.AzureMonitorClients;
 import dev.cutover.healthmonitor.metrics.provider.AzureMonitorMetricProvider;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
-import dev.cutover.healthmonitor.metrics.provider.MetricProviders;
+import dev.cutover.healthmonitor.metrics.provider.MetricProviderProducer;
 import dev.cutover.healthmonitor.metrics.provider.RouterMetricProvider;
 import dev.cutover.sampleapp.SampleApp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -72,8 +72,7 @@ class CanaryAnalysisOnAppServiceTest {
                 arm.url(), null, null);
         MetricProvider azure = new AzureMonitorMetricProvider(clients, 2000, Clock.systemUTC(), executor);
         MetricProvider router = new RouterMetricProvider(http, 2000);
-        MetricProviders providers = url -> url.startsWith("azure-monitor:") ? azure : router;
-        analyses = new Analyses(providers, new HttpProbeClient(scheduler, 200), scheduler, new SimpleMeterRegistry(),
+        analyses = new Analyses(MetricProviderProducer.choose(router, azure), new HttpProbeClient(scheduler, 200), scheduler, new SimpleMeterRegistry(),
                 published::add, 50, 1000, 100);
     }
 

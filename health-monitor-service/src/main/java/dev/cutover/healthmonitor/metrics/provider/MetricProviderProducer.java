@@ -47,7 +47,7 @@ public class MetricProviderProducer {
     }
 
     /** {@code azureMonitor} for an {@code azure-monitor:} metricsUrl, {@code configured} for any other. */
-    static MetricProviders choose(MetricProvider configured, MetricProvider azureMonitor) {
+    public static MetricProviders choose(MetricProvider configured, MetricProvider azureMonitor) {
         return metricsUrl -> AzureMonitorSource.isAzureMonitor(metricsUrl) ? azureMonitor : configured;
     }
 
