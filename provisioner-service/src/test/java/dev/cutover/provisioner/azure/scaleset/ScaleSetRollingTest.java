@@ -215,7 +215,8 @@ class ScaleSetRollingTest {
         for (int i = 1; i <= N; i++) {
             String slot = "a" + i;
             SlotProvisioned p = assertInstanceOf(SlotProvisioned.class, send(provision("d1", slot, "v1")));
-            assertTrue(TestProcesses.get(p.instanceUrl() + "/health").statusCode() == 200);
+            assertEquals(200, TestProcesses.get(p.instanceUrl() + "/health").statusCode(), "health of " + slot);
+            assertEquals("azure-monitor:" + SCALE_SET_ID, p.routerAdminUrl());
             serving.add(slot);
             assertInstanceOf(TrafficShifted.class, send(shift("d1", equal(serving, null))));
         }
