@@ -235,8 +235,8 @@ public record AzureDesiredState(List<DesiredResource> resources, Posture posture
                 : new Posture("a scale set", null, null, null, true, request.environment(), inbound,
                 privateEndpoint, placement.diagnostics());
         if (!appService && request.security() != null) {
-            unhonoured.add(new UnhonouredKey("security.https-only", "a scale set's instances serve what their"
-                    + " application serves: the redirect and headers are the application's or its load balancer's"));
+            unhonoured.add(new UnhonouredKey("security.*", "a scale set's instances serve what their application"
+                    + " serves: the HTTPS redirect, HSTS and CSP headers are the application's or its load balancer's"));
         }
         return new AzureDesiredState(resources, posture, priced, unhonoured);
     }

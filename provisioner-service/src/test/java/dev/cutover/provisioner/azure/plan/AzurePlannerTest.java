@@ -105,7 +105,7 @@ class AzurePlannerTest {
     @Test
     void anEmptySubscriptionGetsEveryResourceCreatedAndPlanningWritesNothing() throws Exception {
         Target target = target();
-        Placement placement = production(group(), "Standard_D4s_v3");
+        Placement placement = production("rg-shop-production", "Standard_D4s_v3");
         int mark = arm.calls().size();
 
         InfrastructurePlan plan = plan(target, placement, APP_ENV, PRODUCTION_SECURITY, PRODUCTION_POLICY);
