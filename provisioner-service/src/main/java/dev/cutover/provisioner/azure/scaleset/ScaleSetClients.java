@@ -12,10 +12,12 @@ import com.azure.resourcemanager.network.fluent.LoadBalancersClient;
  * means).
  */
 public record ScaleSetClients(VirtualMachineScaleSetsClient scaleSets, VirtualMachineScaleSetVMsClient instances,
-                              LoadBalancersClient loadBalancers) {
+                              LoadBalancersClient loadBalancers, String subscriptionId) {
 
+    /** Clients of one subscription (the managers'): the one a placement without its own subscription id uses. */
     public static ScaleSetClients of(ComputeManager compute, NetworkManager network) {
         return new ScaleSetClients(compute.serviceClient().getVirtualMachineScaleSets(),
-                compute.serviceClient().getVirtualMachineScaleSetVMs(), network.serviceClient().getLoadBalancers());
+                compute.serviceClient().getVirtualMachineScaleSetVMs(), network.serviceClient().getLoadBalancers(),
+                compute.serviceClient().getSubscriptionId());
     }
 }

@@ -1,16 +1,16 @@
 package dev.cutover.provisioner.azure.scaleset;
 
-import dev.cutover.provisioner.azure.ArmException;
 import dev.cutover.events.Placement;
 import dev.cutover.events.Target;
-
-import java.util.Locale;
+import dev.cutover.provisioner.azure.ArmException;
+import dev.cutover.provisioner.azure.plan.AzureNames;
+import dev.cutover.provisioner.plan.PlanningException;
 
 /**
  * The ARM names of a target's scale set and its load balancer, from the placement's {@code target.azure.*}: the scale
  * set is {@code name} (default application-environment), the load balancer {@code <name>-lb} with backend pool
  * {@code serving}, inbound NAT pool {@code instances} and frontend {@code frontend}; the subnet
- * {@code <name>-vnet/default} belongs to the infrastructure plan.
+ * {@code <name>-vnet/default} belongs to the infrastructure plan, whose naming ({@link AzureNames}) this follows.
  */
 record ScaleSetNames(String subscriptionId, String resourceGroup, String region, String scaleSet, String keyVault) {
 
@@ -20,16 +20,19 @@ record ScaleSetNames(String subscriptionId, String resourceGroup, String region,
     static final String NIC = "nic";
     static final String IP_CONFIGURATION = "ipconfig";
 
-    static ScaleSetNames of(Target target, Placement placement) throws ArmException {
-        Placement.Azure azure = placement == null ? null : placement.azure();
-        if (azure == null || blank(azure.subscriptionId()) || blank(azure.resourceGroup())) {
-            throw ScaleSetFailure.misconfigured("scale-set target " + target + " has no target.azure.subscription-id"
-                    + " / resource-group");
+    /** The names the infrastructure plan gives the target ({@link AzureNames}), so both find the same scale set. */
+    static ScaleSetNames of(Target target, Placement placement, String defaultSubscription) throws ArmException {
+        if (placement == null) {
+            throw ScaleSetFailure.misconfigured("scale-set target " + target + " has no placement");
         }
-        String name = blank(azure.name())
-                ? (target.application() + "-" + target.environment()).toLowerCase(Locale.ROOT) : azure.name();
-        return new ScaleSetNames(azure.subscriptionId(), azure.resourceGroup(),
-                blank(azure.region()) ? "westeurope" : azure.region(), name, azure.keyVault());
+        AzureNames names;
+        try {
+            names = AzureNames.of(target, placement, defaultSubscription);
+        } catch (PlanningException e) {
+            throw ScaleSetFailure.misconfigured(e.getMessage());
+        }
+        return new ScaleSetNames(names.subscriptionId(), names.resourceGroup(), names.region(), names.name(),
+                names.keyVault());
     }
 
     /** From an instance's ARM id ({@code .../virtualMachineScaleSets/{n}/virtualMachines/{i}}). */
@@ -78,7 +81,4 @@ record ScaleSetNames(String subscriptionId, String resourceGroup, String region,
         return group() + "/providers/Microsoft.Network/virtualNetworks/" + scaleSet + "-vnet/subnets/default";
     }
 
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
 }

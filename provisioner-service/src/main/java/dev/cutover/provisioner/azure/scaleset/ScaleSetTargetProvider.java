@@ -1,7 +1,5 @@
 package dev.cutover.provisioner.azure.scaleset;
 
-import dev.cutover.provisioner.azure.ArmException;
-import dev.cutover.provisioner.azure.SecretReferencesPassed;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInstanceViewInner;
@@ -9,6 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.events.Placement;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
+import dev.cutover.provisioner.azure.ArmException;
+import dev.cutover.provisioner.azure.SecretReferencesPassed;
 import dev.cutover.provisioner.secret.SecretReference;
 import dev.cutover.provisioner.slot.LocalProcesses;
 import dev.cutover.provisioner.slot.ProvisioningException;
@@ -57,7 +57,7 @@ public class ScaleSetTargetProvider implements TargetProvider, SecretReferencesP
     public SlotInstance start(ProvisionSlot command, Map<String, String> environment, Consumer<SlotInstance> spawned)
             throws ProvisioningException {
         Placement where = command.placement() != null ? command.placement() : placement;
-        ScaleSetNames n = ScaleSetNames.of(command.target(), where);
+        ScaleSetNames n = ScaleSetNames.of(command.target(), where, arm.clients().subscriptionId());
         int wanted = Math.max(1, where.infrastructure() == null ? 1 : where.infrastructure().instanceCount());
         String userData = bootstrap(command, n);
         Map<String, String> extra = Map.of(ScaleSets.VERSION_TAG, command.version(),

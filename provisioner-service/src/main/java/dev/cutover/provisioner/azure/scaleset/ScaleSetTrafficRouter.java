@@ -50,7 +50,7 @@ public class ScaleSetTrafficRouter implements TrafficRouter {
     /** The load balancer, created (internal, in the target's subnet) when the target has none yet. */
     @Override
     public RouterHandle ensure(Target target, int routerPort, Long knownPid) throws ProvisioningException {
-        ScaleSetNames n = ScaleSetNames.of(target, placement);
+        ScaleSetNames n = ScaleSetNames.of(target, placement, arm.clients().subscriptionId());
         LoadBalancerInner lb = arm.loadBalancer(n).orElse(null);
         if (lb == null) {
             lb = arm.createLoadBalancer(n);
@@ -62,7 +62,7 @@ public class ScaleSetTrafficRouter implements TrafficRouter {
 
     @Override
     public void apply(Target target, RouterHandle router, List<Backend> backends) throws ProvisioningException {
-        ScaleSetNames n = ScaleSetNames.of(target, placement);
+        ScaleSetNames n = ScaleSetNames.of(target, placement, arm.clients().subscriptionId());
         VirtualMachineScaleSetInner set = arm.scaleSet(n).orElse(null);
         Set<String> wanted = new TreeSet<>();
         Map<String, String> slots = set == null ? Map.of() : ScaleSets.slots(set);
@@ -134,7 +134,7 @@ public class ScaleSetTrafficRouter implements TrafficRouter {
     public boolean awaitDrained(Target target, RouterHandle router, String backendId) {
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         try {
-            ScaleSetNames n = ScaleSetNames.of(target, placement);
+            ScaleSetNames n = ScaleSetNames.of(target, placement, arm.clients().subscriptionId());
             VirtualMachineScaleSetInner set = arm.scaleSet(n).orElse(null);
             String id = set == null ? null : ScaleSets.slots(set).get(backendId);
             if (id == null) {

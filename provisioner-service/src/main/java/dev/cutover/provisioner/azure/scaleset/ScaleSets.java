@@ -1,6 +1,5 @@
 package dev.cutover.provisioner.azure.scaleset;
 
-import dev.cutover.provisioner.azure.ArmException;
 import com.azure.core.management.SubResource;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.polling.LongRunningOperationStatus;
@@ -44,6 +43,7 @@ import com.azure.resourcemanager.network.models.LoadBalancerSkuName;
 import com.azure.resourcemanager.network.models.ProbeProtocol;
 import com.azure.resourcemanager.network.models.TransportProtocol;
 import dev.cutover.events.Placement;
+import dev.cutover.provisioner.azure.ArmException;
 
 import java.time.Duration;
 import java.util.ArrayList;
