@@ -61,11 +61,20 @@ public sealed interface ProvisionerEvent extends Event {
 
     /**
      * The router of {@code target} now applies {@code weights}. {@code routerUrl}: where its traffic enters;
-     * {@code routerAdminUrl}: its admin API, as in {@link SlotProvisioned#routerAdminUrl()}.
+     * {@code routerAdminUrl}: its admin API, as in {@link SlotProvisioned#routerAdminUrl()}. {@code instanceUrls}:
+     * where slots answer now when the shift moved them (an App Service swap moves a slot's version to the production
+     * host: its health checks must follow it); absent when nothing moved.
      */
     @TypeName("dev.cutover.traffic.shifted.v1")
     record TrafficShifted(Meta meta, Target target, Map<String, Integer> weights, @OptionalField String routerUrl,
-                          String reason, @OptionalField String routerAdminUrl) implements ProvisionerEvent {
+                          String reason, @OptionalField String routerAdminUrl,
+                          @OptionalField Map<String, String> instanceUrls) implements ProvisionerEvent {
+
+        /** Instances stayed where they were. */
+        public TrafficShifted(Meta meta, Target target, Map<String, Integer> weights, String routerUrl, String reason,
+                              String routerAdminUrl) {
+            this(meta, target, weights, routerUrl, reason, routerAdminUrl, null);
+        }
 
         /** Without the router's admin URL. */
         public TrafficShifted(Meta meta, Target target, Map<String, Integer> weights, String routerUrl,

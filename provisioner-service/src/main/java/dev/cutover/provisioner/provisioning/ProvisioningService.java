@@ -187,7 +187,27 @@ public class ProvisioningService {
                 command.meta().deploymentId());
         RouterHandle after = current(target, router, handle);
         return new TrafficShifted(Meta.causedBy(command.meta()), target, weights, after.url(), command.reason(),
-                after.adminUrl());
+                after.adminUrl(), moved(target, router));
+    }
+
+    /**
+     * Slots whose address changed with a shift (an App Service swap), recorded in the registry and reported so health
+     * checks follow them; null when nothing moved (local routers never move instances).
+     */
+    private Map<String, String> moved(Target target, TrafficRouter router) throws ProvisioningException {
+        if (!(router instanceof MovingRouter moving)) {
+            return null;
+        }
+        Map<String, String> moved = new java.util.LinkedHashMap<>();
+        moving.instanceUrls(target).forEach((slot, url) -> registry.instance(target, slot).ifPresent(instance -> {
+            if (!url.equals(instance.url())) {
+                moved.put(slot, url);
+                registry.update(target, s -> s.withInstance(new SlotInstance(instance.slot(), instance.version(),
+                        instance.deploymentId(), url, instance.instanceId(), instance.pid(), instance.port(),
+                        instance.processStartMs(), instance.startedAtMs())));
+            }
+        }));
+        return moved.isEmpty() ? null : moved;
     }
 
     private SlotReleased release(ReleaseSlot command, TargetProvider provider, TrafficRouter router)

@@ -327,6 +327,19 @@ public final class AppServiceTarget implements TargetProvider, TrafficRouter, Mo
         return handle(site(target, false), before.port());
     }
 
+    @Override
+    public Map<String, String> instanceUrls(Target target) throws ProvisioningException {
+        Site site = site(target, false);
+        Map<String, String> urls = new LinkedHashMap<>();
+        if (site.inStaging() != null && !site.inStaging().isEmpty()) {
+            urls.put(site.inStaging(), "http://" + site.stagingHost());
+        }
+        if (site.inProduction() != null && !site.inProduction().isEmpty()) {
+            urls.put(site.inProduction(), "http://" + site.productionHost());
+        }
+        return urls;
+    }
+
     /**
      * {@code url}: the production host; {@code adminUrl}: the metrics source, {@code azure-monitor:<site id>?
      * <cutover slot>=<app service slot>&...}.

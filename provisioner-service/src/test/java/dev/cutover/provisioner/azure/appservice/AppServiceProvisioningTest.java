@@ -168,6 +168,8 @@ class AppServiceProvisioningTest {
         assertEquals("azure-monitor:" + siteId("shop-bg") + "?green=production&blue=staging", switched.routerAdminUrl());
         assertEquals("v2", version(productionHost));
         assertEquals("v1", version(stagingHost), "the old version stays warm in staging");
+        assertEquals("v2", version(switched.instanceUrls().get("green")), "green's health checks follow it");
+        assertEquals("v1", version(switched.instanceUrls().get("blue")));
         List<String> seq = sequence(mark);
         System.out.println("blue-green, second deployment:\n  " + String.join("\n  ", seq));
         assertTrue(seq.contains("PUT {site}/slots/staging/config/appsettings"), seq::toString);
@@ -178,6 +180,7 @@ class AppServiceProvisioningTest {
         TrafficShifted back = assertInstanceOf(TrafficShifted.class, shift(shop, "shop-bg", Map.of("blue", 100)));
         assertEquals("azure-monitor:" + siteId("shop-bg") + "?blue=production&green=staging", back.routerAdminUrl());
         assertEquals("v1", version(productionHost), "rollback = swap back");
+        assertEquals("v1", version(back.instanceUrls().get("blue")));
         assertEquals(1, sequence(mark).stream().filter(l -> l.endsWith("/slotsswap")).count());
         System.out.println("blue-green, rollback:\n  " + String.join("\n  ", sequence(mark)));
 
