@@ -25,6 +25,7 @@ import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.Transition;
 import dev.cutover.orchestrator.settings.StageTimeouts;
+import dev.cutover.orchestrator.store.SnapshotCodec;
 import dev.cutover.orchestrator.strategy.Strategies;
 import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,17 @@ class InfrastructureStageTest {
         assertEquals("plan-new", provisioning.after().infrastructure().appliedPlanId());
         assertEquals(List.of(Stage.CONFIG, Stage.PLAN, Stage.APPROVAL, Stage.APPLY, Stage.PROVISION),
                 provisioning.after().stages().stream().map(Stage::name).toList());
+    }
+
+    @Test
+    void aHeldPlanSurvivesTheSnapshotAndIsAppliedAfterARestart() {
+        Deployment held = SM.on(planning("blue-green", config("target", APP_SERVICE, "pipeline",
+                Map.of("approval-before-provision", true))).after(), planned(withChanges()), T0).after();
+        Deployment restored = SnapshotCodec.decode(SnapshotCodec.encode(held));
+        assertEquals(held, restored);
+        assertEquals(Placement.APP_SERVICE, restored.settings().placement().kind());
+        assertEquals("plan-new", only(ApplyInfrastructure.class, SM.act(restored, Kind.APPROVE, "lead", null, T0))
+                .planId());
     }
 
     @Test

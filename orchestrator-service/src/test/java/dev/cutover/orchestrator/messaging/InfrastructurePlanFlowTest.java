@@ -92,9 +92,10 @@ class InfrastructurePlanFlowTest extends FlowTest {
         ProvisionSlot provision = provision(id);
         assertEquals(Placement.APP_SERVICE, provision.placement().kind());
         assertEquals(2, provision.instances());
+        awaitStatus(id, DeploymentStatus.VERIFYING);
         given().when().get("/deployments/" + id).then()
                 .body("infrastructure.appliedPlanId", equalTo("plan-flow-1"))
-                .body("status", equalTo("VERIFYING"));
+                .body("infrastructure.created[0]", equalTo(PLAN.changes().get(0).resourceId()));
     }
 
     @Test

@@ -91,7 +91,11 @@ class SnapshotCompatibilityTest {
         assertEquals(d, early.after());
         Deployment retried = SM.tick(d, d.currentStage().deadline()).after();
         assertEquals("provision", retried.stage());
-        assertInstanceOf(ProvisionSlot.class, reissued(retried));
+        ProvisionSlot again = assertInstanceOf(ProvisionSlot.class, reissued(retried));
+        // recorded before targets were typed: no plan stage, and local processes with one instance, as then
+        assertEquals(null, again.placement());
+        assertEquals(1, again.instances());
+        assertEquals(null, retried.infrastructure());
     }
 
     @Test
