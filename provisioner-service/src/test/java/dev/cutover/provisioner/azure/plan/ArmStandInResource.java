@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.azure.plan;
 
+import dev.cutover.azure.standin.ArmExtensions;
 import dev.cutover.azure.standin.ArmStandIn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -14,7 +15,7 @@ public class ArmStandInResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         arm = ArmStandIn.start();
-        ArmBehaviour.install(arm);
+        ArmExtensions.install(arm);
         return Map.of("cutover.provisioner.azure.resource-manager-endpoint", arm.url(),
                 "cutover.provisioner.azure.authentication", "none",
                 "cutover.provisioner.azure.subscription-id", SUBSCRIPTION,

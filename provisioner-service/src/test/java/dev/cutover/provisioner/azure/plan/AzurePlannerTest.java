@@ -3,6 +3,7 @@ package dev.cutover.provisioner.azure.plan;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cutover.azure.standin.ArmExtensions;
 import dev.cutover.azure.standin.ArmStandIn;
 import dev.cutover.azure.standin.Call;
 import dev.cutover.azure.standin.Fault;
@@ -70,7 +71,7 @@ class AzurePlannerTest {
     @BeforeAll
     static void start() {
         arm = ArmStandIn.start();
-        ArmBehaviour.install(arm);
+        ArmExtensions.install(arm);
         AzureClients clients = new AzureClients(AzureClients.unauthenticated(new JdkHttpClientBuilder().build(),
                 AzureClients.retryPolicy(2, Duration.ofMillis(20), Duration.ofSeconds(5))),
                 AzureClients.environment(arm.url()), "tenant", SUB, OPERATION_TIMEOUT, Duration.ofMillis(20));

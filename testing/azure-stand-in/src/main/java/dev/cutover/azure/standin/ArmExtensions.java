@@ -1,8 +1,6 @@
-package dev.cutover.provisioner.azure.plan;
+package dev.cutover.azure.standin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cutover.azure.standin.ArmResponse;
-import dev.cutover.azure.standin.ArmStandIn;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -12,14 +10,18 @@ import java.util.UUID;
  * gets a principal id when created; a site's app settings are written with {@code PUT .../config/appsettings}
  * (200, never 201) and read with {@code POST .../config/appsettings/list};
  * extension resources (a role assignment on a vault, a diagnostic setting on a site) live under the resource they
- * extend, which must exist.
+ * extend, which must exist. (The Tags API, also an extension resource, is the core's own and comes first.)
  */
-final class ArmBehaviour {
+public final class ArmExtensions {
 
-    private ArmBehaviour() {
+    private ArmExtensions() {
     }
 
-    static void install(ArmStandIn arm) {
+    /**
+     * Adds these behaviours to {@code arm}. The app-settings routes are for tests without {@code WebStandIn}; with it,
+     * install it first: its own app-settings routes (which also start the slot's process) then win.
+     */
+    public static void install(ArmStandIn arm) {
         arm.route("PUT", ".*/providers/Microsoft.ManagedIdentity/userAssignedIdentities/[^/]+", req -> {
             String id = clean(req.path());
             boolean existed = arm.exists(id);
