@@ -1,5 +1,7 @@
 package dev.cutover.orchestrator.settings;
 
+import dev.cutover.events.Placement;
+import dev.cutover.events.ProvisionerCommand.Policy;
 import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +39,42 @@ class RunSettingsTest {
         assertEquals(18081, s.routerPort());
         assertEquals(Map.of("A", "1", "B", "true", "DB_PASSWORD", "secret://db-password"), s.environment());
         assertEquals(new HealthSettings(List.of("/live"), 500, 50, 2, 4000, 1, 1500), s.health());
+    }
+
+    @Test
+    void theTargetBecomesThePlacementAndThePolicy() {
+        RunSettings local = RunSettings.from(Map.of("router.port", 1));
+        assertEquals(new TargetSettings(new Placement(Placement.LOCAL, Placement.PROCESS,
+                new Placement.Infrastructure(null, 1, null, null, null), new Placement.Network(List.of(443), false),
+                true, null), new Policy(List.of(), null), false), local.target());
+
+        RunSettings azure = RunSettings.from(Map.of("router", Map.of("port", 18280),
+                "target", Map.of("provider", "azure", "kind", "scale-set", "azure", Map.of("subscription-id", "s-1",
+                        "resource-group", "rg", "region", "westeurope", "key-vault", "kv")),
+                "infrastructure", Map.of("instance-count", 3, "instance-size", "Standard_D4s_v3", "storage-gb", 100,
+                        "storage-redundancy", "Standard_GRS", "autoscale", Map.of("min", 3, "max", 10, "target-cpu", 70)),
+                "network", Map.of("inbound-ports", List.of(443), "private-endpoint", true),
+                "diagnostics", Map.of("enabled", false),
+                "hardening", Map.of("blocking", List.of("https-only", "private-endpoint")),
+                "budget", Map.of("monthly-limit", 6000),
+                "pipeline", Map.of("approval-before-provision", true)))
+                .forTarget(new dev.cutover.events.Target("shop", "production"));
+        Placement p = azure.placement();
+        assertEquals(new Placement(Placement.AZURE, Placement.SCALE_SET, new Placement.Infrastructure("Standard_D4s_v3",
+                3, new Placement.Autoscale(3, 10, 70), 100, "Standard_GRS"), new Placement.Network(List.of(443), true),
+                false, new Placement.Azure("s-1", "rg", "westeurope", "shop-production", "kv")), p);
+        assertEquals(new Policy(List.of("https-only", "private-endpoint"), 6000.0), azure.target().policy());
+        assertTrue(azure.target().approvalBeforeProvision());
+    }
+
+    @Test
+    void anAzureTargetWithoutItsSubscriptionNamesTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunSettings.from(Map.of(
+                "router.port", 1, "target", Map.of("provider", "azure", "kind", "app-service",
+                        "azure", Map.of("resource-group", "rg", "region", "westeurope")))));
+        assertTrue(e.getMessage().startsWith("target.azure.subscription-id"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RunSettings.from(Map.of("router.port", 1,
+                "infrastructure", Map.of("autoscale", Map.of("min", 5, "max", 2)))));
     }
 
     @Test
