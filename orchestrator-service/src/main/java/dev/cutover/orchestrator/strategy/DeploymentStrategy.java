@@ -3,6 +3,7 @@ package dev.cutover.orchestrator.strategy;
 import dev.cutover.events.Command;
 import dev.cutover.events.Event;
 import dev.cutover.events.Meta;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.Pipeline;
@@ -12,6 +13,8 @@ import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.Transition;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One way of taking a version to an environment: it owns its steps, their commands, what a timeout in them means,
@@ -87,5 +90,24 @@ public interface DeploymentStrategy {
     /** A slot a reply names is the one expected; a reply that names none is taken to be about it. */
     static boolean sameSlot(String reported, String expected) {
         return reported == null || reported.equals(expected);
+    }
+
+    /**
+     * What a TrafficShifted says about the target now: where traffic enters, the router's admin URL, the weights,
+     * and — when the shift moved slots (an App Service swap puts the new version on the production host) — where the
+     * new and the stable slot answer, so later health checks and a gradual rollback's watch follow the versions.
+     */
+    static UnaryOperator<Deployment.Builder> shifted(Deployment d, TrafficShifted t) {
+        return b -> {
+            b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights());
+            Map<String, String> moved = t.instanceUrls() == null ? Map.of() : t.instanceUrls();
+            if (d.slot() != null && moved.containsKey(d.slot())) {
+                b.instanceUrl(moved.get(d.slot()));
+            }
+            if (d.stableSlot() != null && moved.containsKey(d.stableSlot())) {
+                b.stableUrl(moved.get(d.stableSlot()));
+            }
+            return b;
+        };
     }
 }

@@ -26,6 +26,7 @@ import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.model.Transition;
 import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.strategy.Strategies;
+import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.orchestrator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,6 +150,11 @@ class DeploymentStateMachineTest {
                             assertEquals(2000, h.spec().windowMs());
                             assertEquals(URL, h.baseUrl());
                         }),
+                row("a swap moved the slots -> the post-switch WATCH follows the new version to where it answers now",
+                        at(SWITCHING), new TrafficShifted(Fixtures.meta(), Fixtures.TARGET, Map.of("green", 100, "blue", 0),
+                                "http://shop.example", "switch", "azure-monitor:/sites/shop?green=production&blue=staging",
+                                Map.of("green", "http://shop.example", "blue", "http://shop-staging.example")),
+                        MONITORING, RunHealthCheck.class, c -> assertEquals("http://shop.example", ((RunHealthCheck) c).baseUrl())),
                 row("shift failed -> roll back", at(SWITCHING), provisioningFailed("shift", null), ROLLING_BACK,
                         StartRollback.class, null),
                 row("post-switch passed -> release the old slot", at(MONITORING), health("post-switch", "green", true),

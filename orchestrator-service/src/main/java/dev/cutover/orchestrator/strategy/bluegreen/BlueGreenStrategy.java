@@ -102,7 +102,7 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
             case SWITCHING -> {
                 if (event instanceof TrafficShifted t && Integer.valueOf(100).equals(t.weights().get(d.slot()))) {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, MONITORING, "traffic on " + d.slot(),
-                            b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
+                            DeploymentStrategy.shifted(d, t));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                     return m.rollBack(d, cause, now, "shifting traffic to " + d.slot() + " failed: " + f.reason(),

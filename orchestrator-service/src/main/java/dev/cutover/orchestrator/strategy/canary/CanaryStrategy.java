@@ -97,11 +97,11 @@ public final class CanaryStrategy implements DeploymentStrategy {
                 if (r.weight() == 100) {
                     return m.go(d, cause, now, StageStatus.SUCCEEDED, MONITORING, Stage.MONITOR,
                             "all traffic on " + d.slot() + "; watching it before releasing " + d.stableSlot(),
-                            b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
+                            DeploymentStrategy.shifted(d, t));
                 }
                 return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.ANALYSIS,
                         "step " + label(r) + ": " + d.slot() + " takes " + r.weight() + "%; analysing it against "
-                                + d.stableSlot(), b -> b.routerUrl(t.routerUrl()).routerAdminUrl(t.routerAdminUrl()).weights(t.weights()));
+                                + d.stableSlot(), DeploymentStrategy.shifted(d, t));
             }
             if (event instanceof ProvisioningFailed f && ProvisionerOperation.SHIFT.is(f.operation())) {
                 return m.rollBack(d, cause, now, "shifting traffic for step " + label(r) + " failed: " + f.reason(),
