@@ -159,12 +159,9 @@ public record AzureDesiredState(List<DesiredResource> resources, Posture posture
             siteProps.putObject("siteConfig").put("linuxFxVersion", "JAVA|17-java17").put("minTlsVersion", "1.2")
                     .put("ftpsState", "Disabled").put("http20Enabled", true).put("alwaysOn", true);
             resources.add(new DesiredResource(names.site(), "Microsoft.Web/sites", API_WEB, site, List.of()));
-
-            ObjectNode config = object();
-            ObjectNode values = config.putObject("properties");
-            settings.forEach(values::put);
-            resources.add(new DesiredResource(names.appSettings(), "Microsoft.Web/sites/config", API_WEB, config,
-                    List.of()));
+            // The app settings are the version's, not the infrastructure's: they go to the staging slot with the
+            // version (ProvisionSlot) and reach production by the swap. Written here, they would change the live
+            // version's environment before its successor was even checked. The plan judges them (hardening) only.
             scaled = names.appServicePlan();
         } else {
             String size = infra.instanceSize() == null ? "Standard_B2s" : infra.instanceSize();

@@ -54,10 +54,6 @@ public record AzureNames(String subscriptionId, String resourceGroup, String reg
         return provider("Microsoft.Web/sites", name);
     }
 
-    public String appSettings() {
-        return site() + "/config/appsettings";
-    }
-
     public String scaleSet() {
         return provider("Microsoft.Compute/virtualMachineScaleSets", name);
     }

@@ -114,15 +114,14 @@ class AzurePlannerTest {
         assertEquals(List.of("Microsoft.Resources/resourceGroups", "Microsoft.ManagedIdentity/userAssignedIdentities",
                 "Microsoft.Authorization/roleAssignments", "Microsoft.Storage/storageAccounts",
                 "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
-                "Microsoft.Web/serverfarms", "Microsoft.Web/sites", "Microsoft.Web/sites/config",
-                "Microsoft.Insights/autoscalesettings", "Microsoft.Network/privateEndpoints",
+                "Microsoft.Web/serverfarms", "Microsoft.Web/sites", "Microsoft.Insights/autoscalesettings", "Microsoft.Network/privateEndpoints",
                 "Microsoft.Insights/diagnosticSettings"), plan.changes().stream().map(ResourceChange::type).toList());
         assertTrue(plan.changes().stream().allMatch(c -> c.action() == Action.CREATE));
         assertEquals("P2v3", property(plan, "Microsoft.Web/serverfarms", "sku.name").to());
         assertEquals("3", property(plan, "Microsoft.Web/serverfarms", "sku.capacity").to());
         assertEquals("Standard_GRS", property(plan, "Microsoft.Storage/storageAccounts", "sku.name").to());
-        assertEquals("@Microsoft.KeyVault(VaultName=shop-vault;SecretName=db-password)",
-                property(plan, "Microsoft.Web/sites/config", "properties.DB_PASSWORD").to());
+        assertTrue(plan.changes().stream().noneMatch(c -> c.type().equals("Microsoft.Web/sites/config")),
+                "the version's app settings are not infrastructure: they go to the staging slot with it");
         assertEquals("10", property(plan, "Microsoft.Insights/autoscalesettings",
                 "properties.profiles[cpu].capacity.maximum").to());
         assertTrue(plan.hardening().stream().allMatch(h -> h.outcome() == Outcome.PASS), plan.hardening()::toString);
@@ -238,8 +237,9 @@ class AzurePlannerTest {
         String reviewed = plan(target, placement, APP_ENV, PRODUCTION_SECURITY, PRODUCTION_POLICY).id();
         int mark = arm.calls().size();
 
-        ProvisioningFailed refused = failedApply(target, placement, Map.of("LOG_LEVEL", "debug"), PRODUCTION_SECURITY,
-                PRODUCTION_POLICY, reviewed);
+        Placement resized = production(placement.azure().resourceGroup(), "Standard_D2s_v3");
+        ProvisioningFailed refused = failedApply(target, resized, APP_ENV, PRODUCTION_SECURITY, PRODUCTION_POLICY,
+                reviewed);
         assertEquals(FailureCause.CONFIGURATION, refused.cause());
         assertEquals(List.of(), writes(mark));
     }
