@@ -22,8 +22,11 @@ final class Stack {
             Path root = Path.of(System.getProperty("cutover.root", "../..")).toAbsolutePath().normalize();
             Path work = Path.of("target", "e2e-work").toAbsolutePath();
             long t0 = System.nanoTime();
-            stack = LocalStack.start(new LocalStack.Settings(root, work, 0, java.util.Map.of()),
-                    line -> System.out.println("[stack] " + line));
+            AzureStandIns azure = AzureStandIns.start(work.resolve("azure"));
+            stack = LocalStack.start(new LocalStack.Settings(root, work, 0, java.util.Map.of(),
+                    azure.serviceProperties()), line -> System.out.println("[stack] " + line));
+            System.out.println("[stack] Azure Resource Manager stand-in at " + azure.arm().url()
+                    + " (the provisioner's and health monitor's Azure endpoint)");
             System.out.printf("[stack] whole stack ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
