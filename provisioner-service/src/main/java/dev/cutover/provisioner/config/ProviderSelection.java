@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * The one place where a command's placement ({@code target.provider}, {@code target.kind}) picks the
  * TargetProvider/TrafficRouter pair: {@code local/process} (or no placement: older senders) the local processes
- * behind deploy/router, {@code azure/app-service} App Service slots. Azure's clients are made on first use, so a
+ * behind deploy/router, {@code azure/app-service} App Service slots, {@code azure/scale-set} scale-set instances. Azure's clients are made on first use, so a
  * provisioner that only ever sees local placements needs no Azure configuration.
  */
 public class ProviderSelection {
@@ -103,7 +103,7 @@ public class ProviderSelection {
                 }
             }
             throw ProvisioningException.configuration("no provider for target.provider '" + provider
-                    + "' with target.kind '" + kind + "' (known: local/process, azure/app-service)");
+                    + "' with target.kind '" + kind + "' (known: local/process, azure/app-service, azure/scale-set)");
         }
 
         @Override
