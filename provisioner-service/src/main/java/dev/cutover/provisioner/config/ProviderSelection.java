@@ -2,6 +2,7 @@ package dev.cutover.provisioner.config;
 
 import dev.cutover.events.Placement;
 import dev.cutover.provisioner.azure.AzureClients;
+import dev.cutover.provisioner.azure.LazyAzureClients;
 import dev.cutover.provisioner.azure.appservice.AppServiceTarget;
 import dev.cutover.provisioner.azure.scaleset.ScaleSetTargets;
 import dev.cutover.provisioner.slot.LocalTargetProvider;
@@ -41,13 +42,13 @@ public class ProviderSelection {
 
     @Produces
     @Singleton
-    Lookup providers(ProvisionerConfig config) {
+    Lookup providers(ProvisionerConfig config, LazyAzureClients azure) {
         if (!Placement.LOCAL.equals(config.provider())) {
             throw new IllegalStateException("unknown cutover.provisioner.provider '" + config.provider()
                     + "' (known: local; Azure is chosen per command by its placement)");
         }
         return new Selection(config, new Providers(new LocalTargetProvider(config.local()),
-                new LocalTrafficRouter(config.local())), memoize(() -> AzureClients.fromConfig(config.azure())));
+                new LocalTrafficRouter(config.local())), azure);
     }
 
     /** Every placement gets {@code pair} (a service of one provider, in tests). */
@@ -116,19 +117,5 @@ public class ProviderSelection {
             }
             return local.provider().alive(instance);
         }
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
     }
 }
