@@ -67,4 +67,21 @@ class EnvironmentSettingsIT {
         assertFalse(open.headers().firstValue("Strict-Transport-Security").isPresent(), open::toString);
         assertFalse(open.headers().firstValue("Content-Security-Policy").isPresent(), open::toString);
     }
+
+    @Test
+    void instanceCountSetsHowManyInstancesABlueGreenSlotRuns() throws Exception {
+        Deployments d = new Deployments("env-instances");
+        JsonNode v1 = d.run("1.0.0", "blue-green", CanaryIT.fast(Map.of("infrastructure", Map.of("instance-count", 3))));
+        assertEquals("SUCCEEDED", v1.path("status").asText(), v1::toString);
+        List<Map<String, String>> envs = Stack.instanceEnvironments(d.app);
+        assertEquals(3, envs.size(), envs::toString);
+        assertEquals(List.of("1", "2", "3"), envs.stream().map(e -> e.get("CUTOVER_INSTANCE")).sorted().toList());
+        JsonNode backend = d.routerBackends().path("backends").path(0);
+        assertEquals(3, backend.path("urls").size(), d.routerBackends()::toString);
+
+        // the next deployment with the default of development (1): one instance of the new version, the old ones gone
+        JsonNode v2 = d.run("2.0.0", "blue-green", CanaryIT.fast(Map.of()));
+        assertEquals("SUCCEEDED", v2.path("status").asText(), v2::toString);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Stack.runningVersions(d.app).equals(List.of("2.0.0")));
+    }
 }
