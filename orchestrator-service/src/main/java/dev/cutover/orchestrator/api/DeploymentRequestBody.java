@@ -1,6 +1,7 @@
 package dev.cutover.orchestrator.api;
 
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.service.DeploymentRequestValidator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -18,7 +19,9 @@ import java.util.Map;
 public record DeploymentRequestBody(
         @NotBlank @Pattern(regexp = NAME, message = "must match {regexp}") String application,
         @NotBlank @Pattern(regexp = NAME, message = "must match {regexp}") String environment,
-        @NotBlank @Size(max = 128, message = "must be at most {max} characters") String version,
+        @NotBlank @Size(max = 128, message = "must be at most {max} characters")
+        @Pattern(regexp = BLANK_OR_VERSION, message = "must match " + DeploymentRequestValidator.VERSION_REGEX)
+        String version,
         @NotBlank String artifact,
         String strategy,
         Map<String, Object> overrides,
@@ -26,6 +29,12 @@ public record DeploymentRequestBody(
 
     /** An application or environment name: also a Kafka key part, a directory and a router name. */
     static final String NAME = "[a-z0-9][a-z0-9-]{0,62}";
+
+    /**
+     * The validator's version pattern; a blank value passes it so that it is reported once, as blank (by
+     * {@code @NotBlank}), as the validator reports it.
+     */
+    static final String BLANK_OR_VERSION = "\\s*|" + DeploymentRequestValidator.VERSION_REGEX;
 
     DeploymentRequest toRequest() {
         return new DeploymentRequest(application, environment, version, artifact, strategy, overrides, onConflict);

@@ -20,6 +20,12 @@ public final class DeploymentRequestValidator {
     static final String NAME_REGEX = "[a-z0-9][a-z0-9-]{0,62}";
     private static final Pattern NAME = Pattern.compile(NAME_REGEX);
     static final int MAX_VERSION_LENGTH = 128;
+    /**
+     * A version: semver-like (letters, digits, {@code . + _ -}, starting with a letter or digit). It is echoed into
+     * logs, events, file names and terminals, so no spaces, no control characters, no escape sequences.
+     */
+    public static final String VERSION_REGEX = "[0-9A-Za-z][0-9A-Za-z.+_-]*";
+    private static final Pattern VERSION = Pattern.compile(VERSION_REGEX);
 
     private DeploymentRequestValidator() {
     }
@@ -40,6 +46,8 @@ public final class DeploymentRequestValidator {
             violations.add(new Violation("version", "must not be blank"));
         } else if (r.version().length() > MAX_VERSION_LENGTH) {
             violations.add(new Violation("version", "must be at most " + MAX_VERSION_LENGTH + " characters"));
+        } else if (!VERSION.matcher(r.version()).matches()) {
+            violations.add(new Violation("version", "must match " + VERSION_REGEX));
         }
         if (blank(r.artifact())) {
             violations.add(new Violation("artifact", "must not be blank"));

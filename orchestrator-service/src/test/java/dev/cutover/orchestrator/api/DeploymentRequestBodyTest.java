@@ -45,6 +45,13 @@ class DeploymentRequestBodyTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"1.0.0", "2.0.0-rc.1+build.5", "v1", "1.0\n\u001b[31m", "1.0 beta", "-1", "1\t", "a/b",
+            "1.0\u0085", "1.0\u2028", " 1.0", "\n"})
+    void versionPatternsAreRefusedAsTheServiceRefusesThem(String version) {
+        assertAgree(new DeploymentRequestBody("shop", "dev", version, "a.jar", null, null, null), "version");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"blue-green", "canary", "rolling", "big-bang", "Canary"})
     void strategiesAndPoliciesAreTheServicesOwn(String value) {
         assertAgree(new DeploymentRequestBody("shop", "dev", "1", "a.jar", value, Map.of(), null), "strategy");

@@ -91,6 +91,21 @@ class DeploymentResourceTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
 
+    /** A version reaches logs, events and terminals: a newline or an escape sequence in it is refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0\\n\\u001b[31m", "1.0 beta", "1.0\\t", "-1.0", "a/b", "1.0\\u0085"})
+    void unsafeVersionsAreRefused(String version) {
+        assertInvalid(post("{\"application\":\"rest-v\",\"environment\":\"dev\",\"version\":\"" + version
+                + "\",\"artifact\":\"a\"}"), "version");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0.0", "2.0.0-rc.1+build.5"})
+    void semverLikeVersionsAreAccepted(String version) {
+        post("{\"application\":\"rest-v-" + version.length() + "\",\"environment\":\"dev\",\"version\":\""
+                + version + "\",\"artifact\":\"a\"}").statusCode(202).body("version", equalTo(version));
+    }
+
     @Test
     void unknownStrategy() {
         assertInvalid(post("{\"application\":\"rest-s\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","

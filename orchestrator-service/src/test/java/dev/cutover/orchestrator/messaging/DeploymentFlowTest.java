@@ -123,6 +123,13 @@ class DeploymentFlowTest extends FlowTest {
         DeploymentRejected invalid = kafka.awaitMessage(DeploymentRejected.class, invalidId);
         assertEquals("strategy", invalid.field());
         given().when().get("/deployments/" + invalidId).then().statusCode(404);
+
+        String unsafeId = UUID.randomUUID().toString();
+        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), unsafeId, null, null,
+                Instant.now()), new Target("flow-reject", "test"), "1.0\n\u001b[31m", "a.jar", null, null));
+        DeploymentRejected unsafe = kafka.awaitMessage(DeploymentRejected.class, unsafeId);
+        assertEquals("version", unsafe.field());
+        given().when().get("/deployments/" + unsafeId).then().statusCode(404);
     }
 
     @Test
