@@ -1,6 +1,7 @@
 package dev.cutover.orchestrator.service;
 
 import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.PlainText;
 import dev.cutover.orchestrator.model.Violation;
 import dev.cutover.orchestrator.strategy.Strategies;
 
@@ -53,11 +54,11 @@ public final class DeploymentRequestValidator {
             violations.add(new Violation("artifact", "must not be blank"));
         }
         if (r.strategy() != null && !r.strategy().isBlank() && !KNOWN_STRATEGIES.contains(r.strategy())) {
-            violations.add(new Violation("strategy", "unknown strategy '" + r.strategy() + "'; known: "
+            violations.add(new Violation("strategy", "unknown strategy '" + PlainText.of(r.strategy()) + "'; known: "
                     + String.join(", ", KNOWN_STRATEGIES)));
         }
         if (!blank(r.onConflict()) && !CONFLICT_POLICIES.contains(r.onConflict())) {
-            violations.add(new Violation("onConflict", "unknown policy '" + r.onConflict() + "'; known: "
+            violations.add(new Violation("onConflict", "unknown policy '" + PlainText.of(r.onConflict()) + "'; known: "
                     + String.join(", ", CONFLICT_POLICIES)));
         }
         return violations;

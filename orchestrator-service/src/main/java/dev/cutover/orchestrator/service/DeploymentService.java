@@ -16,6 +16,7 @@ import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.model.FailureRecord;
 import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.PlainText;
 import dev.cutover.orchestrator.model.PinnedConfig;
 import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.SubmitResult;
@@ -166,6 +167,7 @@ public class DeploymentService {
             LOG.infof("deployment %s %s: request %s already known, ignored", id, r.target().key(), meta.messageId());
         }
         if (reason != null) {
+            reason = PlainText.of(reason); // it may quote the request's own values
             LOG.infof("deployment %s %s rejected: %s", id, r.target().key(), reason);
             Meta out = new Meta(UUID.randomUUID().toString(), id, correlationId, meta.messageId(), Instant.now());
             publisher.publishAll(List.of(new DeploymentRejected(out, r.target(), r.version(), reason, field)),

@@ -8,7 +8,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -60,6 +65,21 @@ class OperatorActionResourceTest {
                 .body("actions[0].reason", equalTo("wrong build"));
         action(id, "abort", null).statusCode(409).contentType(startsWith(PROBLEM));
         action(id, "explode", null).statusCode(404); // no such action
+    }
+
+    /** An action's reason and name are recorded and echoed into reasons and logs: without control characters. */
+    @Test
+    void controlCharactersInAnActionBodyAreNotRecorded() {
+        String id = post("ops-ctl", "1", "").statusCode(202).extract().path("id");
+        action(id, "abort", "{\"reason\":\"wrong\\nbuild\\u001b[31m\",\"by\":\"al\\u001bice\"}").statusCode(202)
+                .body("status", equalTo("ROLLED_BACK"))
+                .body("actions[0].reason", equalTo("wrong build [31m"))
+                .body("actions[0].by", equalTo("al ice"))
+                .body("reason", not(matchesPattern("(?s).*\\p{Cntrl}.*")));
+        given().when().get("/deployments/" + id).then()
+                .body("actions[0].reason", equalTo("wrong build [31m"))
+                .body("reason", containsString("wrong build [31m"))
+                .body("stages.reason", everyItem(anyOf(nullValue(), not(matchesPattern("(?s).*\\p{Cntrl}.*")))));
     }
 
     @Test

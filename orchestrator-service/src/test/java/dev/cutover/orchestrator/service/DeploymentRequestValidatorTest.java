@@ -58,6 +58,13 @@ class DeploymentRequestValidatorTest {
         assertEquals("blue-green", DeploymentRequestValidator.normalize(req("a", "b", "1", "a", null)).strategy());
     }
 
+    @org.junit.jupiter.api.Test
+    void aQuotedBadValueCarriesNoControlCharacters() {
+        String message = DeploymentRequestValidator.validate(req("a", "b", "1", "a", "x\n\u001b[31m")).get(0)
+                .message();
+        assertEquals(-1, message.codePoints().filter(Character::isISOControl).findAny().orElse(-1), message);
+    }
+
     private static DeploymentRequest req(String app, String env, String version, String artifact, String strategy) {
         return new DeploymentRequest(app, env, version, artifact, strategy, null);
     }

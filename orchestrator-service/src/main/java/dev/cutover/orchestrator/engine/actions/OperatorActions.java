@@ -8,6 +8,7 @@ import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.Hold;
 import dev.cutover.orchestrator.model.HoldKind;
 import dev.cutover.orchestrator.model.OperatorAction;
+import dev.cutover.orchestrator.model.PlainText;
 import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.model.Transition;
 import dev.cutover.orchestrator.strategy.Moves;
@@ -44,6 +45,9 @@ public final class OperatorActions {
 
     /** @throws ActionNotAllowedException when the current status does not allow it */
     public Transition act(Deployment d, OperatorAction.Kind kind, String by, String why, Instant now) {
+        // both are the caller's words, recorded on the deployment and in every reason built from them
+        by = PlainText.of(by);
+        why = PlainText.of(why);
         if (d.terminal()) {
             throw new ActionNotAllowedException("deployment " + d.id() + " is " + d.status() + ": nothing to "
                     + kind.path());
