@@ -21,6 +21,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +105,16 @@ class DeploymentResourceTest {
     void semverLikeVersionsAreAccepted(String version) {
         post("{\"application\":\"rest-v-" + version.length() + "\",\"environment\":\"dev\",\"version\":\""
                 + version + "\",\"artifact\":\"a\"}").statusCode(202).body("version", equalTo(version));
+    }
+
+    /** quarkus.http.limits.max-body-size: a body over 64 KiB is refused before it is parsed. */
+    @Test
+    void anOversizedBodyIs413() {
+        String big = "{\"application\":\"rest-big\",\"environment\":\"dev\",\"version\":\"1\",\"artifact\":\"a\","
+                + "\"overrides\":{\"pad\":\"" + "x".repeat(65 * 1024) + "\"}}";
+        post(big).statusCode(413);
+        given().when().get("/deployments").then().statusCode(200).body("application", not(hasItem("rest-big")));
+        post(big.replace("x".repeat(65 * 1024), "x".repeat(60 * 1024))).statusCode(202);
     }
 
     @Test
