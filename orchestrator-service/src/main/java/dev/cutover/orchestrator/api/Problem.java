@@ -53,6 +53,13 @@ public record Problem(String type, String title, int status, String detail, Stri
         }
     }
 
+    /** A client over its rate limit ({@code RateLimit}); the response carries Retry-After as well. */
+    public static Problem tooManyRequests(long retryAfterSeconds) {
+        return new Problem(BASE + "rate-limited", "Too many requests", 429,
+                "too many state-changing requests from this client; retry after " + retryAfterSeconds + " s", null,
+                null, null);
+    }
+
     public static Problem notReady() {
         return new Problem(BASE + "not-ready", "Orchestrator not ready", 503,
                 "deployment state is still being loaded from Kafka", null, null, null);

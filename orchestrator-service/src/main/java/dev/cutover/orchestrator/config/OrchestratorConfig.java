@@ -43,6 +43,20 @@ public interface OrchestratorConfig {
 
     Timeouts timeouts();
 
+    /** The per-client limit on state-changing REST calls (see {@code api.RateLimit}). */
+    RateLimit rateLimit();
+
+    interface RateLimit {
+
+        /** Tokens a client regains per second: its sustained rate of POSTs. */
+        @WithDefault("20")
+        double requestsPerSecond();
+
+        /** The most tokens a client holds: how many POSTs it may make at once after a quiet spell. */
+        @WithDefault("40")
+        int burst();
+    }
+
     interface Timeouts {
         @WithDefault("30s")
         Duration config();
