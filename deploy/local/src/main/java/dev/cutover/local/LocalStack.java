@@ -154,6 +154,9 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(SERVICE_JVM);
         command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         command.add("-Dquarkus.http.port=" + port);
+        // the services answer on loopback only unless told otherwise (-Dcutover.local.bind=0.0.0.0): the broker and
+        // the routers bind 127.0.0.1 too, so nothing of the embedded stack is reachable from the network by default
+        command.add("-Dquarkus.http.host=" + System.getProperty("cutover.local.bind", "127.0.0.1"));
         if (service.equals("provisioner-service")) {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
             command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
