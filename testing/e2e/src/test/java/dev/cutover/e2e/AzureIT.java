@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,7 +98,7 @@ class AzureIT {
     }
 
     @Test
-    void canaryOnAppServiceStepsTheRoutingPercentageAndAbortsToZeroInOneCall() throws Exception {
+    void canaryOnAppServiceStepsTheRoutingPercentageAndAbortsToZeroInOneCall() {
         AzureStandIns azure = AzureStandIns.get();
         Deployments d = new Deployments("az-canary");
         JsonNode v1 = d.run("1.0.0", "blue-green", on(d.app, "app-service", Map.of()));
@@ -105,22 +107,14 @@ class AzureIT {
         String site = AzureStandIns.siteId(d.app);
 
         List<Integer> seen = new CopyOnWriteArrayList<>();
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                int now = rampPercentage(azure, site);
-                if (seen.isEmpty() || seen.get(seen.size() - 1) != now) {
-                    seen.add(now);
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        // samples the production site's routing percentage every 20 ms, so each step's value is seen in order
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            int now = rampPercentage(azure, site);
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != now) {
+                seen.add(now);
             }
-        }, "ramp-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        }, 0, 20, TimeUnit.MILLISECONDS);
         try (TrafficLoop traffic = TrafficLoop.start(production, 60)) {
             JsonNode v2 = d.run("2.0.0", "canary", on(d.app, "app-service", Map.of()));
             assertEquals("SUCCEEDED", v2.path("status").asText(), v2::toString);
@@ -143,8 +137,7 @@ class AzureIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> version(production).contains("2.0.0"));
             System.out.println("[figures] App Service canary: percentages " + seen + ", traffic " + traffic);
         } finally {
-            watching.set(false);
-            watcher.join(1000);
+            sampler.shutdownNow();
         }
     }
 
