@@ -30,17 +30,32 @@ public sealed interface ProvisionerCommand extends Command {
      * provisioned, and stays until a command carries another; absent (older senders): the router keeps what it
      * has. {@code placement}: where the target runs (absent: local processes). {@code instances}: how many instances
      * this slot runs behind its one router backend (absent: 1); blue-green and canary slots run the environment's
-     * {@code infrastructure.instance-count}, a rolling slot is one instance.
+     * {@code infrastructure.instance-count}, a rolling slot is one instance. {@code sha256}: the artifact's expected
+     * SHA-256 (hex) from the deployment request; when present the provisioner verifies the artifact against it before
+     * anything is started, and a mismatch is a configuration failure (absent: started unverified).
      */
     @TypeName("dev.cutover.provisioner.provision-slot.v1")
     record ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
                          @OptionalField Map<String, String> environment, int routerPort,
                          @OptionalField RouterSecurity security, @OptionalField Placement placement,
-                         @OptionalField Integer instances)
+                         @OptionalField Integer instances, @OptionalField String sha256)
             implements ProvisionerCommand, Placed {
         public ProvisionSlot {
             environment = environment == null ? Map.of() : environment;
             instances = instances == null ? 1 : instances;
+        }
+
+        /** Without a digest: the artifact is started unverified. */
+        public ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
+                             Map<String, String> environment, int routerPort, RouterSecurity security,
+                             Placement placement, Integer instances) {
+            this(meta, target, slot, version, artifact, environment, routerPort, security, placement, instances, null);
+        }
+
+        /** This command for another artifact (e.g. the provisioner's verified copy of it). */
+        public ProvisionSlot withArtifact(String other) {
+            return new ProvisionSlot(meta, target, slot, version, other, environment, routerPort, security, placement,
+                    instances, sha256);
         }
 
         /** Local processes (no placement). */

@@ -139,6 +139,12 @@ class GoldenSamplesTest {
                 new ReleaseSlot(META, TARGET, "blue", "cleanup", AZURE_APP_SERVICE),
                 new ProvisionerCommand.PlanInfrastructure(META, TARGET, AZURE_APP_SERVICE, Map.of("LOG_LEVEL", "warn"),
                         new RouterSecurity(true, true, null), POLICY),
+                // the artifact's digest on the request and on the slot command
+                new DeploymentRequested(META, new Target("shop", "production"), "2.0.0",
+                        "https://artifacts.example/shop/shop-2.0.0.jar", "canary", Map.of(), SHA256),
+                new ProvisionSlot(META, new Target("shop", "production"), "green", "2.0.0",
+                        "https://artifacts.example/shop/shop-2.0.0.jar", Map.of("LOG_LEVEL", "warn"), 18280,
+                        new RouterSecurity(true, true, null), null, 3, SHA256),
                 new ProvisionerCommand.ApplyInfrastructure(META, TARGET, AZURE_APP_SERVICE, Map.of("LOG_LEVEL", "warn"),
                         new RouterSecurity(true, true, null), POLICY, "sha256:9f2c"),
                 new ProvisionerEvent.InfrastructurePlanned(META, TARGET, new InfrastructurePlan("sha256:9f2c",
@@ -164,6 +170,8 @@ class GoldenSamplesTest {
                         + " running after 600s", ProvisionerEvent.FailureCause.TIMEOUT,
                         List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")));
     }
+
+    static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     static final String RG = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-shop";
 
@@ -253,6 +261,19 @@ class GoldenSamplesTest {
         failed.remove(List.of("createdResources", "cause"));
         assertEquals(List.of(), ((ProvisioningFailed) MessageCodec.decode("dev.cutover.provisioner.failed.v1",
                 failed.toString())).createdResources());
+    }
+
+    /** The digest arrived later: requests and slot commands written without it still read, with none. */
+    @Test
+    void sha256IsOptional() throws IOException {
+        assertEquals(null, ((DeploymentRequested) MessageCodec.decode("dev.cutover.deployment.requested.v1",
+                golden("dev.cutover.deployment.requested.v1"))).sha256());
+        assertEquals(null, ((ProvisionSlot) MessageCodec.decode("dev.cutover.provisioner.provision-slot.v1",
+                golden("dev.cutover.provisioner.provision-slot.v1.3"))).sha256());
+        assertEquals(SHA256, ((DeploymentRequested) MessageCodec.decode("dev.cutover.deployment.requested.v1",
+                golden("dev.cutover.deployment.requested.v1.2"))).sha256());
+        assertEquals(SHA256, ((ProvisionSlot) MessageCodec.decode("dev.cutover.provisioner.provision-slot.v1",
+                golden("dev.cutover.provisioner.provision-slot.v1.4"))).sha256());
     }
 
     @Test
