@@ -1,6 +1,9 @@
 package dev.cutover.provisioner.secret;
 
 import dev.cutover.provisioner.slot.ProvisioningException;
+import dev.cutover.secrets.SecretReference;
+import dev.cutover.secrets.SecretStore;
+import dev.cutover.secrets.SecretStoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -13,7 +13,7 @@ import dev.cutover.events.Target;
 import dev.cutover.events.router.RouterAdminApi;
 import dev.cutover.provisioner.TestProcesses;
 import dev.cutover.provisioner.config.ProvisionerConfig;
-import dev.cutover.provisioner.secret.LocalSecretStore;
+import dev.cutover.secrets.LocalSecretStore;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.LocalTargetProvider;
 import dev.cutover.provisioner.slot.SlotInstance;

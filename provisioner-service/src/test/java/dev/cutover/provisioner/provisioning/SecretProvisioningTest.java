@@ -10,7 +10,7 @@ import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.Target;
 import dev.cutover.provisioner.TestProcesses;
 import dev.cutover.provisioner.config.ProvisionerConfig;
-import dev.cutover.provisioner.secret.LocalSecretStore;
+import dev.cutover.secrets.LocalSecretStore;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.LocalProcesses;
 import dev.cutover.provisioner.slot.LocalTargetProvider;

@@ -1,6 +1,9 @@
 package dev.cutover.provisioner.secret;
 
 import dev.cutover.provisioner.slot.ProvisioningException;
+import dev.cutover.secrets.SecretReference;
+import dev.cutover.secrets.SecretStore;
+import dev.cutover.secrets.SecretStoreException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

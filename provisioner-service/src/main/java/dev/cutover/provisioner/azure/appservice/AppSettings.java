@@ -1,6 +1,6 @@
 package dev.cutover.provisioner.azure.appservice;
 
-import dev.cutover.provisioner.secret.SecretReference;
+import dev.cutover.secrets.SecretReference;
 import dev.cutover.provisioner.slot.ProvisioningException;
 
 import java.util.LinkedHashMap;

@@ -14,7 +14,7 @@ import dev.cutover.provisioner.plan.PlanRequest;
 import dev.cutover.provisioner.plan.PlanningException;
 import dev.cutover.provisioner.plan.Posture;
 import dev.cutover.provisioner.plan.PriceTable.Meter;
-import dev.cutover.provisioner.secret.SecretReference;
+import dev.cutover.secrets.SecretReference;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.cutover.events.Placement;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.provisioner.azure.ArmException;
 import dev.cutover.provisioner.azure.SecretReferencesPassed;
-import dev.cutover.provisioner.secret.SecretReference;
+import dev.cutover.secrets.SecretReference;
 import dev.cutover.provisioner.slot.LocalProcesses;
 import dev.cutover.provisioner.slot.ProvisioningException;
 import dev.cutover.provisioner.slot.SlotInstance;

@@ -24,7 +24,7 @@ import dev.cutover.provisioner.config.ProviderSelection;
 import dev.cutover.provisioner.config.ProviderSelection.Providers;
 import dev.cutover.provisioner.provisioning.ProvisionerMetrics;
 import dev.cutover.provisioner.provisioning.ProvisioningService;
-import dev.cutover.provisioner.secret.LocalSecretStore;
+import dev.cutover.secrets.LocalSecretStore;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

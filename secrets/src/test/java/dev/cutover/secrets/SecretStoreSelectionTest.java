@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

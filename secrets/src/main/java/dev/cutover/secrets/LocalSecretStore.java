@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +38,7 @@ public class LocalSecretStore implements SecretStore {
     private final Optional<Path> file;
 
     /**
-     * @param environment where {@code CUTOVER_SECRET_*} variables are looked up (the provisioner's own
+     * @param environment where {@code CUTOVER_SECRET_*} variables are looked up (the service's own
      *                    environment in production)
      * @throws IllegalStateException if the file is missing, unreadable or readable by others
      */

@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,22 +20,16 @@ public class SecretStoreSelection {
             default -> throw new IllegalStateException("unknown cutover.secrets.store '" + config.store()
                     + "' (known: local, azure-keyvault)");
         };
-        LOG.infof("Secret references are resolved by the %s store%s", store.kind(), config.store().equals("local")
+        LOG.infof("Secrets are read from the %s store%s", store.kind(), config.store().equals("local")
                 ? config.local().file().map(f -> " (file " + f.toAbsolutePath() + ")").orElse("")
                 : " (" + config.azure().vaultUrl().orElse("") + ")");
         return store;
     }
 
-    @Produces
-    @Singleton
-    SecretResolver secretResolver(SecretStore store, MeterRegistry meters) {
-        return new SecretResolver(store, meters);
-    }
-
     private static SecretStore azure(SecretsConfig.Azure azure, MeterRegistry meters) {
         String vaultUrl = azure.vaultUrl().filter(u -> !u.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "cutover.secrets.azure.vault-url is required when cutover.secrets.store=azure-keyvault"));
-        Counter retries = Counter.builder("cutover.provisioner.secrets.retries")
+        Counter retries = Counter.builder("cutover.secrets.retries")
                 .description("Key Vault requests retried after throttling or a server error")
                 .tag("store", "azure-keyvault").register(meters);
         var policy = new AzureKeyVaultSecretStore.Retries(azure.maxRetries(), azure.retryDelay(), azure.maxRetryDelay());

@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 /**
  * Why a secret could not be resolved. The message names the secret and the store, never a value. Not found

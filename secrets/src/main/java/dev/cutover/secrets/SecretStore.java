@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 /**
  * Resolves secret references to their values. One implementation per store ({@code local},

@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;

@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Where {@code secret://} references in a ProvisionSlot's environment are resolved. */
+/** Which store the service reads its secrets from (secret:// references, CI source keys). */
 @ConfigMapping(prefix = "cutover.secrets")
 public interface SecretsConfig {
 

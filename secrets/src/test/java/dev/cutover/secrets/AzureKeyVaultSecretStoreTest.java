@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.secret;
+package dev.cutover.secrets;
 
 import com.azure.core.http.HttpClient;
 import com.github.tomakehurst.wiremock.WireMockServer;
