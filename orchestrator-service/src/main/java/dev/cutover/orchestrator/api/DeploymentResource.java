@@ -3,9 +3,11 @@ package dev.cutover.orchestrator.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.Actor;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.service.DeploymentService;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -42,7 +44,7 @@ public class DeploymentResource {
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        return submitted(service.submit(body.toRequest()));
+        return submitted(service.submit(body.toRequest(), actor()));
     }
 
     private Response submitted(SubmitResult result) {
@@ -81,7 +83,7 @@ public class DeploymentResource {
             return problem(Problem.notReady());
         }
         try {
-            return service.act(id, kind, body == null ? null : body.by(), body == null ? null : body.reason())
+            return service.act(id, kind, actor(), body == null ? null : body.reason())
                     .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
@@ -97,7 +99,7 @@ public class DeploymentResource {
             return problem(Problem.notReady());
         }
         try {
-            return service.redeploy(id, body == null ? null : body.onConflict()).map(this::submitted)
+            return service.redeploy(id, body == null ? null : body.onConflict(), actor(), null).map(this::submitted)
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
             return problem(Problem.notAllowed(e.getMessage(), id));
@@ -123,6 +125,13 @@ public class DeploymentResource {
         List<DeploymentView> views = service.list(application, environment).stream().map(DeploymentView::of)
                 .toList();
         return Response.ok(views).build();
+    }
+
+    @Inject
+    SecurityIdentity identity;
+
+    private Actor actor() {
+        return Actor.rest(identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName());
     }
 
     private Response problem(Problem p) {

@@ -4,10 +4,13 @@ import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Target;
 import dev.cutover.orchestrator.settings.RunSettings;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The full state of one deployment: what the REST API shows and what the snapshot topic stores. Immutable;
@@ -42,6 +45,10 @@ import java.util.Map;
  *                          provisioner reported it (SlotProvisioned, TrafficShifted)
  * @param infrastructure    the target's infrastructure plan and what applying it created (null: no plan stage ran,
  *                          e.g. a deployment recorded before it existed)
+ * @param sha256            the artifact's expected SHA-256 (hex), from the request; null when none was given
+ * @param audit             every state-changing call on it: who (subject, via), when, what and why; the first
+ *                          ({@code start} or {@code redeploy}) names the requester. Left out of the snapshot while
+ *                          empty, so snapshots written before it read and write back the same
  */
 public record Deployment(String id,
                          Target target,
@@ -83,9 +90,12 @@ public record Deployment(String id,
                          String configPinnedFrom,
                          String stableArtifact,
                          Map<String, String> stableEnvironment, String routerAdminUrl,
-                         InfrastructureRecord infrastructure) {
+                         InfrastructureRecord infrastructure,
+                         String sha256,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AuditEntry> audit) {
 
     public Deployment {
+        audit = audit == null ? List.of() : List.copyOf(audit);
         stableEnvironment = stableEnvironment == null ? null : Map.copyOf(stableEnvironment);
         attempt = Math.max(1, attempt);
         failures = failures == null ? List.of() : List.copyOf(failures);
@@ -123,6 +133,12 @@ public record Deployment(String id,
             return rolling.oldSlots();
         }
         return stableSlots;
+    }
+
+    /** Who asked for it: the first audit entry ({@code start}, {@code redeploy}); empty for older snapshots. */
+    public Optional<Actor> requester() {
+        return audit.stream().filter(a -> "start".equals(a.action()) || "redeploy".equals(a.action())).findFirst()
+                .map(AuditEntry::actor);
     }
 
     /** The most recent failure, or null. */
@@ -178,6 +194,8 @@ public record Deployment(String id,
         private Map<String, String> stableEnvironment;
         private String routerAdminUrl;
         private InfrastructureRecord infrastructure;
+        private String sha256;
+        private List<AuditEntry> audit;
 
         public Builder() {
             stages = new ArrayList<>();
@@ -226,6 +244,8 @@ public record Deployment(String id,
             stableEnvironment = d.stableEnvironment;
             routerAdminUrl = d.routerAdminUrl;
             infrastructure = d.infrastructure;
+            sha256 = d.sha256;
+            audit = d.audit;
             stages = new ArrayList<>(d.stages);
         }
 
@@ -304,6 +324,16 @@ public record Deployment(String id,
             return this;
         }
 
+        public Builder sha256(String v) { sha256 = v; return this; }
+        public Builder audit(List<AuditEntry> v) { audit = v; return this; }
+
+        public Builder addAudit(AuditEntry entry) {
+            List<AuditEntry> all = new ArrayList<>(audit == null ? List.of() : audit);
+            all.add(entry);
+            audit = all;
+            return this;
+        }
+
         public Builder addAction(OperatorAction action) {
             List<OperatorAction> all = new ArrayList<>(actions == null ? List.of() : actions);
             all.add(action);
@@ -312,7 +342,7 @@ public record Deployment(String id,
         }
 
         public Deployment build() {
-            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment, routerAdminUrl, infrastructure);
+            return new Deployment(id, target, version, artifact, strategy, overrides, correlationId, status, stage, reason, slot, stableSlot, stableVersion, instanceUrl, routerUrl, configHash, settings, cleanup, rollback, stages, createdAt, updatedAt, stableUrl, onConflict, weights, rollout, rolling, hold, rollbackPlan, approved, analyses, actions, stableSlots, attempt, failures, config, provenance, configPinnedFrom, stableArtifact, stableEnvironment, routerAdminUrl, infrastructure, sha256, audit);
         }
     }
 }

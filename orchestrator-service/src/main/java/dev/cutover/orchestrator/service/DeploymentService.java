@@ -1,6 +1,8 @@
 package dev.cutover.orchestrator.service;
 
+import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
 import dev.cutover.events.DeploymentEvent.DeploymentRejected;
+import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Event;
@@ -12,6 +14,8 @@ import dev.cutover.orchestrator.engine.DeploymentStateMachine;
 import dev.cutover.orchestrator.messaging.DeploymentPublisher;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
+import dev.cutover.orchestrator.model.Actor;
+import dev.cutover.orchestrator.model.AuditEntry;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.model.FailureRecord;
@@ -133,14 +137,27 @@ public class DeploymentService {
 
     // ---- requests ------------------------------------------------------------------------------------------
 
-    /** REST: a new deployment with a fresh id. */
-    public SubmitResult submit(DeploymentRequest request) throws InterruptedException {
+    /** REST: a new deployment with a fresh id, requested by {@code actor} (audited as {@code start}). */
+    public SubmitResult submit(DeploymentRequest request, Actor actor) throws InterruptedException {
         String id = UUID.randomUUID().toString();
-        return submit(request, id, id, null, null);
+        return submit(request, id, id, null, null, Audit.of("start", actor, null));
     }
 
-    /** From the requests topic: same rules, plus DeploymentRejected for requests that will not run. */
+    /**
+     * From the requests topic before requests were signed: the requester is {@code ci:unsigned}.
+     *
+     * @deprecated pass the verified source: {@link #request(DeploymentRequested, Actor)}
+     */
+    @Deprecated
     public void request(DeploymentRequested r) throws InterruptedException {
+        request(r, Actor.kafka("ci:unsigned"));
+    }
+
+    /**
+     * From the requests topic (or the CI webhook): same rules, plus DeploymentRejected for requests that will not
+     * run. {@code actor}: the verified source ({@code ci:<source>}, via kafka or webhook), audited as {@code start}.
+     */
+    public void request(DeploymentRequested r, Actor actor) throws InterruptedException {
         Meta meta = r.meta();
         String id = meta.deploymentId() != null ? meta.deploymentId()
                 : UUID.nameUUIDFromBytes(meta.messageId().getBytes(StandardCharsets.UTF_8)).toString();
@@ -150,7 +167,7 @@ public class DeploymentService {
         Object onConflict = overrides.remove("onConflict");
         DeploymentRequest request = new DeploymentRequest(r.target().application(), r.target().environment(),
                 r.version(), r.artifact(), r.strategy(), overrides, onConflict == null ? null : onConflict.toString());
-        SubmitResult result = submit(request, id, correlationId, meta, null);
+        SubmitResult result = submit(request, id, correlationId, meta, null, Audit.of("start", actor, null));
         String reason = null;
         String field = null;
         if (result instanceof SubmitResult.Invalid invalid) {
@@ -181,7 +198,7 @@ public class DeploymentService {
 
     /** {@code pinned}: run with that earlier configuration instead of resolving it again (redeploy). */
     private SubmitResult submit(DeploymentRequest raw, String id, String correlationId, Meta cause,
-                                PinnedConfig pinned) throws InterruptedException {
+                                PinnedConfig pinned, Audit audit) throws InterruptedException {
         List<Violation> violations = DeploymentRequestValidator.validate(raw);
         if (!violations.isEmpty()) {
             metrics.rejected("invalid");
@@ -209,23 +226,27 @@ public class DeploymentService {
                     metrics.rejected("conflict");
                     return new SubmitResult.Conflict(running);
                 }
-                Transition waiting = machine.queue(id, correlationId, request, running.id(), cause, Instant.now(),
-                        pinned);
+                Transition waiting = audited(machine.queue(id, correlationId, request, running.id(), cause,
+                        Instant.now(), pinned), audit, null, true);
                 apply(waiting, false);
                 if (DeploymentRequest.SUPERSEDE.equals(request.onConflict())) {
                     // newest wins: earlier queued requests end too, and the running one is rolled back
+                    Audit superseding = audit.as("supersede", "by deployment " + id);
                     for (Deployment q : queued) {
-                        apply(machine.supersede(q, id, Instant.now()), false);
+                        apply(audited(machine.supersede(q, id, Instant.now()), superseding, q.status(), true), false);
                     }
-                    active.ifPresent(a -> apply(machine.supersede(a, id, Instant.now()), false));
+                    active.ifPresent(a -> apply(audited(machine.supersede(a, id, Instant.now()), superseding,
+                            a.status(), true), false));
                 }
                 Deployment now = store.repository().find(id).orElse(waiting.after());
                 return new SubmitResult.Accepted(now);
             }
             SlotPlan plan = SlotPlan.after(store.repository().latestTerminal(request.target()).orElse(null));
-            Transition accepted = machine.accept(id, correlationId, request, plan, cause, Instant.now(), pinned);
+            Transition accepted = audited(machine.accept(id, correlationId, request, plan, cause, Instant.now(),
+                    pinned), audit, null, true);
             apply(accepted, false);
-            Transition started = machine.start(accepted.after(), Instant.now());
+            // the same call starts it: its announcements name the requester too, with one audit entry
+            Transition started = audited(machine.start(accepted.after(), Instant.now()), audit, null, false);
             apply(started, false);
             return new SubmitResult.Accepted(started.after());
         } finally {
@@ -362,7 +383,7 @@ public class DeploymentService {
      * @return the deployment afterwards, or empty when unknown
      * @throws ActionNotAllowedException when its status does not allow the action
      */
-    public Optional<Deployment> act(String id, OperatorAction.Kind kind, String by, String reason)
+    public Optional<Deployment> act(String id, OperatorAction.Kind kind, Actor actor, String reason)
             throws InterruptedException {
         store.awaitLoaded();
         lock.lock();
@@ -371,9 +392,10 @@ public class DeploymentService {
             if (d.isEmpty()) {
                 return Optional.empty();
             }
-            Transition t = machine.act(d.get(), kind, by, reason, Instant.now());
+            // the recorded "by" is the authenticated subject, never a name the caller typed
+            Transition t = machine.act(d.get(), kind, actor.subject(), reason, Instant.now());
             metrics.operatorAction(kind.path());
-            apply(t, false);
+            apply(audited(t, Audit.of(kind.path(), actor, reason), d.get().status(), true), false);
             return store.repository().find(id);
         } finally {
             lock.unlock();
@@ -385,10 +407,13 @@ public class DeploymentService {
      * target ("roll back to an earlier revision"), with the earlier deployment's resolved configuration pinned
      * (when it has one recorded): the config stage is skipped and the configHash is the earlier one.
      *
+     * {@code actor} is the new deployment's requester (audited as {@code redeploy}, reason naming the earlier one).
+     *
      * @return empty when the deployment is unknown
      * @throws ActionNotAllowedException when it did not succeed
      */
-    public Optional<SubmitResult> redeploy(String id, String onConflict) throws InterruptedException {
+    public Optional<SubmitResult> redeploy(String id, String onConflict, Actor actor, String reason)
+            throws InterruptedException {
         store.awaitLoaded();
         Optional<Deployment> earlier = store.repository().find(id);
         if (earlier.isEmpty()) {
@@ -403,6 +428,49 @@ public class DeploymentService {
         PinnedConfig pinned = PinnedConfig.of(e);
         String newId = UUID.randomUUID().toString();
         return Optional.of(submit(new DeploymentRequest(e.target().application(), e.target().environment(),
-                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict), newId, newId, null, pinned));
+                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict), newId, newId, null, pinned,
+                Audit.of("redeploy", actor, reason == null || reason.isBlank() ? "redeploy of " + id
+                        : "redeploy of " + id + ": " + reason)));
+    }
+
+    // ---- audit ---------------------------------------------------------------------------------------------
+
+    /** A state-changing call: what, who, why. */
+    private record Audit(String action, Actor actor, String reason) {
+
+        static Audit of(String action, Actor actor, String reason) {
+            return new Audit(action, Objects.requireNonNull(actor, "actor"), PlainText.of(reason));
+        }
+
+        Audit as(String otherAction, String otherReason) {
+            return new Audit(otherAction, actor, otherReason);
+        }
+
+        dev.cutover.events.DeploymentEvent.Actor event() {
+            return new dev.cutover.events.DeploymentEvent.Actor(actor.subject(), actor.via().wire(), action, reason);
+        }
+    }
+
+    /**
+     * The transition a call caused, with the call on the deployment's audit list ({@code record}) and named on the
+     * lifecycle events it announces (DeploymentAccepted, DeploymentStatusChanged).
+     */
+    private static Transition audited(Transition t, Audit audit, DeploymentStatus from, boolean record) {
+        if (!t.changed()) {
+            return t;
+        }
+        Deployment after = !record ? t.after() : t.after().edit()
+                .addAudit(AuditEntry.of(audit.action(), audit.actor(), Instant.now(), audit.reason(), from)).build();
+        dev.cutover.events.DeploymentEvent.Actor by = audit.event();
+        List<Message> messages = t.messages().stream().map(m -> {
+            if (m instanceof DeploymentAccepted a) {
+                return (Message) a.withActor(by);
+            }
+            if (m instanceof DeploymentStatusChanged c) {
+                return (Message) c.withActor(by);
+            }
+            return m;
+        }).toList();
+        return new Transition(t.before(), after, messages, t.reason());
     }
 }
