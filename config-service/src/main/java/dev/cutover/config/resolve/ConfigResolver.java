@@ -20,17 +20,27 @@ public class ConfigResolver {
 
     private static final Logger LOG = Logger.getLogger(ConfigResolver.class);
 
+    /** The layer that adds {@code cutover.config.artifact.extra-allowed-sources} to every environment's list. */
+    public static final String SERVICE_LAYER = "service";
+
     private final EnvironmentFiles files;
     private final ConfigSchema schema;
+    private final List<String> extraSources;
 
     @Inject
     public ConfigResolver(EnvironmentSourceConfig config) {
-        this(new EnvironmentFiles(config.directory().map(Path::of), ConfigResolver.class.getClassLoader()));
+        this(new EnvironmentFiles(config.directory().map(Path::of), ConfigResolver.class.getClassLoader()),
+                config.extraAllowedSources().orElse(List.of()));
     }
 
     public ConfigResolver(EnvironmentFiles files) {
+        this(files, List.of());
+    }
+
+    public ConfigResolver(EnvironmentFiles files, List<String> extraSources) {
         this.files = files;
         this.schema = ConfigSchema.load(ConfigResolver.class.getClassLoader());
+        this.extraSources = extraSources.stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** A validator message starts with the key it is about; add which layer set that key. */
@@ -42,10 +52,30 @@ public class ConfigResolver {
 
     void logSources(@Observes StartupEvent ignored) {
         LOG.infof("Environments %s from %s", files.known(), files.describe());
+        if (!extraSources.isEmpty()) {
+            LOG.infof("Artifact sources allowed in every environment besides its own: %s", extraSources);
+        }
     }
 
     public List<String> environments() {
         return List.copyOf(files.known());
+    }
+
+    /**
+     * The {@value #SERVICE_LAYER} layer: the environment's {@code artifact.allowed-sources} with the extra sources
+     * appended (lists replace when merged, so the layer carries the whole list); none without extra sources.
+     */
+    private Layer service(Map<String, Object> baseAndEnvironment) {
+        if (extraSources.isEmpty()) {
+            return new Layer(SERVICE_LAYER, null);
+        }
+        List<Object> sources = new ArrayList<>();
+        if (baseAndEnvironment.get("artifact") instanceof Map<?, ?> artifact
+                && artifact.get("allowed-sources") instanceof List<?> own) {
+            sources.addAll(own);
+        }
+        extraSources.stream().filter(x -> !sources.contains(x)).forEach(sources::add);
+        return new Layer(SERVICE_LAYER, Map.of("artifact", Map.of("allowed-sources", sources)));
     }
 
     public Resolution resolve(String environment, Map<String, Object> overrides) {
@@ -55,11 +85,13 @@ public class ConfigResolver {
                 return new Resolution.Rejected(Resolution.Kind.UNKNOWN_ENVIRONMENT, "unknown environment '"
                         + environment + "' (known: " + String.join(", ", files.known()) + ")");
             }
-            ConfigMerge.Merged merged = ConfigMerge.mergeWithProvenance(List.of(
-                    new Layer("base", files.base().orElse(null)),
-                    new Layer("environment:" + environment, env.get()),
+            Layer base = new Layer("base", files.base().orElse(null));
+            Layer environmentLayer = new Layer("environment:" + environment, env.get());
+            ConfigMerge.Merged merged = ConfigMerge.mergeWithProvenance(List.of(base, environmentLayer,
+                    service(ConfigMerge.merge(java.util.Arrays.asList(base.values(), environmentLayer.values()))),
                     new Layer("overrides", overrides)));
-            List<String> errors = new ArrayList<>(schema.check(merged));
+            List<String> errors = new ArrayList<>(ConfigValidator.lockedByOverrides(overrides));
+            errors.addAll(schema.check(merged));
             for (String error : ConfigValidator.validate(merged.config())) {
                 errors.add(withLayer(error, merged.provenance()));
             }

@@ -1,6 +1,8 @@
 package dev.cutover.config.resolve;
 
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,7 @@ public final class ConfigValidator {
             }
         }
         target(config, errors);
+        artifact(config, errors);
         if (config.get("network") instanceof Map<?, ?> network && network.get("inbound-ports") instanceof List<?> ports) {
             for (Object port : ports) {
                 Long p = integral(port);
@@ -113,6 +116,101 @@ public final class ConfigValidator {
                     errors.add("target.azure." + key + " must be set with provider azure");
                 }
             }
+        }
+    }
+
+    /**
+     * {@code artifact.allowed-sources}: a list of URL prefixes, each a directory ({@code file:///...} or
+     * {@code https://host/...}, ending in {@code /}, no {@code ..}, query or user info); {@code artifact.require-digest}:
+     * a boolean. Both must be set: an environment without an artifact policy is an error, not "anything goes".
+     */
+    private static void artifact(Map<String, Object> config, List<String> errors) {
+        Map<?, ?> artifact = section(config, "artifact", errors);
+        if (artifact == null) {
+            return;
+        }
+        if (!(artifact.get("allowed-sources") instanceof List<?> sources)) {
+            errors.add("artifact.allowed-sources must be a list of URL prefixes (file:///dir/ or https://host/dir/)");
+        } else {
+            for (Object source : sources) {
+                String problem = sourceProblem(source);
+                if (problem != null) {
+                    errors.add("artifact.allowed-sources " + problem);
+                }
+            }
+        }
+        if (!(artifact.get("require-digest") instanceof Boolean)) {
+            errors.add("artifact.require-digest must be true or false (got " + shown(artifact.get("require-digest"))
+                    + ")");
+        }
+    }
+
+    /** Why {@code source} cannot be an allowed-source prefix, or null when it can. */
+    static String sourceProblem(Object source) {
+        if (!(source instanceof String s) || s.isBlank()) {
+            return "must be URL prefixes (strings), not " + shown(source);
+        }
+        URI uri;
+        try {
+            uri = new URI(s);
+        } catch (URISyntaxException e) {
+            return "has an entry that is not a URL: '" + s + "'";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("file") && !scheme.equals("https")) {
+            return "allows file:/// and https:// prefixes only, not '" + s + "'";
+        }
+        if (uri.isOpaque() || uri.getRawPath() == null || !uri.getRawPath().startsWith("/")) {
+            return "needs an absolute path in '" + s + "'";
+        }
+        if (scheme.equals("https") && (uri.getHost() == null || uri.getRawUserInfo() != null)) {
+            return "needs a host (and no user info) in '" + s + "'";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "may not have a query or fragment: '" + s + "'";
+        }
+        String path = uri.getPath();
+        if (path.contains("/../") || path.contains("/./") || path.contains("//")) {
+            return "may not contain '..', '.' or empty segments: '" + s + "'";
+        }
+        if (!s.endsWith("/")) {
+            return "entries must end with '/' (a directory, so /opt/releases/ does not also allow /opt/releases-old/):"
+                    + " '" + s + "'";
+        }
+        return null;
+    }
+
+    /** Top-level keys a deployment's overrides may not set: the artifact policy is the environment's. */
+    static final String LOCKED = "artifact";
+
+    /**
+     * The keys {@code overrides} sets under {@link #LOCKED} (nested or dotted, a null removal included), each
+     * named: a request cannot loosen the policy it is checked against.
+     */
+    public static List<String> lockedByOverrides(Map<String, ?> overrides) {
+        List<String> errors = new ArrayList<>();
+        if (overrides == null) {
+            return errors;
+        }
+        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (key.equals(LOCKED) || key.startsWith(LOCKED + ".")) {
+                List<String> leaves = new ArrayList<>();
+                leaves(key, e.getValue(), leaves);
+                for (String leaf : leaves) {
+                    errors.add(leaf + " cannot be set by a deployment's overrides: the artifact policy belongs to the"
+                            + " environment (set by layer 'overrides')");
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static void leaves(String path, Object value, List<String> into) {
+        if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            map.forEach((k, v) -> leaves(path + "." + k, v, into));
+        } else {
+            into.add(path);
         }
     }
 

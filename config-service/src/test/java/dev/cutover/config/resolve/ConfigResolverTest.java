@@ -120,4 +120,42 @@ class ConfigResolverTest {
         var empty = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("empty", Map.of()));
         assertEquals(Resolution.Kind.INVALID_CONFIG, empty.kind()); // exists, but router.port stays 0
     }
+
+    @Test
+    void productionRequiresADigestFromItsOwnSourcesAndOverridesCannotLoosenIt() {
+        var production = (Resolution.Resolved) defaults.resolve("production", Map.of());
+        assertEquals(Map.of("allowed-sources", List.of("file:///opt/releases/", "https://artifacts.example/"),
+                "require-digest", true), production.config().get("artifact"));
+        assertEquals("environment:production", production.provenance().get("artifact.require-digest"));
+        for (String env : List.of("development", "staging")) {
+            var resolved = (Resolution.Resolved) defaults.resolve(env, Map.of());
+            assertEquals(false, ((Map<?, ?>) resolved.config().get("artifact")).get("require-digest"), env);
+        }
+        var loosened = assertInstanceOf(Resolution.Rejected.class,
+                defaults.resolve("production", Map.of("artifact", Map.of("require-digest", false))));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, loosened.kind());
+        assertTrue(loosened.reason().contains("artifact.require-digest"), loosened.reason());
+        var widened = assertInstanceOf(Resolution.Rejected.class,
+                defaults.resolve("staging", Map.of("artifact.allowed-sources", List.of("file:///"))));
+        assertTrue(widened.reason().contains("artifact.allowed-sources"), widened.reason());
+    }
+
+    @Test
+    void theServiceAddsItsExtraSourcesToEveryEnvironment() {
+        ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.empty(), loader),
+                List.of("file:///work/checkout/deploy/sample-app/target/"));
+        for (String env : List.of("development", "staging", "production")) {
+            var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve(env, Map.of()));
+            assertEquals(List.of("file:///opt/releases/", "https://artifacts.example/",
+                    "file:///work/checkout/deploy/sample-app/target/"),
+                    ((Map<?, ?>) resolved.config().get("artifact")).get("allowed-sources"), env);
+            assertEquals(ConfigResolver.SERVICE_LAYER, resolved.provenance().get("artifact.allowed-sources"));
+        }
+        // an extra source is checked like the environment's own
+        var bad = assertInstanceOf(Resolution.Rejected.class, new ConfigResolver(
+                new EnvironmentFiles(Optional.empty(), loader), List.of("http://mirror.example/"))
+                .resolve("development", Map.of()));
+        assertTrue(bad.reason().contains("artifact.allowed-sources"), bad.reason());
+        assertTrue(bad.reason().contains("'" + ConfigResolver.SERVICE_LAYER + "'"), bad.reason());
+    }
 }

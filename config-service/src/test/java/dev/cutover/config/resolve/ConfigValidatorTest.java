@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigValidatorTest {
 
@@ -21,7 +22,9 @@ class ConfigValidatorTest {
                 "health", Map.of("paths", List.of("/health", "/ready"), "timeout-ms", 1000, "interval-ms", 200,
                         "consecutive-successes", 3, "max-wait-ms", 30000, "failure-threshold", 2,
                         "monitor-window-ms", 5000),
-                "app", Map.of("env", Map.of("LOG_LEVEL", "debug", "WORKERS", 4, "DEBUG", true)))));
+                "app", Map.of("env", Map.of("LOG_LEVEL", "debug", "WORKERS", 4, "DEBUG", true)),
+                "artifact", Map.of("allowed-sources", List.of("file:///opt/releases/", "https://artifacts.example/"),
+                        "require-digest", true))));
     }
 
     static Stream<Arguments> cases() {
@@ -77,7 +80,53 @@ class ConfigValidatorTest {
     void missingSectionsAreEachNamed() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("router", "18080");
-        assertEquals(List.of("router must be a map", "health must be a map", "app must be a map"),
-                ConfigValidator.validate(config));
+        assertEquals(List.of("router must be a map", "health must be a map", "app must be a map",
+                        "artifact must be a map"), ConfigValidator.validate(config));
+    }
+
+    /** Each allowed source is a directory URL under file:/// or https://, so a prefix cannot be sidestepped. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSources")
+    @SuppressWarnings("unchecked")
+    void aBadAllowedSourceIsNamed(Object source) {
+        Map<String, Object> config = valid();
+        ((Map<String, Object>) config.get("artifact")).put("allowed-sources", List.of("file:///opt/releases/", source));
+        List<String> errors = ConfigValidator.validate(config);
+        assertEquals(1, errors.size(), errors::toString);
+        assertTrue(errors.get(0).startsWith("artifact.allowed-sources "), errors::toString);
+    }
+
+    static Stream<Object> badSources() {
+        return Stream.of("http://artifacts.example/", "ftp://artifacts.example/", "/opt/releases/",
+                "file:///opt/releases", "file:///opt/releases/../", "file:///opt/%2e%2e/etc/", "https:///nohost/",
+                "https://user@artifacts.example/", "https://artifacts.example/?x=1", "not a url/", "", 42);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePolicyKeysAreRequiredAndTyped() {
+        Map<String, Object> config = valid();
+        Map<String, Object> artifact = (Map<String, Object>) config.get("artifact");
+        artifact.remove("allowed-sources");
+        artifact.put("require-digest", "yes");
+        List<String> errors = ConfigValidator.validate(config);
+        assertEquals(2, errors.size(), errors::toString);
+        assertTrue(errors.get(0).startsWith("artifact.allowed-sources "), errors::toString);
+        assertTrue(errors.get(1).startsWith("artifact.require-digest "), errors::toString);
+    }
+
+    @Test
+    void overridesMayNotTouchTheArtifactPolicy() {
+        assertEquals(List.of(), ConfigValidator.lockedByOverrides(Map.of("router", Map.of("port", 1))));
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put("artifact", Map.of("require-digest", false));
+        overrides.put("artifact.allowed-sources", List.of("file:///"));
+        List<String> errors = ConfigValidator.lockedByOverrides(overrides);
+        assertEquals(2, errors.size(), errors::toString);
+        assertTrue(errors.get(0).startsWith("artifact.require-digest "), errors::toString);
+        assertTrue(errors.get(1).startsWith("artifact.allowed-sources "), errors::toString);
+        Map<String, Object> removal = new LinkedHashMap<>();
+        removal.put("artifact", null); // a null removes a key when merged: refused too
+        assertEquals(1, ConfigValidator.lockedByOverrides(removal).size());
     }
 }
