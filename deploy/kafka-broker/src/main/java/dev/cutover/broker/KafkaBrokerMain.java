@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,12 +37,18 @@ import kafka.server.KafkaRaftServer;
  *
  * <pre>
  * java -jar deploy/kafka-broker/target/kafka-broker.jar [--port N] [--data-dir DIR] [--exit-on-stdin-close]
+ *     [--secure [--secrets-dir DIR]]
  * </pre>
  *
  * <ul>
  *   <li>{@code --port N}: PLAINTEXT port on 127.0.0.1 (default 9092; 0 picks a free port).</li>
  *   <li>{@code --data-dir DIR}: log dir (default: a fresh temp dir, deleted on shutdown).</li>
  *   <li>{@code --exit-on-stdin-close}: shut down when stdin reaches EOF (the parent process died).</li>
+ *   <li>{@code --secure}: the secure profile instead of PLAINTEXT: a SASL_SSL listener (SCRAM-SHA-512) on the port,
+ *       {@code StandardAuthorizer} denying what no ACL allows, one principal per service with the ACLs of
+ *       {@link ServiceAcls} (see {@link SecureProfile}).</li>
+ *   <li>{@code --secrets-dir DIR}: where the secure profile keeps its generated keystore, truststore, passwords and
+ *       client settings (default {@code ~/.cutover/kafka-secrets}; created owner-only on first start).</li>
  * </ul>
  *
  * When the broker answers an AdminClient {@code describeCluster}, exactly one line is printed to stdout:
@@ -60,13 +69,18 @@ public final class KafkaBrokerMain {
         int port = 9092;
         Path dataDir = null;
         boolean exitOnStdinClose = false;
+        boolean secure = false;
+        Path secretsDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(requireValue(args, ++i, "--port"));
                 case "--data-dir" -> dataDir = Paths.get(requireValue(args, ++i, "--data-dir"));
                 case "--exit-on-stdin-close" -> exitOnStdinClose = true;
+                case "--secure" -> secure = true;
+                case "--secrets-dir" -> secretsDir = Paths.get(requireValue(args, ++i, "--secrets-dir"));
                 case "-h", "--help" -> {
-                    System.err.println("usage: kafka-broker [--port N] [--data-dir DIR] [--exit-on-stdin-close]");
+                    System.err.println("usage: kafka-broker [--port N] [--data-dir DIR] [--exit-on-stdin-close]"
+                            + " [--secure [--secrets-dir DIR]]");
                     return;
                 }
                 default -> {
@@ -90,11 +104,18 @@ public final class KafkaBrokerMain {
             controllerPort = freePort();
         }
 
+        SecureProfile profile = null;
+        if (secure) {
+            profile = SecureProfile.prepare(secretsDir != null ? secretsDir : SecureProfile.defaultDir());
+        }
         Properties props = brokerProperties(port, controllerPort, dataDir);
+        if (profile != null) {
+            profile.configure(props, HOST, port, controllerPort);
+        }
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
         LOG.info("Formatting storage in {}", dataDir);
-        format(dataDir, controllerPort);
+        format(dataDir, controllerPort, profile == null ? List.of() : profile.formatScramArguments());
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         final Path dir = dataDir;
@@ -129,7 +150,8 @@ public final class KafkaBrokerMain {
             watcher.start();
         }
 
-        LOG.info("Starting KRaft broker+controller on {}:{} (controller port {})", HOST, port, controllerPort);
+        LOG.info("Starting KRaft broker+controller on {}:{} (controller port {}){}", HOST, port, controllerPort,
+                profile == null ? "" : ", secure profile (SASL_SSL, SCRAM-SHA-512, ACLs)");
         try {
             server.startup();
         } catch (Throwable e) {
@@ -137,7 +159,12 @@ public final class KafkaBrokerMain {
             System.exit(1);
         }
         String bootstrap = HOST + ":" + port;
-        awaitReady(bootstrap);
+        Map<String, Object> adminConfig = new HashMap<>();
+        if (profile != null) {
+            adminConfig.putAll(profile.adminClientConfig());
+        }
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        awaitReady(adminConfig, profile);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         long jvmMs = ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.info("Kafka ready at {} in {} ms (JVM uptime {} ms)", bootstrap, ms, jvmMs);
@@ -176,9 +203,13 @@ public final class KafkaBrokerMain {
         return p;
     }
 
-    private static void format(Path dataDir, int controllerPort) throws Exception {
+    private static void format(Path dataDir, int controllerPort, List<String> scram) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        new Formatter()
+        Formatter formatter = new Formatter();
+        if (!scram.isEmpty()) {
+            formatter.setScramArguments(scram);
+        }
+        formatter
                 .setPrintStream(quiet)
                 .setNodeId(1)
                 .setClusterId(Uuid.randomUuid().toString())
@@ -191,9 +222,10 @@ public final class KafkaBrokerMain {
                 .run();
     }
 
-    private static void awaitReady(String bootstrap) throws InterruptedException {
+    private static void awaitReady(Map<String, Object> adminConfig, SecureProfile profile)
+            throws InterruptedException {
         Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        ap.putAll(adminConfig);
         ap.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         ap.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -203,7 +235,7 @@ public final class KafkaBrokerMain {
                     int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
                             .nodes().get(6, TimeUnit.SECONDS).size();
                     if (nodes > 0) {
-                        return;
+                        break;
                     }
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
@@ -212,6 +244,14 @@ public final class KafkaBrokerMain {
                     }
                 }
                 Thread.sleep(100);
+            }
+            if (profile != null) {
+                try {
+                    profile.provision(admin);
+                } catch (Exception e) {
+                    LOG.error("Secure profile: cannot create the principals, ACLs and topics", e);
+                    System.exit(1);
+                }
             }
         }
     }

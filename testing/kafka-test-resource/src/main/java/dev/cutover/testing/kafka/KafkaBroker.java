@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,13 +65,19 @@ public final class KafkaBroker implements AutoCloseable {
     private final Process process;
     private final OutputStream childStdin;
     private final KafkaContainer container;
+    private final Path secretsDir;
     private volatile boolean closed;
 
     private KafkaBroker(String bootstrapServers, Process process, KafkaContainer container) {
+        this(bootstrapServers, process, container, null);
+    }
+
+    private KafkaBroker(String bootstrapServers, Process process, KafkaContainer container, Path secretsDir) {
         this.bootstrapServers = bootstrapServers;
         this.process = process;
         this.childStdin = process == null ? null : process.getOutputStream();
         this.container = container;
+        this.secretsDir = secretsDir;
     }
 
     /** The one broker of this JVM, started on first use and stopped by a JVM shutdown hook. */
@@ -98,7 +108,45 @@ public final class KafkaBroker implements AutoCloseable {
             container.start();
             return new KafkaBroker(container.getBootstrapServers(), null, container);
         }
-        return launchJar(locateBrokerJar());
+        return launchJar(locateBrokerJar(), List.of(), null);
+    }
+
+    /**
+     * Starts a new broker in the launcher's secure profile ({@code --secure}: SASL_SSL with SCRAM-SHA-512,
+     * {@code StandardAuthorizer}, one principal per service with its ACLs), always from the jar (also where Docker
+     * runs). Its keystore, truststore and passwords are generated in {@code secretsDir} on first use and reused
+     * afterwards; {@link #clientConfig(String)} gives a principal's client settings. The caller must
+     * {@link #close()} it.
+     */
+    public static KafkaBroker startSecure(Path secretsDir) {
+        Path dir = secretsDir.toAbsolutePath();
+        return launchJar(locateBrokerJar(), List.of("--secure", "--secrets-dir", dir.toString()), dir);
+    }
+
+    /** The secure profile's secrets directory, or {@code null} for a PLAINTEXT broker. */
+    public Path secretsDir() {
+        return secretsDir;
+    }
+
+    /**
+     * Kafka client settings of {@code principal} on this secure broker: {@code bootstrap.servers} plus the launcher's
+     * {@code client-<principal>.properties} ({@code security.protocol}, {@code sasl.*}, {@code ssl.truststore.*}).
+     */
+    public Map<String, Object> clientConfig(String principal) {
+        if (secretsDir == null) {
+            throw new IllegalStateException("not a secure broker: " + this);
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(secretsDir.resolve("client-" + principal + ".properties"),
+                StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no client settings for " + principal + " in " + secretsDir, e);
+        }
+        Map<String, Object> config = new HashMap<>();
+        p.forEach((k, v) -> config.put((String) k, v));
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */
@@ -193,10 +241,11 @@ public final class KafkaBroker implements AutoCloseable {
                 + "): build deploy/kafka-broker first: mvn -pl deploy/kafka-broker package");
     }
 
-    private static KafkaBroker launchJar(Path jar) {
+    private static KafkaBroker launchJar(Path jar, List<String> extraArgs, Path secretsDir) {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-XX:+UseSerialGC",
                 "-jar", jar.toAbsolutePath().toString(), "--port", "0", "--exit-on-stdin-close"));
+        cmd.addAll(extraArgs);
         Path logFile = Paths.get(System.getProperty("user.dir"), "target", "kafka-broker.log");
         PrintWriter log = openLog(logFile);
         log.println("=== " + Instant.now() + " " + String.join(" ", cmd));
@@ -221,7 +270,7 @@ public final class KafkaBroker implements AutoCloseable {
             String bootstrap = ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.log(System.Logger.Level.INFO, "Kafka broker ready at " + bootstrap + " in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
-            return new KafkaBroker(bootstrap, process, null);
+            return new KafkaBroker(bootstrap, process, null, secretsDir);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             if (e instanceof InterruptedException) {
@@ -285,6 +334,7 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "KafkaBroker[" + bootstrapServers + (container != null ? ", container" : "")
+                + (secretsDir != null ? ", secure" : "")
                 + (process != null ? ", pid " + process.pid() : "") + "]";
     }
 }
