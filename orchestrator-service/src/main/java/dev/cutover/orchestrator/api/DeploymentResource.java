@@ -3,7 +3,13 @@ package dev.cutover.orchestrator.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
-import dev.cutover.orchestrator.model.Actor;
+import dev.cutover.orchestrator.access.AccessControl;
+import dev.cutover.orchestrator.access.AccessProblems;
+import dev.cutover.orchestrator.access.Caller;
+import dev.cutover.orchestrator.access.DeploymentAccess;
+import dev.cutover.orchestrator.access.DeploymentAccess.Allowed;
+import dev.cutover.orchestrator.access.DeploymentAccess.Decision;
+import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.service.DeploymentService;
@@ -23,6 +29,7 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 @Path("/deployments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,14 +44,28 @@ public class DeploymentResource {
     @Inject
     DeploymentMetrics metrics;
 
-    /** An invalid body never gets here: {@link InvalidRequestMapper} answers it. */
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    AccessControl access;
+
+    /**
+     * An invalid body never gets here: {@link InvalidRequestMapper} answers it. Needs the deployer role for the
+     * request's application and environment (403 otherwise).
+     */
     @POST
     public Response create(@Valid @NotNull(message = "must be a JSON object with application, environment, version"
             + " and artifact") DeploymentRequestBody body) throws InterruptedException {
+        Caller caller = caller();
+        Decision decision = access.rules().start(caller, body.application(), body.environment());
+        if (!(decision instanceof Allowed)) {
+            return refused(decision, null);
+        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        return submitted(service.submit(body.toRequest(), actor()));
+        return submitted(service.submit(body.toRequest(), caller.actor()));
     }
 
     private Response submitted(SubmitResult result) {
@@ -55,6 +76,7 @@ public class DeploymentResource {
                     .build();
         }
         if (result instanceof SubmitResult.Conflict conflict) {
+            // the caller may start deployments of this target, so it may know that one runs
             return problem(Problem.conflict(DeploymentService.conflictMessage(conflict.active()),
                     conflict.active().id()));
         }
@@ -72,18 +94,32 @@ public class DeploymentResource {
      * steps: 100 % now, then finish; also passes an approval gate), {@code pause} (hold at the current step; a
      * verdict arriving meanwhile is recorded, not acted on), {@code resume}, {@code abort} (immediate rollback →
      * ROLLED_BACK "aborted by operator"), {@code approve}, {@code rollback} (the environment's rollback strategy;
-     * manual: immediately).
+     * manual: immediately). A deployment the caller cannot see is not found (404); visible without the role for the
+     * action: 403 (approve: the approver role, and in a four-eyes environment someone other than the requester).
      */
     @POST
     @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
     public Response act(@PathParam("id") String id, @PathParam("action") String action, OperatorActionBody body)
             throws InterruptedException {
         OperatorAction.Kind kind = OperatorAction.Kind.valueOf(action.toUpperCase(Locale.ROOT));
+        Caller caller = caller();
+        if (!caller.authenticated()) {
+            return refused(new DeploymentAccess.Unauthenticated(), id);
+        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
+        Optional<Deployment> found = service.find(id);
+        if (found.isEmpty()) {
+            return problem(Problem.notFound(id));
+        }
+        Decision decision = access.rules().act(caller, found.get(), kind);
+        if (!(decision instanceof Allowed)) {
+            return refused(decision, id);
+        }
         try {
-            return service.act(id, kind, actor(), body == null ? null : body.reason())
+            // the body's "by" is not trusted: the token's subject is recorded
+            return service.act(id, kind, caller.actor(), body == null ? null : body.reason())
                     .map(d -> Response.accepted(DeploymentView.of(d)).type(MediaType.APPLICATION_JSON_TYPE).build())
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
@@ -91,15 +127,32 @@ public class DeploymentResource {
         }
     }
 
-    /** A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides. */
+    /**
+     * A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides; the deployer role
+     * for its target.
+     */
     @POST
     @Path("/{id}/redeploy")
     public Response redeploy(@PathParam("id") String id, RedeployBody body) throws InterruptedException {
+        Caller caller = caller();
+        if (!caller.authenticated()) {
+            return refused(new DeploymentAccess.Unauthenticated(), id);
+        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
+        Optional<Deployment> found = service.find(id);
+        if (found.isEmpty()) {
+            return problem(Problem.notFound(id));
+        }
+        Decision decision = access.rules().redeploy(caller, found.get());
+        if (!(decision instanceof Allowed)) {
+            return refused(decision, id);
+        }
         try {
-            return service.redeploy(id, body == null ? null : body.onConflict(), actor(), null).map(this::submitted)
+            return service.redeploy(id, body == null ? null : body.onConflict(), caller.actor(),
+                            body == null ? null : body.reason())
+                    .map(this::submitted)
                     .orElseGet(() -> problem(Problem.notFound(id)));
         } catch (ActionNotAllowedException e) {
             return problem(Problem.notAllowed(e.getMessage(), id));
@@ -109,29 +162,51 @@ public class DeploymentResource {
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id) throws InterruptedException {
+        Caller caller = caller();
+        if (!caller.authenticated()) {
+            return refused(new DeploymentAccess.Unauthenticated(), id);
+        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        return service.find(id).map(d -> Response.ok(DeploymentView.of(d)).build())
+        return service.find(id).filter(d -> access.rules().visible(caller, d))
+                .map(d -> Response.ok(DeploymentView.of(d)).build())
                 .orElseGet(() -> problem(Problem.notFound(id)));
     }
 
     @GET
     public Response list(@QueryParam("application") String application,
                          @QueryParam("environment") String environment) throws InterruptedException {
+        Caller caller = caller();
+        if (!caller.authenticated()) {
+            return refused(new DeploymentAccess.Unauthenticated(), null);
+        }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
         }
-        List<DeploymentView> views = service.list(application, environment).stream().map(DeploymentView::of)
-                .toList();
+        // only what the caller may see: a deployment of another application is not listed
+        List<DeploymentView> views = service.list(application, environment).stream()
+                .filter(d -> access.rules().visible(caller, d)).map(DeploymentView::of).toList();
         return Response.ok(views).build();
     }
 
-    @Inject
-    SecurityIdentity identity;
+    private Caller caller() {
+        return access.caller(identity);
+    }
 
-    private Actor actor() {
-        return Actor.rest(identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName());
+    /** A refused call as problem+json: 401 (with the Bearer challenge), 403, or 404 for what the caller cannot see. */
+    private Response refused(Decision decision, String id) {
+        String instance = id == null ? "/deployments" : "/deployments/" + id;
+        if (decision instanceof DeploymentAccess.Hidden) {
+            return problem(Problem.notFound(id));
+        }
+        if (decision instanceof DeploymentAccess.Forbidden forbidden) {
+            return problem(new Problem(forbidden.fourEyes() ? AccessProblems.FOUR_EYES : AccessProblems.FORBIDDEN,
+                    forbidden.fourEyes() ? "Approval needs a second person" : "Forbidden", 403, forbidden.detail(),
+                    instance, null, null));
+        }
+        return Response.fromResponse(problem(new Problem(AccessProblems.UNAUTHENTICATED, "Unauthenticated", 401,
+                "a valid bearer token is needed", instance, null, null))).header("WWW-Authenticate", "Bearer").build();
     }
 
     private Response problem(Problem p) {

@@ -2,6 +2,7 @@ package dev.cutover.orchestrator.api;
 
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.orchestrator.model.AnalysisEntry;
+import dev.cutover.orchestrator.model.AuditEntry;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.FailureRecord;
 import dev.cutover.orchestrator.model.HoldKind;
@@ -28,10 +29,13 @@ import java.util.Map;
  * {@code infrastructure}: the plan stage's record — the plan (per resource create / update / unchanged with the
  * property changes, hardening outcomes, the monthly cost with its price table's date, the keys the provider does
  * not honour), when it came, the plan applied with what it created and updated, and what failed applies had created
- * ({@code createdBeforeFailure}); absent for deployments recorded before the plan stage.
+ * ({@code createdBeforeFailure}); absent for deployments recorded before the plan stage. {@code sha256}: the
+ * artifact's expected digest from the request. {@code audit}: every state-changing call — {@code action}, who
+ * ({@code subject}, {@code via} rest / kafka / webhook), {@code at}, {@code reason}, {@code from} (the status it
+ * was called in) — the first one naming the requester.
  */
 public record DeploymentView(String id, String application, String environment, String version, String artifact,
-                             String strategy, DeploymentStatus status, String stage, String reason, String slot,
+                             String sha256, String strategy, DeploymentStatus status, String stage, String reason, String slot,
                              String stableSlot, String stableVersion, String routerUrl, String configHash,
                              Instant createdAt, Instant updatedAt, List<StageView> stages, RollbackView rollback,
                              List<PipelineStageView> pipeline, String onConflict, List<Integer> steps,
@@ -39,7 +43,7 @@ public record DeploymentView(String id, String application, String environment, 
                              HoldView hold, List<OperatorAction> actions, RollingView rolling,
                              RollbackPlanView rollbackPlan, int attempt, List<FailureRecord> failures,
                              Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom,
-                             InfrastructureRecord infrastructure) {
+                             InfrastructureRecord infrastructure, List<AuditEntry> audit) {
 
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
                             Instant deadline, Pipeline pipeline) {
@@ -75,13 +79,13 @@ public record DeploymentView(String id, String application, String environment, 
                 d.rollbackPlan().steps(), d.rollbackPlan().stepIntervalMs(),
                 d.rollbackPlan().endAs() == null ? null : d.rollbackPlan().endAs().name());
         return new DeploymentView(d.id(), d.target().application(), d.target().environment(), d.version(),
-                d.artifact(), d.strategy(), d.status(), d.stage(), d.reason(), d.slot(), d.stableSlot(),
+                d.artifact(), d.sha256(), d.strategy(), d.status(), d.stage(), d.reason(), d.slot(), d.stableSlot(),
                 d.stableVersion(), d.routerUrl(), d.configHash(), d.createdAt(), d.updatedAt(), stages, rollback,
                 pipeline(d), d.onConflict() == null ? "reject" : d.onConflict(),
                 d.rollout() == null ? null : d.rollout().steps(),
                 d.rollout() == null ? null : d.rollout().step(), d.weights(), d.analyses(), hold, d.actions(),
                 rolling, plan, d.attempt(), d.failures(), d.config(), d.provenance(), d.configPinnedFrom(),
-                d.infrastructure());
+                d.infrastructure(), d.audit());
     }
 
     private static List<PipelineStageView> pipeline(Deployment d) {
