@@ -166,7 +166,8 @@ public class DeploymentService {
         Map<String, Object> overrides = new LinkedHashMap<>(r.overrides());
         Object onConflict = overrides.remove("onConflict");
         DeploymentRequest request = new DeploymentRequest(r.target().application(), r.target().environment(),
-                r.version(), r.artifact(), r.strategy(), overrides, onConflict == null ? null : onConflict.toString());
+                r.version(), r.artifact(), r.strategy(), overrides, onConflict == null ? null : onConflict.toString(),
+                r.sha256());
         SubmitResult result = submit(request, id, correlationId, meta, null, Audit.of("start", actor, null));
         String reason = null;
         String field = null;
@@ -428,7 +429,8 @@ public class DeploymentService {
         PinnedConfig pinned = PinnedConfig.of(e);
         String newId = UUID.randomUUID().toString();
         return Optional.of(submit(new DeploymentRequest(e.target().application(), e.target().environment(),
-                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict), newId, newId, null, pinned,
+                e.version(), e.artifact(), e.strategy(), e.overrides(), onConflict, e.sha256()), newId, newId, null,
+                pinned,
                 Audit.of("redeploy", actor, reason == null || reason.isBlank() ? "redeploy of " + id
                         : "redeploy of " + id + ": " + reason)));
     }
