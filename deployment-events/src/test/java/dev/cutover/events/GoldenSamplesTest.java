@@ -75,11 +75,16 @@ class GoldenSamplesTest {
                 new DeploymentRequested(META, TARGET, "2.0.0", "file:/opt/apps/shop-2.0.0.jar", "blue-green",
                         Map.of("health", Map.of("consecutive-successes", 3))),
                 new DeploymentAccepted(META, TARGET, "2.0.0", "blue-green"),
+                new DeploymentAccepted(META, TARGET, "2.0.0", "blue-green",
+                        new DeploymentEvent.Actor("ci:github-shop", "kafka", "start", null)),
                 new DeploymentRejected(META, TARGET, "2.0.0", "target shop/staging already has active deployment d-41", "target"),
                 new DeploymentStatusChanged(META, TARGET, "2.0.0", DeploymentStatus.MONITORING, "monitor", "traffic on green"),
                 new DeploymentStatusChanged(META, TARGET, "2.0.0", DeploymentStatus.PROVISIONING, "provision",
                         "instance exited with 1; retrying", new DeploymentEvent.Failure("INFRASTRUCTURE_FAILURE", "MEDIUM",
                                 true, "retried automatically", "retry 2/3 in 60s", 1)),
+                new DeploymentStatusChanged(META, TARGET, "2.0.0", DeploymentStatus.ROLLING_BACK, "rollback",
+                        "aborted by operator (alice@example.com: error budget spent)", null,
+                        new DeploymentEvent.Actor("alice@example.com", "rest", "abort", "error budget spent")),
                 new ResolveConfig(META, TARGET, "2.0.0", Map.of("app", Map.of("env", Map.of("LOG_LEVEL", "debug")))),
                 new ConfigResolved(META, TARGET, "sha256:ab12", Map.of("router", Map.of("port", 18080))),
                 new ConfigResolved(META, TARGET, "sha256:cd34", Map.of("router", Map.of("port", 18080),
@@ -274,6 +279,20 @@ class GoldenSamplesTest {
                 golden("dev.cutover.deployment.requested.v1.2"))).sha256());
         assertEquals(SHA256, ((ProvisionSlot) MessageCodec.decode("dev.cutover.provisioner.provision-slot.v1",
                 golden("dev.cutover.provisioner.provision-slot.v1.4"))).sha256());
+    }
+
+    /** The actor arrived later: accepted and status-changed events written without it still read. */
+    @Test
+    void actorIsOptional() throws IOException {
+        assertEquals(null, ((DeploymentAccepted) MessageCodec.decode("dev.cutover.deployment.accepted.v1",
+                golden("dev.cutover.deployment.accepted.v1"))).actor());
+        assertEquals(null, ((DeploymentStatusChanged) MessageCodec.decode("dev.cutover.deployment.status-changed.v1",
+                golden("dev.cutover.deployment.status-changed.v1.2"))).actor());
+        ObjectNode json = (ObjectNode) MessageCodec.mapper().readTree(golden("dev.cutover.deployment.status-changed.v1.3"));
+        ((ObjectNode) json.get("actor")).remove("reason");
+        assertEquals(new DeploymentEvent.Actor("alice@example.com", "rest", "abort", null),
+                ((DeploymentStatusChanged) MessageCodec.decode("dev.cutover.deployment.status-changed.v1",
+                        json.toString())).actor());
     }
 
     @Test
