@@ -12,8 +12,8 @@ import java.util.Map;
  * The body of {@code POST /deployments}, checked by Bean Validation before the resource method runs: each field's
  * own rule as an annotation, in the words {@code DeploymentRequestValidator} uses for requests from the topic, and
  * what annotations cannot say (known strategies, conflict policies, rules across fields) by that validator itself
- * ({@link ServiceRules}). A value of the wrong JSON type is a 400 naming its field as well
- * ({@link InvalidRequestMapper}).
+ * ({@link ServiceRules}), {@code sha256} (64 hex digits) among them. A value of the wrong JSON type, and a field
+ * this record does not have, is a 400 naming its field as well ({@link InvalidRequestMapper}).
  */
 @ServiceRules
 public record DeploymentRequestBody(
@@ -25,7 +25,8 @@ public record DeploymentRequestBody(
         @NotBlank String artifact,
         String strategy,
         Map<String, Object> overrides,
-        String onConflict) {
+        String onConflict,
+        String sha256) {
 
     /** An application or environment name: also a Kafka key part, a directory and a router name. */
     static final String NAME = "[a-z0-9][a-z0-9-]{0,62}";
@@ -36,7 +37,14 @@ public record DeploymentRequestBody(
      */
     static final String BLANK_OR_VERSION = "\\s*|" + DeploymentRequestValidator.VERSION_REGEX;
 
+    /** Without a digest. */
+    public DeploymentRequestBody(String application, String environment, String version, String artifact,
+                                 String strategy, Map<String, Object> overrides, String onConflict) {
+        this(application, environment, version, artifact, strategy, overrides, onConflict, null);
+    }
+
     DeploymentRequest toRequest() {
-        return new DeploymentRequest(application, environment, version, artifact, strategy, overrides, onConflict);
+        return new DeploymentRequest(application, environment, version, artifact, strategy, overrides, onConflict,
+                sha256);
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
+import dev.cutover.orchestrator.model.PlainText;
 import dev.cutover.orchestrator.model.Violation;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
@@ -31,6 +33,8 @@ import java.util.stream.Collectors;
  * of the wrong JSON type becomes {@code 400 application/problem+json}, the same {@link Problem#invalid} the service
  * answers for the rules it checks itself, naming each field ({@code body} for the body as a whole).
  * <p>
+ * A field the body does not have is named too, with the fields it has ({@link JsonBodies} reads strictly), so a typo
+ * ({@code sha265}, {@code overide}) is reported instead of silently doing nothing.
  * Jackson stops at the first value of the wrong type, so such a body is answered with that field alone. Quarkus
  * wraps a JSON syntax error in a {@code WebApplicationException}; unwrapping it lets this mapper see the cause.
  */
@@ -80,6 +84,14 @@ public class InvalidRequestMapper {
     }
 
     private static Violation violation(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String field = field(u);
+            List<String> known = u.getKnownPropertyIds() == null ? List.of()
+                    : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            // the name is the client's: echoed without control characters
+            return new Violation(PlainText.of(field.isEmpty() ? String.valueOf(u.getPropertyName()) : field),
+                    "unknown field" + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)));
+        }
         if (e instanceof MismatchedInputException m) {
             String field = field(m);
             return field.isEmpty() ? new Violation("body", "must be a single JSON object")

@@ -60,6 +60,12 @@ public record Problem(String type, String title, int status, String detail, Stri
                 null, null);
     }
 
+    /** A body larger than the server takes ({@code quarkus.http.limits.max-body-size}); answered before it is read. */
+    public static Problem tooLarge(long limitBytes) {
+        return new Problem(BASE + "body-too-large", "Request body too large", 413,
+                "the request body is larger than " + limitBytes + " bytes", null, null, null);
+    }
+
     public static Problem notReady() {
         return new Problem(BASE + "not-ready", "Orchestrator not ready", 503,
                 "deployment state is still being loaded from Kafka", null, null, null);

@@ -34,6 +34,7 @@ import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.model.Transition;
+import dev.cutover.orchestrator.model.Violation;
 import dev.cutover.orchestrator.settings.RunSettings;
 import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.strategy.DeploymentStrategy;
@@ -127,7 +128,8 @@ public final class DeploymentStateMachine implements Moves {
     private static Deployment.Builder newDeployment(String id, String correlationId, DeploymentRequest request,
                                                     Instant now) {
         return new Deployment.Builder().id(id).target(request.target()).version(request.version())
-                .artifact(request.artifact()).strategy(request.strategy()).overrides(request.overrides())
+                .artifact(request.artifact()).sha256(request.sha256()).strategy(request.strategy())
+                .overrides(request.overrides())
                 .onConflict(request.onConflict()).correlationId(correlationId).createdAt(now).updatedAt(now);
     }
 
@@ -175,20 +177,32 @@ public final class DeploymentStateMachine implements Moves {
 
     /**
      * The configuration is known ({@code d.config()}): plan the target's infrastructure with it (then the strategy's
-     * first step, {@link InfrastructureStage}), or FAILED when the orchestrator cannot run with it or the strategy
-     * cannot run on the target's kind.
+     * first step, {@link InfrastructureStage}), or FAILED when the orchestrator cannot run with it, the strategy
+     * cannot run on the target's kind, or the artifact breaks the environment's artifact policy (a source not
+     * allowed, a digest required but missing): a configuration error naming the request's field ({@code artifact},
+     * {@code sha256}), before anything is planned, provisioned or started, and never retried.
      */
     private Transition configured(Deployment d, Meta cause, Instant now, String reason) {
         RunSettings settings;
+        Violation artifact;
         try {
             settings = RunSettings.from(d.config()).forTarget(d.target());
+            artifact = RunSettings.artifactPolicy(d.config()).check(d.artifact(), d.sha256(),
+                    d.target().environment());
         } catch (IllegalArgumentException e) {
-            String why = "invalid configuration: " + e.getMessage();
-            FailureRecord f = Recovery.record(Classifier.configuration(), "stopped: fix the configuration",
-                    FailureAction.STOP, d.attempt(), Stage.CONFIG, why, now);
-            return advance(d, cause, now, StageStatus.FAILED, FAILED, why, b -> b.addFailure(f));
+            return configurationError(d, cause, now, "invalid configuration: " + e.getMessage());
+        }
+        if (artifact != null) {
+            return configurationError(d, cause, now, "artifact policy: " + artifact.field() + " "
+                    + artifact.message());
         }
         return infrastructure.plan(d.edit().settings(settings).build(), cause, now, reason);
+    }
+
+    private Transition configurationError(Deployment d, Meta cause, Instant now, String why) {
+        FailureRecord f = Recovery.record(Classifier.configuration(), "stopped: fix the configuration",
+                FailureAction.STOP, d.attempt(), Stage.CONFIG, why, now);
+        return advance(d, cause, now, StageStatus.FAILED, FAILED, why, b -> b.addFailure(f));
     }
 
     // ---- agent events --------------------------------------------------------------------------------------

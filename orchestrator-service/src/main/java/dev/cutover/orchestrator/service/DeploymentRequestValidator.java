@@ -27,16 +27,22 @@ public final class DeploymentRequestValidator {
      */
     public static final String VERSION_REGEX = "[0-9A-Za-z][0-9A-Za-z.+_-]*";
     private static final Pattern VERSION = Pattern.compile(VERSION_REGEX);
+    /** An artifact digest: SHA-256 as 64 hex digits (either case; kept in lower case). */
+    public static final String SHA256_REGEX = "[0-9a-fA-F]{64}";
+    private static final Pattern SHA256 = Pattern.compile(SHA256_REGEX);
+    /** The configuration keys a request's overrides may not set: the artifact policy is the environment's. */
+    public static final String LOCKED_OVERRIDE = "artifact";
 
     private DeploymentRequestValidator() {
     }
 
-    /** The request with defaults applied (strategy blue-green, onConflict reject). */
+    /** The request with defaults applied (strategy blue-green, onConflict reject, sha256 in lower case or null). */
     public static DeploymentRequest normalize(DeploymentRequest r) {
         String strategy = r.strategy() == null || r.strategy().isBlank() ? BLUE_GREEN : r.strategy();
         String onConflict = blank(r.onConflict()) ? DeploymentRequest.REJECT : r.onConflict();
+        String sha256 = blank(r.sha256()) ? null : r.sha256().toLowerCase(java.util.Locale.ROOT);
         return new DeploymentRequest(r.application(), r.environment(), r.version(), r.artifact(), strategy,
-                r.overrides(), onConflict);
+                r.overrides(), onConflict, sha256);
     }
 
     public static List<Violation> validate(DeploymentRequest r) {
@@ -52,6 +58,15 @@ public final class DeploymentRequestValidator {
         }
         if (blank(r.artifact())) {
             violations.add(new Violation("artifact", "must not be blank"));
+        }
+        if (r.sha256() != null && !SHA256.matcher(r.sha256()).matches()) {
+            violations.add(new Violation("sha256", "must be the artifact's SHA-256 as 64 hexadecimal digits"));
+        }
+        for (String key : r.overrides().keySet()) {
+            if (LOCKED_OVERRIDE.equals(key) || key.startsWith(LOCKED_OVERRIDE + ".")) {
+                violations.add(new Violation("overrides." + key, "the artifact policy (artifact.*) belongs to the"
+                        + " environment; a request cannot override it"));
+            }
         }
         if (r.strategy() != null && !r.strategy().isBlank() && !KNOWN_STRATEGIES.contains(r.strategy())) {
             violations.add(new Violation("strategy", "unknown strategy '" + PlainText.of(r.strategy()) + "'; known: "

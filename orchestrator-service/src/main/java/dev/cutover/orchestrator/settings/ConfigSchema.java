@@ -22,7 +22,7 @@ import java.util.Map;
 record ConfigSchema(Router router, App app, Health health, Canary canary, Analysis analysis, Rollback rollback,
                     Infrastructure infrastructure, Rolling rolling, PipelineKeys pipeline, Recovery recovery,
                     Application application, Security security, TargetKeys target, Network network,
-                    Diagnostics diagnostics, Hardening hardening, Budget budget) {
+                    Diagnostics diagnostics, Hardening hardening, Budget budget, Artifact artifact) {
 
     record Router(Integer port) {
     }
@@ -81,6 +81,10 @@ record ConfigSchema(Router router, App app, Health health, Canary canary, Analys
     }
 
     record Budget(Double monthlyLimit) {
+    }
+
+    /** {@code artifact.*}: where artifacts may come from and whether a digest is required ({@link ArtifactPolicy}). */
+    record Artifact(@JsonDeserialize(using = Words.class) List<String> allowedSources, Boolean requireDigest) {
     }
 
     record Rolling(Integer maxSurge, Integer maxUnavailable) {

@@ -121,6 +121,20 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
     }
 
     /**
+     * The configuration's {@code artifact.*} ({@link ArtifactPolicy#NONE} when it has none: a configuration resolved
+     * before the policy existed).
+     *
+     * @throws IllegalArgumentException with a reason naming the bad key
+     */
+    public static ArtifactPolicy artifactPolicy(Map<String, Object> config) {
+        ConfigSchema.Artifact a = read(config).artifact();
+        if (a == null || (a.allowedSources() == null && a.requireDigest() == null)) {
+            return ArtifactPolicy.NONE;
+        }
+        return new ArtifactPolicy(a.allowedSources(), Boolean.TRUE.equals(a.requireDigest()));
+    }
+
+    /**
      * {@code target.*}, {@code infrastructure.*}, {@code network.*}, {@code diagnostics.enabled},
      * {@code hardening.blocking}, {@code budget.monthly-limit} and {@code pipeline.approval-before-provision}.
      * Defaults: local processes, port 443 only, diagnostics on, nothing blocking, no budget, no gate.

@@ -173,13 +173,14 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
 
     /**
      * The new slot with the environment's {@code infrastructure.instance-count} instances behind its one router
-     * backend (settings recorded before the target was typed: one, as then).
+     * backend (settings recorded before the target was typed: one, as then), with the request's digest for the
+     * provisioner to verify before it starts anything.
      */
     static ProvisionSlot provision(Deployment d, Meta meta) {
         var s = d.settings();
         return new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(), s.environment(),
                 s.routerPort(), s.security(), s.placement(), s.placement() == null ? null
-                : s.rollout().instanceCount());
+                : s.rollout().instanceCount(), d.sha256());
     }
 
     public static Map<String, Integer> switchWeights(Deployment d) {

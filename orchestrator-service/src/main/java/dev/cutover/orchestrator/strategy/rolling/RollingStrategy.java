@@ -463,7 +463,7 @@ public final class RollingStrategy implements DeploymentStrategy {
         return switch (Objects.requireNonNull(d.stage())) {
             case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
                     d.settings().environment(), d.settings().routerPort(), d.settings().security(),
-                    d.settings().placement(), ONE_INSTANCE);
+                    d.settings().placement(), ONE_INSTANCE, d.sha256());
             case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
                     CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
             case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire(),
