@@ -246,6 +246,7 @@ public final class KafkaBrokerMain {
                 Thread.sleep(100);
             }
             if (profile != null) {
+                LOG.info("Broker answers as {}; creating principals, ACLs and topics", ServiceAcls.ADMIN);
                 try {
                     profile.provision(admin);
                 } catch (Exception e) {

@@ -60,6 +60,11 @@ public final class KafkaBroker implements AutoCloseable {
      */
     private static final Object JVM_WIDE_LOCK = "dev.cutover.testing.kafka.KafkaBroker#shared";
     private static KafkaBroker shared;
+    /** Set (JVM-wide) to the shared secure broker's bootstrap servers and secrets directory once started. */
+    public static final String SHARED_SECURE_BOOTSTRAP_PROPERTY = "cutover.kafka.shared-secure.bootstrap.servers";
+    public static final String SHARED_SECURE_SECRETS_PROPERTY = "cutover.kafka.shared-secure.secrets-dir";
+    private static final Object JVM_WIDE_SECURE_LOCK = "dev.cutover.testing.kafka.KafkaBroker#sharedSecure";
+    private static KafkaBroker sharedSecure;
 
     private final String bootstrapServers;
     private final Process process;
@@ -96,6 +101,30 @@ public final class KafkaBroker implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "cutover-kafka-broker-stop"));
             System.setProperty(SHARED_BOOTSTRAP_PROPERTY, broker.bootstrapServers());
             shared = broker;
+            return broker;
+        }
+    }
+
+    /**
+     * The one secure-profile broker of this JVM ({@link #startSecure} with secrets in {@code target/kafka-secrets}),
+     * started on first use and stopped by a JVM shutdown hook.
+     */
+    public static synchronized KafkaBroker sharedSecure() {
+        synchronized (JVM_WIDE_SECURE_LOCK) {
+            if (sharedSecure != null && !sharedSecure.closed) {
+                return sharedSecure;
+            }
+            String existing = System.getProperty(SHARED_SECURE_BOOTSTRAP_PROPERTY);
+            if (existing != null) {
+                sharedSecure = new KafkaBroker(existing, null, null,
+                        Paths.get(System.getProperty(SHARED_SECURE_SECRETS_PROPERTY)));
+                return sharedSecure;
+            }
+            KafkaBroker broker = startSecure(Paths.get(System.getProperty("user.dir"), "target", "kafka-secrets"));
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "cutover-kafka-secure-broker-stop"));
+            System.setProperty(SHARED_SECURE_SECRETS_PROPERTY, broker.secretsDir().toString());
+            System.setProperty(SHARED_SECURE_BOOTSTRAP_PROPERTY, broker.bootstrapServers());
+            sharedSecure = broker;
             return broker;
         }
     }

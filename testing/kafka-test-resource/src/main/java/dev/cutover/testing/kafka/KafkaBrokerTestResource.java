@@ -1,5 +1,6 @@
 package dev.cutover.testing.kafka;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -25,7 +26,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  *       Quarkus probes Docker for Kafka Dev Services at build time.</li>
  * </ol>
  * The resource sets {@code kafka.bootstrap.servers} and
- * {@code mp.messaging.connector.smallrye-kafka.bootstrap.servers}. {@link #stop()} does nothing: the broker lives
+ * {@code mp.messaging.connector.smallrye-kafka.bootstrap.servers}. For a test whose {@code QuarkusTestProfile}
+ * implements {@link SecureKafkaProfile}, it points the service at the secure-profile broker
+ * ({@link KafkaBroker#sharedSecure()}) instead, with the profile's principal's {@code kafka.security.protocol},
+ * {@code kafka.sasl.*} and {@code kafka.ssl.truststore.*} settings. {@link #stop()} does nothing: the broker lives
  * until the test JVM exits (shutdown hook), so all test classes - and Quarkus restarts between them - share it.
  */
 public class KafkaBrokerTestResource implements QuarkusTestResourceLifecycleManager {
@@ -33,8 +37,39 @@ public class KafkaBrokerTestResource implements QuarkusTestResourceLifecycleMana
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String CONNECTOR_BOOTSTRAP_SERVERS = "mp.messaging.connector.smallrye-kafka.bootstrap.servers";
 
+    private String securePrincipal;
+
+    @Override
+    public void setContext(Context context) {
+        securePrincipal = null;
+        String profile = context.testProfile();
+        if (profile == null) {
+            return;
+        }
+        try {
+            Class<?> type = Class.forName(profile, false, Thread.currentThread().getContextClassLoader());
+            if (SecureKafkaProfile.class.isAssignableFrom(type)) {
+                securePrincipal = ((SecureKafkaProfile) type.getDeclaredConstructor().newInstance()).kafkaPrincipal();
+            }
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            throw new IllegalStateException("cannot read the Kafka principal of test profile " + profile, e);
+        }
+    }
+
     @Override
     public Map<String, String> start() {
+        if (securePrincipal != null) {
+            KafkaBroker broker = KafkaBroker.sharedSecure();
+            Map<String, String> config = new HashMap<>();
+            broker.clientConfig(securePrincipal).forEach((k, v) -> {
+                if (!k.equals("bootstrap.servers")) {
+                    config.put("kafka." + k, String.valueOf(v));
+                }
+            });
+            config.put(KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            config.put(CONNECTOR_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            return config;
+        }
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         return Map.of(KAFKA_BOOTSTRAP_SERVERS, bootstrap, CONNECTOR_BOOTSTRAP_SERVERS, bootstrap);
     }

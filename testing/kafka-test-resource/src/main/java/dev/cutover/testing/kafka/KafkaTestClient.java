@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,7 +47,8 @@ public final class KafkaTestClient implements AutoCloseable {
     /** How long the awaiting methods wait. */
     public static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final String bootstrap;
+    private final Map<String, Object> connection;
+    private final String groupId;
     private final KafkaProducer<String, byte[]> producer;
     private final List<ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,9 +62,20 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Records everything published on {@code topics} from the beginning, on a background consumer. */
     public KafkaTestClient(String bootstrap, String... topics) {
-        this.bootstrap = bootstrap;
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), null, topics);
+    }
+
+    /**
+     * With the given client settings ({@code bootstrap.servers} and, on a secure broker, a principal's
+     * {@link KafkaBroker#clientConfig(String)}), recording {@code topics} in consumer group {@code groupId} (a
+     * fresh random group when {@code null}; a secure broker only lets a principal use its own group).
+     */
+    public KafkaTestClient(Map<String, Object> connection, String groupId, String... topics) {
+        this.connection = Map.copyOf(connection);
+        this.groupId = groupId;
+        Map<String, Object> producerConfig = new HashMap<>(this.connection);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         if (topics.length == 0) {
             consumer = null;
             poller = null;
@@ -116,9 +129,10 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> newConsumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new HashMap<>(connection);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId != null ? groupId : "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     public void send(Message m) {
