@@ -1,6 +1,7 @@
 package dev.cutover.provisioner.provisioning;
 
 import dev.cutover.provisioner.config.ProviderSelection;
+import dev.cutover.provisioner.config.ProvisionerConfig;
 import dev.cutover.provisioner.secret.SecretResolver;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +18,18 @@ public class ProvisioningBeans {
         return new ProvisionerMetrics(registry, slots);
     }
 
+    /** The artifact cache: {@code artifacts/} in the local work dir, next to {@code state/} and {@code logs/}. */
+    @Produces
+    @Singleton
+    ArtifactStore artifacts(ProvisionerConfig config) {
+        return new ArtifactStore(config.local().workDir().resolve("artifacts"));
+    }
+
     @Produces
     @Singleton
     ProvisioningService service(ProviderSelection.Lookup providers, SlotRegistry registry, ProvisionerMetrics metrics,
-                                SecretResolver secrets) {
-        return new ProvisioningService(providers, registry, metrics, secrets);
+                                SecretResolver secrets, ArtifactStore artifacts) {
+        return new ProvisioningService(providers, registry, metrics, secrets, artifacts);
     }
 
     /** Before the first command: know again what a previous run of the provisioner started. */

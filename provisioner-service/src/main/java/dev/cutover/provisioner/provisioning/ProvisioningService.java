@@ -55,6 +55,7 @@ public class ProvisioningService {
     private final SlotRegistry registry;
     private final ProvisionerMetrics metrics;
     private final SecretResolver secrets;
+    private final ArtifactStore artifacts;
 
     /** One provider pair for every placement (tests of one provider). */
     public ProvisioningService(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
@@ -62,12 +63,26 @@ public class ProvisioningService {
         this(ProviderSelection.only(new Providers(provider, router)), registry, metrics, secrets);
     }
 
+    /** One provider pair for every placement, with its artifact cache. */
+    public ProvisioningService(TargetProvider provider, TrafficRouter router, SlotRegistry registry,
+                               ProvisionerMetrics metrics, SecretResolver secrets, ArtifactStore artifacts) {
+        this(ProviderSelection.only(new Providers(provider, router)), registry, metrics, secrets, artifacts);
+    }
+
+    /** With an artifact cache in the registry's folder's sibling {@code artifacts}. */
     public ProvisioningService(ProviderSelection.Lookup providers, SlotRegistry registry, ProvisionerMetrics metrics,
                                SecretResolver secrets) {
+        this(providers, registry, metrics, secrets, new ArtifactStore(java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"), "cutover-artifacts-" + ProcessHandle.current().pid())));
+    }
+
+    public ProvisioningService(ProviderSelection.Lookup providers, SlotRegistry registry, ProvisionerMetrics metrics,
+                               SecretResolver secrets, ArtifactStore artifacts) {
         this.providers = providers;
         this.registry = registry;
         this.metrics = metrics;
         this.secrets = secrets;
+        this.artifacts = artifacts;
     }
 
     /** Reloads the registry, forgetting instances that died while the provisioner was down. */
@@ -115,6 +130,9 @@ public class ProvisioningService {
         boolean alive = current.isPresent() && provider.alive(current.get());
         boolean runsAlready = alive && current.get().version().equals(command.version())
                 && Objects.equals(current.get().deploymentId(), command.meta().deploymentId());
+        // The artifact's digest first, before anything starts (not even the router): a mismatch leaves every
+        // process as it was. A local instance runs the verified copy, so the file cannot change after the check.
+        ProvisionSlot toStart = runsAlready ? command : verified(command, provider);
         // Secrets at the moment of need, before anything starts (not even the router): a reference that cannot
         // be resolved leaves every process as it was. A slot that already runs this deployment needs none.
         // A platform that resolves secrets itself (Key Vault references) gets the references, never values.
@@ -146,7 +164,7 @@ public class ProvisioningService {
         long t0 = System.nanoTime();
         SlotInstance started;
         try {
-            started = provider.start(command, environment.variables(),
+            started = provider.start(toStart, environment.variables(),
                     spawned -> registry.update(target, s -> s.withInstance(spawned)));
         } catch (ProvisioningException e) {
             registry.update(target, s -> s.withoutSlot(command.slot()));
@@ -155,7 +173,9 @@ public class ProvisioningService {
                 throw new ArmException(environment.redact(arm.getMessage()), arm.getCause(), arm.kind(), arm.status(),
                         arm.code());
             }
-            throw new ProvisioningException(environment.redact(e.getMessage()));
+            String reason = environment.redact(e.getMessage());
+            throw e.kind() == FailureCause.CONFIGURATION ? ProvisioningException.configuration(reason)
+                    : new ProvisioningException(reason);
         } catch (RuntimeException e) {
             throw new ProvisioningException(environment.redact(e.toString()));
         }
@@ -166,6 +186,19 @@ public class ProvisioningService {
         LOG.infof("Slot %s of %s runs %s at %s (%s), ready in %d ms (deployment %s)", command.slot(), target,
                 command.version(), started.url(), started.instanceId(), took.toMillis(), command.meta().deploymentId());
         return provisioned(command, started, current(target, router, handle));
+    }
+
+    /**
+     * {@code command} with its artifact checked against its {@code sha256} (when it has one) and, for a provider that
+     * runs the artifact here, pointing at the verified (or downloaded) copy in the artifact cache.
+     */
+    private ProvisionSlot verified(ProvisionSlot command, TargetProvider provider) throws ProvisioningException {
+        boolean local = provider.runsLocalCopy();
+        if (command.sha256() == null && !(local && ArtifactStore.remote(command.artifact()))) {
+            return command;
+        }
+        ArtifactStore.Fetched fetched = artifacts.fetch(command.artifact(), command.sha256());
+        return local ? command.withArtifact(fetched.file().toUri().toString()) : command;
     }
 
     private TrafficShifted shift(ShiftTraffic command, TargetProvider provider, TrafficRouter router)

@@ -135,8 +135,14 @@ public class LocalTargetProvider implements TargetProvider {
                 .map(SlotInstance.Member::pid).toList(), config.stopTimeout());
     }
 
+    /** Instances run the provisioner's verified copy of the artifact ({@code ArtifactStore}), not the original. */
+    @Override
+    public boolean runsLocalCopy() {
+        return true;
+    }
+
     /** {@code file:/path/x.jar}, {@code file:///path/x.jar} or a plain path. */
-    static Path artifactPath(String artifact) throws ProvisioningException {
+    public static Path artifactPath(String artifact) throws ProvisioningException {
         Path path;
         try {
             path = artifact.startsWith("file://") ? Path.of(URI.create(artifact))

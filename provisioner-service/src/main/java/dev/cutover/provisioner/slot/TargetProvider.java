@@ -21,6 +21,16 @@ public interface TargetProvider {
     SlotInstance start(ProvisionSlot command, Map<String, String> environment, Consumer<SlotInstance> spawned)
             throws ProvisioningException;
 
+    /**
+     * Whether this provider starts the artifact from this machine: then it is given the provisioner's verified copy
+     * (a downloaded or digest-checked file in the artifact cache) instead of the request's URL. A platform that
+     * fetches the artifact itself (Azure) gets the URL, after the provisioner has checked what it serves against
+     * the request's sha256.
+     */
+    default boolean runsLocalCopy() {
+        return false;
+    }
+
     /** Still running (and the same instance, not a recycled id)? */
     boolean alive(SlotInstance instance);
 
