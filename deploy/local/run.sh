@@ -2,6 +2,7 @@
 # The local run: builds what is missing, starts a Kafka broker, the five services and the demo
 # application's router, and deploys sample-app 1.0.0, 2.0.0 (healthy) and 3.0.0 (rolled back).
 # Ctrl-C stops everything it started. Options: --rebuild, and any of `--help` of the launcher.
+# `run.sh token --role deployer --app shop --env staging` prints a short-lived bearer token for the API.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -19,9 +20,10 @@ needed=(deploy/kafka-broker/target/kafka-broker.jar deploy/router/target/router.
         orchestrator-service/target/quarkus-app/quarkus-run.jar)
 for f in "${needed[@]}"; do [ -f "$f" ] || rebuild=true; done
 if $rebuild; then
-  echo "building Cutover (tests skipped; the first build downloads dependencies and takes a few minutes) ..."
+  # (on stderr: `run.sh token` prints only the token on stdout)
+  echo "building Cutover (tests skipped; the first build downloads dependencies and takes a few minutes) ..." >&2
   # (the formatter check belongs to ./mvnw verify, not to starting the stack)
-  "$root/mvnw" -B -q -DskipTests -Dspotless.check.skip=true install
+  "$root/mvnw" -B -q -DskipTests -Dspotless.check.skip=true install >&2
 fi
 
 # exec: Ctrl-C reaches the launcher, whose shutdown hook stops everything it started.

@@ -52,8 +52,8 @@ public final class CanaryRollbackBench implements Callable<Integer> {
         DemoMain.say("canary-rollback benchmark: " + runs + " runs, probe interval " + probeIntervalMs
                 + " ms, " + rate + " requests/s; logs in " + work.resolve("logs"));
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(root, work, 0, Map.of()), DemoMain::say)) {
-            CutoverClient client = new CutoverClient(stack.orchestratorUrl());
-            CutoverClient provisioner = new CutoverClient(stack.serviceUrl("provisioner-service"));
+            CutoverClient client = stack.client("orchestrator-service");
+            CutoverClient provisioner = stack.client("provisioner-service");
             int routerPort = LocalStack.freePort();
             CutoverClient routerAdmin = new CutoverClient(LocalStack.routerAdminUrl(routerPort));
             String artifact = stack.sampleAppJar().toUri().toString();

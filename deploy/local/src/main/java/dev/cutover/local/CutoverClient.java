@@ -12,8 +12,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
-/** The orchestrator's REST API, as CI or an operator would call it. */
+/**
+ * A Cutover service's REST API, as CI or an operator would call it: with {@code Authorization: Bearer <token>} when
+ * made with a token (the services refuse calls without one; routers' admin APIs need none).
+ */
 public final class CutoverClient {
 
     public static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK");
@@ -21,9 +25,22 @@ public final class CutoverClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final URI base;
+    private final Supplier<String> token;
 
-    public CutoverClient(URI orchestrator) {
-        this.base = orchestrator;
+    /** Without a token (a router's admin API, or to see a service refuse). */
+    public CutoverClient(URI base) {
+        this(base, () -> null);
+    }
+
+    /** Sends the supplier's token on every call (asked each time, so a refreshed token is used). */
+    public CutoverClient(URI base, Supplier<String> token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same API with another bearer token ({@code null}: none). */
+    public CutoverClient withToken(String bearer) {
+        return new CutoverClient(base, () -> bearer);
     }
 
     public record Response(int status, String contentType, JsonNode body) {
@@ -85,6 +102,10 @@ public final class CutoverClient {
 
     private Response send(HttpRequest.Builder request) {
         try {
+            String bearer = token.get();
+            if (bearer != null) {
+                request.header("Authorization", "Bearer " + bearer);
+            }
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String body = response.body();

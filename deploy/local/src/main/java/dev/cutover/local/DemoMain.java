@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * v1, then a healthy v2, then a v3 that breaks under real traffic and is rolled back — while user
  * traffic flows through the router.
  */
-@Command(name = "cutover-local", mixinStandardHelpOptions = true,
+@Command(name = "cutover-local", mixinStandardHelpOptions = true, subcommands = TokenCommand.class,
         description = "Runs Cutover on this machine: Kafka broker, five services, router, demo deployments.")
 public final class DemoMain implements Callable<Integer> {
 
@@ -48,10 +48,15 @@ public final class DemoMain implements Callable<Integer> {
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
+    /** Logs, provisioner state and the token signing key. */
+    Path workDir() {
+        return workDir != null ? workDir : checkout.path().resolve(".cutover");
+    }
+
     @Override
     public Integer call() throws Exception {
         Path root = checkout.path();
-        Path work = workDir != null ? workDir : root.resolve(".cutover");
+        Path work = workDir();
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("orchestrator-service", 8090);
         ports.put("config-service", 8091);
@@ -70,7 +75,7 @@ public final class DemoMain implements Callable<Integer> {
         }));
         say(String.format("stack ready in %.1f s", (System.nanoTime() - t0) / 1e9));
 
-        CutoverClient client = new CutoverClient(stack.orchestratorUrl());
+        CutoverClient client = stack.client("orchestrator-service");
         URI router = URI.create("http://127.0.0.1:" + routerPort + "/");
         String artifact = stack.sampleAppJar().toUri().toString();
 
@@ -99,12 +104,18 @@ public final class DemoMain implements Callable<Integer> {
         say("");
         say("Where to look:");
         say("  application through its router:  curl " + router);
-        say("  deployments:                     curl " + stack.orchestratorUrl() + "/deployments");
+        say("  every API call needs a bearer token; get one (15 min) for a role and scope:");
+        say("    TOKEN=$(deploy/local/run.sh token --role viewer --app " + APP + " --env " + ENV + ")");
+        say("    (roles viewer, deployer, approver, admin; --app/--env default to any; --subject, --ttl)");
+        say("  deployments:                     curl -H \"Authorization: Bearer $TOKEN\" " + stack.orchestratorUrl()
+                + "/deployments");
         say("  service metrics (Prometheus):    curl " + stack.orchestratorUrl() + "/q/metrics");
         say("  router metrics:                  curl " + LocalStack.routerAdminUrl(routerPort).resolve("/metrics"));
         say("  logs:                            " + stack.logs());
         say("  deploy your own version:");
-        say("    curl -XPOST -H 'Content-Type: application/json' " + stack.orchestratorUrl() + "/deployments \\");
+        say("    curl -XPOST -H 'Content-Type: application/json' \\");
+        say("      -H \"Authorization: Bearer $(deploy/local/run.sh token --role deployer --app " + APP + " --env " + ENV
+                + ")\" " + stack.orchestratorUrl() + "/deployments \\");
         say("      -d '{\"application\":\"" + APP + "\",\"environment\":\"" + ENV + "\",\"version\":\"4.0.0\",\"artifact\":\""
                 + artifact + "\"}'");
         say("  or as CI would, on Kafka topic cutover.deployment.requests at " + stack.bootstrapServers());

@@ -2,6 +2,8 @@ package dev.cutover.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.security.local.LocalSigningKey;
+import dev.cutover.security.local.LocalTokens;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +70,9 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
     private ChildProcess broker;
     private String bootstrapServers;
+    private LocalSigningKey signingKey;
+    private String adminToken;
+    private long adminTokenMintedAt;
 
     private LocalStack(Settings settings, Consumer<String> progress) {
         this.settings = settings;
@@ -88,6 +93,9 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() {
         requireBuilt();
         forgetPreviousRun();
+        // the services verify bearer tokens with this key's public half; created (owner-only) on first start
+        signingKey = LocalSigningKey.loadOrCreate(settings.workDir());
+        progress.accept("token signing key: " + settings.workDir().resolve(LocalSigningKey.FILE_NAME) + " (owner-only)");
         startBroker();
         for (String service : SERVICES) {
             ports.put(service, settings.ports().getOrDefault(service, freePort()));
@@ -157,6 +165,16 @@ public final class LocalStack implements AutoCloseable {
         // the services answer on loopback only unless told otherwise (-Dcutover.local.bind=0.0.0.0): the broker and
         // the routers bind 127.0.0.1 too, so nothing of the embedded stack is reachable from the network by default
         command.add("-Dquarkus.http.host=" + System.getProperty("cutover.local.bind", "127.0.0.1"));
+
+        // token verification without an OIDC server: the local key's public half, the local issuer and audience
+        command.add("-Dquarkus.oidc.public-key=" + signingKey.publicKeyBase64());
+        command.add("-Dquarkus.oidc.token.issuer=" + LocalTokens.ISSUER);
+        command.add("-Dquarkus.oidc.token.audience=" + LocalTokens.AUDIENCE);
+        if (service.equals("config-service")) {
+            // the checkout's build folder is an allowed artifact source in every environment (the sample app)
+            command.add("-Dcutover.config.artifact.extra-allowed-sources="
+                    + sampleAppJar().getParent().toAbsolutePath().toUri().toString().replaceAll("/?$", "/"));
+        }
         if (service.equals("provisioner-service")) {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
             command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
@@ -187,6 +205,42 @@ public final class LocalStack implements AutoCloseable {
 
     public URI orchestratorUrl() {
         return serviceUrl("orchestrator-service");
+    }
+
+    /** Mints tokens the services accept (issuer {@value LocalTokens#ISSUER}, audience {@value LocalTokens#AUDIENCE}). */
+    public LocalTokens tokens() {
+        return new LocalTokens(signingKey);
+    }
+
+    /** A {@code cutover:admin:*:*} token for subject {@code cutover-local-admin}, re-minted before it expires. */
+    public synchronized String adminToken() {
+        long now = System.currentTimeMillis();
+        if (adminToken == null || now - adminTokenMintedAt > Duration.ofMinutes(5).toMillis()) {
+            adminToken = tokens().subject("cutover-local-admin").grant("admin", "*", "*").mint();
+            adminTokenMintedAt = now;
+        }
+        return adminToken;
+    }
+
+    /** A client of {@code service}'s API sending the admin token. */
+    public CutoverClient client(String service) {
+        return new CutoverClient(serviceUrl(service), this::adminToken);
+    }
+
+    /** The sample app jar's SHA-256 (hex), for a request's {@code sha256} (required in production). */
+    public String sampleAppSha256() {
+        try (var in = Files.newInputStream(sampleAppJar())) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Path sampleAppJar() {
