@@ -14,6 +14,8 @@ public enum RefusalReason {
     STALE,
     /** Authentic, but an event with the same id from the same source was accepted within the tolerance window. */
     REPLAYED,
+    /** The source's key cannot be read now (the secret store is unavailable): the sender may retry. */
+    KEY_UNAVAILABLE,
     /** The replay guard holds as many ids as it may and none has expired: refused rather than unguarded. */
     OVERLOADED;
 
