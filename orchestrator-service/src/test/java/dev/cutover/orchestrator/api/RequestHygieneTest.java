@@ -86,4 +86,27 @@ class RequestHygieneTest {
                 .body("type", equalTo("https://cutover.dev/problems/body-too-large"));
         given().when().get("/deployments").then().statusCode(200).body("application", not(hasItem("hy-big")));
     }
+
+    /** Without a Content-Length (chunked) the limit holds as well: refused, never accepted. */
+    @Test
+    void anOversizedChunkedBodyIsRefused() throws Exception {
+        byte[] big = request("hy-chunked", ",\"overrides\":{\"pad\":\"" + "x".repeat(65 * 1024) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> r;
+        try {
+            r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/deployments"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + dev.cutover.testing.security.Tokens.admin())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(big))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            System.out.println("[figures] chunked oversized body: " + r.statusCode() + " "
+                    + r.headers().firstValue("content-type").orElse("-") + " " + r.body());
+            org.junit.jupiter.api.Assertions.assertEquals(413, r.statusCode());
+        } catch (java.io.IOException closed) {
+            System.out.println("[figures] chunked oversized body: connection closed (" + closed + ")");
+        }
+        given().when().get("/deployments").then().statusCode(200).body("application", not(hasItem("hy-chunked")));
+    }
 }
