@@ -2,6 +2,9 @@ package dev.cutover.config.api;
 
 import dev.cutover.config.resolve.ConfigResolver;
 import dev.cutover.config.resolve.Resolution;
+import dev.cutover.security.access.Grants;
+import dev.cutover.security.access.Permission;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +19,8 @@ import java.util.Map;
 
 /**
  * What an environment resolves to before any deployment overrides, and which layer set each key — the same
- * resolution a deployment gets, so operators can see where a value comes from.
+ * resolution a deployment gets, so operators can see where a value comes from. Any grant (viewer and up) reads, limited
+ * to the environments it names: others are not listed and answer 404; a token with no grant at all gets 403.
  */
 @Path("/environments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,14 +29,30 @@ public class EnvironmentResource {
     @Inject
     ConfigResolver resolver;
 
+    @Inject
+    SecurityIdentity identity;
+
     @GET
-    public List<String> environments() {
-        return resolver.environments();
+    public Response environments() {
+        Grants grants = Grants.of(identity.getRoles());
+        if (!grants.allowsSomewhere(Permission.READ, null)) {
+            return problem(403, "forbidden", "Forbidden", "the token carries no cutover grant");
+        }
+        List<String> visible =
+                resolver.environments().stream().filter(e -> grants.allowsSomewhere(Permission.READ, e)).toList();
+        return Response.ok(visible).build();
     }
 
     @GET
     @Path("/{name}/config")
     public Response config(@PathParam("name") String name) {
+        Grants grants = Grants.of(identity.getRoles());
+        if (!grants.allowsSomewhere(Permission.READ, null)) {
+            return problem(403, "forbidden", "Forbidden", "the token carries no cutover grant");
+        }
+        if (!grants.allowsSomewhere(Permission.READ, name)) {
+            return problem(404, "unknown-environment", "Unknown environment", "unknown environment");
+        }
         Resolution resolution = resolver.resolve(name, Map.of());
         if (resolution instanceof Resolution.Resolved resolved) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -44,11 +64,16 @@ public class EnvironmentResource {
         }
         Resolution.Rejected rejected = (Resolution.Rejected) resolution;
         int status = rejected.kind() == Resolution.Kind.UNKNOWN_ENVIRONMENT ? 404 : 422;
+        return problem(status, rejected.kind().label(), status == 404 ? "Unknown environment" : "Invalid configuration",
+                rejected.reason());
+    }
+
+    private static Response problem(int status, String type, String title, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "https://cutover.dev/problems/" + rejected.kind().label());
-        problem.put("title", status == 404 ? "Unknown environment" : "Invalid configuration");
+        problem.put("type", "https://cutover.dev/problems/" + type);
+        problem.put("title", title);
         problem.put("status", status);
-        problem.put("detail", rejected.reason());
+        problem.put("detail", detail);
         return Response.status(status).type("application/problem+json").entity(problem).build();
     }
 }
