@@ -3,7 +3,10 @@ package dev.cutover.orchestrator.messaging;
 import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
+import dev.cutover.orchestrator.model.Actor;
 import dev.cutover.orchestrator.service.DeploymentService;
+import dev.cutover.orchestrator.webhook.CiRequestRefused;
+import dev.cutover.orchestrator.webhook.CiSources;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** What CI publishes: handled exactly like POST /deployments. */
+/**
+ * What CI publishes: handled exactly like POST /deployments, once its signature is verified. Every record must carry
+ * {@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature} (Standard Webhooks) and
+ * {@value CiSources#SOURCE_HEADER}; an unsigned, tampered, stale, replayed or unknown-source record goes to the
+ * dead-letter topic with the reason ({@link CiRequestRefused}), never to a deployment. The verified source is the
+ * requester: {@code ci:<source>}.
+ */
 @ApplicationScoped
 public class DeploymentRequestHandler {
 
@@ -20,12 +29,23 @@ public class DeploymentRequestHandler {
     @Inject
     DeploymentService service;
 
+    @Inject
+    CiSources sources;
+
     @Incoming("deployment-requests")
     @Blocking(ordered = true)
     public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        CiSources.Verified verified;
+        try {
+            verified = sources.verifyRecord(record.headers(), record.value());
+        } catch (CiRequestRefused refused) {
+            LOG.infof("request %s-%d@%d refused: %s", record.topic(), record.partition(), record.offset(),
+                    refused.reason().kind());
+            throw refused;
+        }
         Message m = KafkaMessages.decode(record.headers(), record.value());
         if (m instanceof DeploymentRequested request) {
-            service.request(request);
+            service.request(request, Actor.kafka(verified.subject()));
         } else {
             LOG.debugf("ignoring %s on %s", m.getClass().getSimpleName(), record.topic());
         }

@@ -36,13 +36,13 @@ class DeadLetterTest extends FlowTest {
     void malformedRequestsAreDeadLetteredAndTheNextOneIsProcessed() {
         Target target = new Target("dlq-requests", "test");
         String key = target.key();
-        kafka.sendRaw(Topics.DEPLOYMENT_REQUESTS, key, "{not json", Map.of(TYPE, "dev.cutover.deployment.requested.v1"));
-        kafka.sendRaw(Topics.DEPLOYMENT_REQUESTS, key, "{\"version\":\"no type header\"}", Map.of());
-        kafka.sendRaw(Topics.DEPLOYMENT_REQUESTS, key, "{\"version\":\"no target\"}",
-                Map.of(TYPE, "dev.cutover.deployment.requested.v1"));
+        // signed by the test CI source, so that what is refused is the content
+        sendSignedRaw(key, "{not json", Map.of(TYPE, "dev.cutover.deployment.requested.v1"));
+        sendSignedRaw(key, "{\"version\":\"no type header\"}", Map.of());
+        sendSignedRaw(key, "{\"version\":\"no target\"}", Map.of(TYPE, "dev.cutover.deployment.requested.v1"));
 
         String id = UUID.randomUUID().toString();
-        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), id, null, null, Instant.now()),
+        sendSigned(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), id, null, null, Instant.now()),
                 target, "1.0.0", "a.jar", null, null));
 
         assertDeadLettered(Topics.DEPLOYMENT_REQUESTS, key, "{not json", "unreadable");
@@ -70,6 +70,11 @@ class DeadLetterTest extends FlowTest {
         assertEquals(18099, kafka.awaitMessage(ProvisionSlot.class, id).routerPort());
         await().atMost(KafkaTestClient.WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 given().when().get("/deployments/" + id).then().body("status", equalTo("PROVISIONING")));
+    }
+
+    private void sendSignedRaw(String key, String value, Map<String, String> headers) {
+        byte[] body = value.getBytes(StandardCharsets.UTF_8);
+        kafka.sendRaw(Topics.DEPLOYMENT_REQUESTS, key, CiSourceKeys.signed(headers, body), body);
     }
 
     private void assertDeadLettered(String topic, String key, String value, String reason) {

@@ -85,13 +85,13 @@ class DeploymentFlowTest extends FlowTest {
         String id = UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)).toString();
         DeploymentRequested request = new DeploymentRequested(new Meta(messageId, null, null, null, Instant.now()),
                 target, "2.0.0", "file:/apps/flow-2.jar", null, Map.of("health", Map.of("max-wait-ms", 1000)));
-        kafka.send(request);
+        sendSigned(request);
         ResolveConfig resolve = kafka.awaitMessage(ResolveConfig.class, id);
         assertEquals(Map.of("health", Map.of("max-wait-ms", 1000)), resolve.overrides());
         assertEquals(messageId, resolve.meta().correlationId());
 
         // CI redelivers the same request: no second deployment
-        kafka.send(request);
+        sendSigned(request);
 
         playHappyPath(id, "green", "blue");
         awaitStatus(id, DeploymentStatus.SUCCEEDED);
@@ -110,7 +110,7 @@ class DeploymentFlowTest extends FlowTest {
         String active = post("flow-reject", "1.0.0");
 
         String conflictId = UUID.randomUUID().toString();
-        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), conflictId, null, null,
+        sendSigned(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), conflictId, null, null,
                 Instant.now()), target, "2.0.0", "a.jar", null, null));
         DeploymentRejected conflict = kafka.awaitMessage(DeploymentRejected.class, conflictId);
         assertEquals("target", conflict.field());
@@ -118,14 +118,14 @@ class DeploymentFlowTest extends FlowTest {
         assertTrue(conflict.reason().contains(active), conflict.reason());
 
         String invalidId = UUID.randomUUID().toString();
-        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), invalidId, null, null,
+        sendSigned(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), invalidId, null, null,
                 Instant.now()), new Target("flow-reject", "test"), "2.0.0", "a.jar", "big-bang", null));
         DeploymentRejected invalid = kafka.awaitMessage(DeploymentRejected.class, invalidId);
         assertEquals("strategy", invalid.field());
         given().when().get("/deployments/" + invalidId).then().statusCode(404);
 
         String unsafeId = UUID.randomUUID().toString();
-        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), unsafeId, null, null,
+        sendSigned(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), unsafeId, null, null,
                 Instant.now()), new Target("flow-reject", "test"), "1.0\n\u001b[31m", "a.jar", null, null));
         DeploymentRejected unsafe = kafka.awaitMessage(DeploymentRejected.class, unsafeId);
         assertEquals("version", unsafe.field());

@@ -121,7 +121,7 @@ class InfrastructurePlanFlowTest extends FlowTest {
                 .body("detail", allOf(containsString("rolling"), containsString("app-service")));
 
         String requestId = UUID.randomUUID().toString();
-        kafka.send(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), requestId, null, null,
+        sendSigned(new DeploymentRequested(new Meta(UUID.randomUUID().toString(), requestId, null, null,
                 Instant.now()), new Target("plan-kind", "test"), "2.0.0", "a.jar", "rolling", null));
         DeploymentRejected rejected = kafka.awaitMessage(DeploymentRejected.class, requestId);
         assertEquals("strategy", rejected.field());

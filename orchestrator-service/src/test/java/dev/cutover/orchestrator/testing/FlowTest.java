@@ -2,7 +2,9 @@ package dev.cutover.orchestrator.testing;
 
 import dev.cutover.events.ConfigCommand.ResolveConfig;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
+import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.DeploymentStatus;
+import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.InfrastructurePlan;
@@ -15,6 +17,7 @@ import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.SlotProvisioned;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
+import dev.cutover.orchestrator.messaging.CiSourceKeys;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +128,14 @@ public abstract class FlowTest {
         kafka.send(new SlotReleased(Meta.causedBy(release.meta()), release.target(), release.slot(),
                 release.reason()));
         return release;
+    }
+
+    // ---- CI ------------------------------------------------------------------------------------------------
+
+    /** CI: {@code request} on the requests topic, signed by the test CI source (a fresh webhook-id each time). */
+    protected void sendSigned(DeploymentRequested request) {
+        kafka.sendRaw(request.topic(), KafkaMessages.key(request), CiSourceKeys.signedHeaders(request),
+                KafkaMessages.value(request));
     }
 
     // ---- REST ----------------------------------------------------------------------------------------------

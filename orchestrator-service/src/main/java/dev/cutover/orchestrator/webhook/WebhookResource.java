@@ -1,0 +1,120 @@
+package dev.cutover.orchestrator.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.orchestrator.api.DeploymentRequestBody;
+import dev.cutover.orchestrator.api.DeploymentView;
+import dev.cutover.orchestrator.api.Problem;
+import dev.cutover.orchestrator.metrics.DeploymentMetrics;
+import dev.cutover.orchestrator.model.Actor;
+import dev.cutover.orchestrator.model.DeploymentRequest;
+import dev.cutover.orchestrator.model.SubmitResult;
+import dev.cutover.orchestrator.model.Violation;
+import dev.cutover.orchestrator.service.DeploymentService;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code POST /webhooks/<source>}: for CI systems that can only send webhooks. Authenticated by the body's signature
+ * under the source's key, not by a bearer token: Standard Webhooks headers ({@code webhook-id},
+ * {@code webhook-timestamp}, {@code webhook-signature}) or, for a source configured with {@code signature=github},
+ * {@code X-Hub-Signature-256}. The body is the one of {@code POST /deployments}; the answers are its answers (202,
+ * 400, 409), and a refused signature is 401 problem+json whose {@code reason} is the kind. The requester is
+ * {@code ci:<source>} (via webhook).
+ */
+@Path("/webhooks")
+public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+
+    @Inject
+    CiSources sources;
+
+    @Inject
+    DeploymentService service;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Validator validator;
+
+    @Inject
+    DeploymentMetrics metrics;
+
+    @POST
+    @Path("/{source}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receive(@PathParam("source") String source, @Context HttpHeaders headers, byte[] body)
+            throws InterruptedException, IOException {
+        if (!service.awaitReady()) {
+            return Problem.notReady().response(json); // before the replay guard sees the id: the sender may retry
+        }
+        byte[] raw = body == null ? new byte[0] : body;
+        CiSources.Verified verified;
+        try {
+            verified = sources.verifyWebhook(source, headers::getHeaderString, raw);
+        } catch (CiRequestRefused refused) {
+            LOG.infof("webhook for CI source %s refused: %s", CiSources.printable(source), refused.reason().kind());
+            return WebhookProblem.of(refused).response(json);
+        }
+        // authentic: from here on it is a deployment request like any other (a JSON error is mapped to 400 by
+        // the API's InvalidRequestMapper)
+        DeploymentRequestBody b = json.readValue(raw, DeploymentRequestBody.class);
+        if (b == null) {
+            return invalid(List.of(new Violation("body", "must be a JSON object with application, environment,"
+                    + " version and artifact")));
+        }
+        Set<ConstraintViolation<DeploymentRequestBody>> violations = validator.validate(b);
+        if (!violations.isEmpty()) {
+            return invalid(violations.stream().map(v -> new Violation(v.getPropertyPath().toString().isEmpty()
+                    ? "body" : v.getPropertyPath().toString(), v.getMessage())).toList());
+        }
+        DeploymentRequest request = new DeploymentRequest(b.application(), b.environment(), b.version(),
+                b.artifact(), b.strategy(), b.overrides(), b.onConflict());
+        return submitted(service.submit(request, Actor.webhook(verified.subject())));
+    }
+
+    private Response invalid(List<Violation> violations) {
+        metrics.rejected("invalid");
+        return Problem.invalid(violations.stream()
+                .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message)).toList())
+                .response(json);
+    }
+
+    private Response submitted(SubmitResult result) {
+        if (result instanceof SubmitResult.Accepted accepted) {
+            return Response.accepted(DeploymentView.of(accepted.deployment()))
+                    .location(UriBuilder.fromPath("/deployments/{id}").build(accepted.deployment().id()))
+                    .type(MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (result instanceof SubmitResult.Conflict conflict) {
+            return Problem.conflict(DeploymentService.conflictMessage(conflict.active()), conflict.active().id())
+                    .response(json);
+        }
+        if (result instanceof SubmitResult.Unsupported unsupported) {
+            return Problem.unsupportedStrategy(unsupported.reason()).response(json);
+        }
+        if (result instanceof SubmitResult.Invalid invalid) {
+            return Problem.invalid(invalid.violations()).response(json);
+        }
+        throw new IllegalStateException("unexpected " + result);
+    }
+}
