@@ -12,21 +12,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The REST API's access rules as configured: which claim holds the grants ({@code cutover.access.grants-claim},
- * default {@code groups}; Entra ID app roles: {@code roles}) and which environments need four eyes to approve
- * ({@code cutover.orchestrator.four-eyes.environments}, default {@code production}; empty: none).
+ * The REST API's access rules as configured. The grants are the identity's roles: Quarkus OIDC reads them from the
+ * claim {@code quarkus.oidc.roles.role-claim-path} names ({@code groups}; {@code roles} for Entra ID app roles), the
+ * same setting every service reads. Four eyes: {@code cutover.orchestrator.four-eyes.environments} (default
+ * {@code production}; empty or {@code none}: no environment).
  */
 @ApplicationScoped
 public class AccessControl {
 
-    private final String grantsClaim;
     private final DeploymentAccess rules;
 
-    AccessControl(@ConfigProperty(name = "cutover.access.grants-claim", defaultValue = Grants.DEFAULT_CLAIM)
-                  String grantsClaim,
-                  @ConfigProperty(name = "cutover.orchestrator.four-eyes.environments", defaultValue = "production")
+    AccessControl(@ConfigProperty(name = "cutover.orchestrator.four-eyes.environments", defaultValue = "production")
                   List<String> fourEyes) {
-        this.grantsClaim = grantsClaim;
         Set<String> environments = new LinkedHashSet<>();
         for (String e : fourEyes) {
             if (!e.isBlank() && !"none".equals(e.strip())) {
@@ -41,18 +38,16 @@ public class AccessControl {
     }
 
     /**
-     * The caller of this request: a verified token's subject ({@code sub}) and the grants in its claim; anonymous
-     * without one. Another kind of identity (a test's) gives its name and its roles as grants.
+     * The caller of this request: a verified token's subject ({@code sub}; another kind of identity: its name) and
+     * the grants among its roles; anonymous without one.
      */
     public Caller caller(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             return Caller.anonymous();
         }
         Principal principal = identity.getPrincipal();
-        if (principal instanceof JsonWebToken jwt) {
-            String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
-            return new Caller(subject, Grants.fromClaim(jwt.getClaim(grantsClaim)));
-        }
-        return new Caller(principal == null ? null : principal.getName(), Grants.of(identity.getRoles()));
+        String subject = principal instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject()
+                : principal == null ? null : principal.getName();
+        return new Caller(subject, Grants.of(identity.getRoles()));
     }
 }
