@@ -107,14 +107,17 @@ class ObservabilityIT {
         }
     }
 
-    /** A record without a ce_type header on the requests topic: the orchestrator sends it to the dead-letter topic. */
+    /** A signed record without a ce_type header on the requests topic: the orchestrator dead-letters it. */
     static void sendUnreadableRecord() {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, d.stack.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.DEPLOYMENT_REQUESTS, d.app + "/" + ENVIRONMENT,
-                    "not an event".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+            byte[] value = "not an event".getBytes(StandardCharsets.UTF_8);
+            // signed by the launcher's CI source, so that it is refused for what it says, not for who sent it
+            producer.send(new ProducerRecord<>(Topics.DEPLOYMENT_REQUESTS, null, d.app + "/" + ENVIRONMENT, value,
+                    Scenario.signed(d.stack, new org.apache.kafka.common.header.internals.RecordHeaders(), value)))
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish the unreadable record", e);
         }

@@ -3,6 +3,9 @@ package dev.cutover.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.local.LocalStack;
 import dev.cutover.local.TrafficLoop;
+import dev.cutover.security.local.LocalSigningKey;
+import dev.cutover.security.webhook.StandardWebhooks;
+import dev.cutover.security.webhook.WebhookKey;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A known secret value (set for the test JVM by the failsafe config, read by the local secret store) is
  * used by deployments — one that succeeds, one that is rolled back, one whose other secret is missing — and
  * then looked for everywhere it must not be: service logs, every topic's records and headers, REST
- * responses and every /q/metrics. It must reach exactly one place: the instance's environment.
+ * responses and every /q/metrics. It must reach exactly one place: the instance's environment. The same search
+ * covers the launcher's CI source HMAC key (used to sign requests on the topic and to the webhook endpoint), the
+ * private parts of the local token signing key, and a bearer token used in the run.
  */
 class RedactionIT {
 
@@ -64,43 +69,129 @@ class RedactionIT {
         assertEquals("FAILED", v3.path("status").asText(), v3::toString);
         assertTrue(v3.path("reason").asText().contains("e2e-missing-key"), v3::toString);
 
+        // the CI source key at work: a signed record (refused for its content) and webhooks, authentic and tampered
+        WebhookKey ciKey = Scenario.ciKey(d.stack);
+        List<String> responses = new ArrayList<>();
+        byte[] unreadable = "{\"signed\": \"but not an event\"}".getBytes(StandardCharsets.UTF_8);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(producerProps(d.stack.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.cutover.events.Topics.DEPLOYMENT_REQUESTS,
+                    null, d.app + "/development", unreadable, Scenario.signed(d.stack,
+                    new org.apache.kafka.common.header.internals.RecordHeaders(), unreadable))).get();
+        }
+        byte[] invalid = "{\"application\":\"secretive\",\"environment\":\"development\"}".getBytes(StandardCharsets.UTF_8);
+        responses.add(postWebhook(d.stack.orchestratorUrl(), StandardWebhooks.sign(ciKey, invalid), invalid, 400));
+        responses.add(postWebhook(d.stack.orchestratorUrl(), StandardWebhooks.sign(ciKey, invalid),
+                "{\"application\":\"tampered\"}".getBytes(StandardCharsets.UTF_8), 401));
+
+        Map<String, String> needles = new java.util.LinkedHashMap<>();
+        needles.put("secret value", SECRET);
+        String ciKeyText = ciKeyText(d.stack);
+        needles.put("CI source key", ciKeyText);
+        needles.put("CI source key bytes (base64)", ciKeyText.substring(WebhookKey.PREFIX.length()));
+        Map<String, String> signingKey = signingKeyParts(d.stack);
+        assertTrue(signingKey.containsKey("d"), "the launcher's signing key has a private exponent: " + signingKey.keySet());
+        signingKey.forEach((name, value) -> needles.put("signing key " + name, value));
+        String token = d.stack.adminToken(); // the token the run's clients send (minted again every 5 minutes)
+        needles.put("bearer token", token);
+        needles.put("bearer token signature", token.substring(token.lastIndexOf('.') + 1));
+
         List<String> leaks = new ArrayList<>();
         int looked = 0;
+        for (int i = 0; i < responses.size(); i++) {
+            looked += check(needles, leaks, "POST /webhooks/local-ci #" + i, responses.get(i));
+        }
         for (String service : LocalStack.SERVICES) {
-            looked += check(leaks, service + " /q/metrics", get(d.stack.serviceUrl(service).resolve("/q/metrics")));
+            looked += check(needles, leaks, service + " /q/metrics", get(d.stack.serviceUrl(service).resolve("/q/metrics")));
         }
-        looked += check(leaks, "router /metrics", get(d.routerAdmin().resolve("/metrics")));
-        looked += check(leaks, "GET /deployments", get(d.stack.orchestratorUrl().resolve("/deployments")));
+        looked += check(needles, leaks, "router /metrics", get(d.routerAdmin().resolve("/metrics")));
+        looked += check(needles, leaks, "GET /deployments", get(d.stack.orchestratorUrl().resolve("/deployments")));
         for (String id : List.of(v1.path("id").asText(), v3.path("id").asText())) {
-            looked += check(leaks, "GET /deployments/" + id, get(d.stack.orchestratorUrl().resolve("/deployments/" + id)));
+            looked += check(needles, leaks, "GET /deployments/" + id, get(d.stack.orchestratorUrl().resolve("/deployments/" + id)));
         }
-        looked += check(leaks, "GET /slots", get(d.stack.serviceUrl("provisioner-service").resolve("/slots")));
-        looked += check(leaks, "GET /environments/development/config",
+        looked += check(needles, leaks, "GET /slots", get(d.stack.serviceUrl("provisioner-service").resolve("/slots")));
+        looked += check(needles, leaks, "GET /environments/development/config",
                 get(d.stack.serviceUrl("config-service").resolve("/environments/development/config")));
         try (Stream<Path> files = Files.walk(d.stack.logs())) {
             for (Path log : files.filter(Files::isRegularFile).toList()) {
-                looked += check(leaks, "log " + log.getFileName(), Files.readString(log, StandardCharsets.ISO_8859_1));
+                looked += check(needles, leaks, "log " + log.getFileName(), Files.readString(log, StandardCharsets.ISO_8859_1));
             }
         }
         for (Map.Entry<String, String> topic : allRecords(d.stack.bootstrapServers()).entrySet()) {
-            looked += check(leaks, "topic " + topic.getKey(), topic.getValue());
+            looked += check(needles, leaks, "topic " + topic.getKey(), topic.getValue());
         }
         assertTrue(looked > 20, "looked at too few places: " + looked);
-        assertEquals(List.of(), leaks, "secret value found in these places");
+        assertEquals(List.of(), leaks, "secret value, key or token found in these places");
     }
 
-    static int check(List<String> leaks, String where, String text) {
+    /** Counts one place looked at; records "{@code <needle name> in <where>}" for each needle found in it. */
+    static int check(Map<String, String> needles, List<String> leaks, String where, String text) {
         assertFalse(text == null || text.isEmpty(), where + " gave nothing to look at");
-        if (text.contains(SECRET)) {
-            leaks.add(where);
-        }
+        needles.forEach((name, value) -> {
+            if (text.contains(value)) {
+                leaks.add(name + " in " + where);
+            }
+        });
         return 1;
+    }
+
+    /** The launcher's CI source key as stored ({@code whsec_...}). */
+    static String ciKeyText(LocalStack stack) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(stack.logs().getParent().resolve("secrets").resolve("orchestrator.properties"))) {
+            p.load(in);
+        }
+        String key = p.getProperty("ci-local-ci");
+        assertTrue(key != null && key.startsWith(WebhookKey.PREFIX), "the launcher's CI source key");
+        return key;
+    }
+
+    /**
+     * The private members (d, p, q, dp, dq, qi) of the launcher's local token signing key ({@code signing-key.jwk}
+     * under the stack's work directory).
+     */
+    static Map<String, String> signingKeyParts(LocalStack stack) throws IOException {
+        // (the launcher writes it to <work>/signing-key.jwk; searched so that a moved file is still found)
+        Map<String, String> parts = new java.util.LinkedHashMap<>();
+        try (Stream<Path> files = Files.walk(stack.logs().getParent())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals(LocalSigningKey.FILE_NAME)).toList()) {
+                JsonNode jwk = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+                for (String member : List.of("d", "p", "q", "dp", "dq", "qi")) {
+                    if (jwk.hasNonNull(member)) {
+                        parts.put(member, jwk.get(member).asText());
+                    }
+                }
+            }
+        }
+        return parts;
+    }
+
+    static String postWebhook(URI orchestrator, Map<String, String> headers, byte[] body, int expected)
+            throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(orchestrator.resolve("/webhooks/local-ci"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, response.statusCode(), response::body);
+        return response.headers().map() + response.body();
+    }
+
+    static Properties producerProps(String bootstrap) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        return props;
     }
 
     static String get(URI uri) throws IOException, InterruptedException {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-                .send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                .send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + Stack.get().adminToken()).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), () -> uri + " answered " + response.statusCode());
         return response.body();

@@ -7,18 +7,27 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.local.CutoverClient;
+import dev.cutover.local.LocalStack;
 import dev.cutover.local.TrafficLoop;
+import dev.cutover.security.webhook.StandardWebhooks;
+import dev.cutover.security.webhook.WebhookKey;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,8 +182,9 @@ final class Scenario implements AutoCloseable {
             id = "ci-" + UUID.randomUUID();
             DeploymentRequested request = new DeploymentRequested(Meta.start(id), new Target(deployments.app, "development"),
                     version, deployments.stack.sampleAppJar().toUri().toString(), strategy, overrides);
-            publish(new ProducerRecord<>(Topics.DEPLOYMENT_REQUESTS, null, KafkaMessages.key(request),
-                    KafkaMessages.value(request), KafkaMessages.headers(request, "ci")));
+            byte[] value = KafkaMessages.value(request);
+            publish(new ProducerRecord<>(Topics.DEPLOYMENT_REQUESTS, null, KafkaMessages.key(request), value,
+                    signed(deployments.stack, KafkaMessages.headers(request, "ci"), value)));
             await().atMost(Duration.ofSeconds(30)).until(() -> deployments.client.deployment(id) != null);
             return awaitTerminal(Duration.ofMinutes(2));
         }
@@ -182,6 +192,12 @@ final class Scenario implements AutoCloseable {
         /** Publishes {@code value} as-is on {@code topic} (e.g. a malformed record) and waits for the broker's ack. */
         When publishRaw(String topic, String key, byte[] value) throws Exception {
             publish(new ProducerRecord<>(topic, key, value));
+            return this;
+        }
+
+        /** {@link #publishRaw}, signed by the launcher's CI source: what is refused is then the content. */
+        When publishSignedRaw(String topic, String key, byte[] value) throws Exception {
+            publish(new ProducerRecord<>(topic, null, key, value, signed(deployments.stack, new RecordHeaders(), value)));
             return this;
         }
 
@@ -336,6 +352,31 @@ final class Scenario implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(settings);
         Deployments.deepMerge(all, overrides);
         return all;
+    }
+
+    /** The CI source the launcher configures for the orchestrator (requests topic, POST /webhooks/local-ci). */
+    static final String CI_SOURCE = "local-ci";
+
+    /**
+     * The launcher's CI source key: made on the stack's first start in {@code <work>/secrets/orchestrator.properties}
+     * (owner-only), under the secret name {@code ci-local-ci}.
+     */
+    static WebhookKey ciKey(LocalStack stack) {
+        Path file = stack.logs().getParent().resolve("secrets").resolve("orchestrator.properties");
+        try (var in = Files.newBufferedReader(file)) {
+            Properties p = new Properties();
+            p.load(in);
+            return WebhookKey.parse(p.getProperty("ci-local-ci"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the launcher's CI source key", e);
+        }
+    }
+
+    /** {@code headers} plus the Standard Webhooks signature of {@code value} and the source header. */
+    static Headers signed(LocalStack stack, Headers headers, byte[] value) {
+        StandardWebhooks.sign(ciKey(stack), value).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        headers.add("cutover-ci-source", CI_SOURCE.getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     private void publish(ProducerRecord<String, byte[]> record) throws Exception {
