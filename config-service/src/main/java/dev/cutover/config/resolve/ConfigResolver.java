@@ -40,7 +40,9 @@ public class ConfigResolver {
     public ConfigResolver(EnvironmentFiles files, List<String> extraSources) {
         this.files = files;
         this.schema = ConfigSchema.load(ConfigResolver.class.getClassLoader());
-        this.extraSources = extraSources.stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
+        // a folder given with a slash too many (".../target//") is still that folder
+        this.extraSources = extraSources.stream().map(String::trim).filter(x -> !x.isEmpty())
+                .map(x -> x.replaceAll("/{2,}$", "/")).toList();
     }
 
     /** A validator message starts with the key it is about; add which layer set that key. */

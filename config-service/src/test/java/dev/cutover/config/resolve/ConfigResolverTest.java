@@ -143,7 +143,7 @@ class ConfigResolverTest {
     @Test
     void theServiceAddsItsExtraSourcesToEveryEnvironment() {
         ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.empty(), loader),
-                List.of("file:///work/checkout/deploy/sample-app/target/"));
+                List.of("file:///work/checkout/deploy/sample-app/target//"));
         for (String env : List.of("development", "staging", "production")) {
             var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve(env, Map.of()));
             assertEquals(List.of("file:///opt/releases/", "https://artifacts.example/",
