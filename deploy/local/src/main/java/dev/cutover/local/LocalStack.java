@@ -172,8 +172,8 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Dquarkus.oidc.token.audience=" + LocalTokens.AUDIENCE);
         if (service.equals("config-service")) {
             // the checkout's build folder is an allowed artifact source in every environment (the sample app)
-            command.add("-Dcutover.config.artifact.extra-allowed-sources="
-                    + sampleAppJar().getParent().toAbsolutePath().toUri().toString().replaceAll("/?$", "/"));
+            String folder = sampleAppJar().getParent().toAbsolutePath().toUri().toString();
+            command.add("-Dcutover.config.artifact.extra-allowed-sources=" + (folder.endsWith("/") ? folder : folder + "/"));
         }
         if (service.equals("provisioner-service")) {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));

@@ -26,7 +26,7 @@ class ConfigAndRecoveryIT {
         assertTrue(done.path("reason").asText().contains("unknown key 'health.timeout' (set by layer 'overrides')"),
                 done::toString);
         assertEquals(List.of(), Stack.runningVersions(d.app));
-        JsonNode targets = new dev.cutover.local.CutoverClient(d.stack.serviceUrl("provisioner-service")).get("/slots").body();
+        JsonNode targets = d.stack.client("provisioner-service").get("/slots").body();
         for (JsonNode target : targets) {
             assertNotEquals(d.app, target.path("application").asText(), "provisioner touched " + target);
         }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class Deployments {
 
     final LocalStack stack = Stack.get();
-    final CutoverClient client = new CutoverClient(stack.orchestratorUrl());
+    final CutoverClient client = stack.client("orchestrator-service"); // sends the stack's admin token
     final String app;
     final int routerPort = LocalStack.freePort();
 
@@ -39,6 +39,7 @@ final class Deployments {
         request.put("environment", "development");
         request.put("version", version);
         request.put("artifact", stack.sampleAppJar().toUri().toString());
+        request.put("sha256", stack.sampleAppSha256()); // optional outside production, verified when given
         request.put("strategy", strategy);
         request.put("overrides", merged);
         return request;
@@ -95,7 +96,7 @@ final class Deployments {
 
     /** Base URL of the instance running {@code version}, from the provisioner's own book. */
     String instanceUrl(String version) {
-        JsonNode targets = new CutoverClient(stack.serviceUrl("provisioner-service")).get("/slots").body();
+        JsonNode targets = stack.client("provisioner-service").get("/slots").body();
         for (JsonNode target : targets) {
             if (app.equals(target.path("application").asText())) {
                 for (JsonNode slot : target.path("slots")) {

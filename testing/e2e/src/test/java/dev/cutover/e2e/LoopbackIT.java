@@ -1,8 +1,15 @@
 package dev.cutover.e2e;
 
+import dev.cutover.local.CutoverClient;
+import dev.cutover.local.LocalStack;
+import dev.cutover.security.local.LocalSigningKey;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +17,12 @@ import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The embedded stack is not reachable from the network by default: every service listens on 127.0.0.1 only, as the
- * kernel reports it (/proc/net/tcp and tcp6), not as the services say.
+ * kernel reports it (/proc/net/tcp and tcp6), not as the services say; and even from this machine every API call
+ * needs a token signed with the run's owner-only key.
  */
 class LoopbackIT {
 
@@ -32,6 +41,36 @@ class LoopbackIT {
             assertFalse(listening.isEmpty(), service + " listens on port " + port);
             assertEquals(List.of(), listening.stream().filter(a -> !LOOPBACK.contains(a)).toList(),
                     service + " on port " + port + " listens on " + listening + " (0.0.0.0 / :: = every interface)");
+        }
+    }
+
+    /** A path of each service's own API (health monitor and rollback have none: any path is protected). */
+    private static final Map<String, String> API = Map.of("config-service", "/environments", "provisioner-service",
+            "/slots", "health-monitor-service", "/anything", "rollback-service", "/anything", "orchestrator-service",
+            "/deployments");
+
+    @Test
+    void everyServiceRefusesCallsWithoutAValidTokenAndHealthStaysOpen() throws Exception {
+        LocalStack stack = Stack.get();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                Path.of("target", "e2e-work", LocalSigningKey.FILE_NAME))));
+        for (String service : SERVICES) {
+            CutoverClient anonymous = new CutoverClient(stack.serviceUrl(service));
+            String path = API.get(service);
+            for (String bad : new String[] {null, "not-a-jwt",
+                    stack.tokens().grant("admin", "*", "*").issuer("someone-else").mint(),
+                    stack.tokens().grant("admin", "*", "*").audience("other").mint(),
+                    stack.tokens().grant("admin", "*", "*").issuedAt(Instant.now().minus(Duration.ofHours(1))).mint(),
+                    new dev.cutover.security.local.LocalTokens(LocalSigningKey.generate()).grant("admin", "*", "*")
+                            .mint()}) {
+                CutoverClient.Response r = anonymous.withToken(bad).get(path);
+                assertEquals(401, r.status(), service + " " + path + " without a valid token");
+                assertTrue(r.contentType().startsWith("application/problem+json"), service + ": " + r.contentType());
+            }
+            assertEquals(200, anonymous.get("/q/health/ready").status(), service + " health needs no token");
+            if (!path.equals("/anything")) {
+                assertEquals(200, stack.client(service).get(path).status(), service + " " + path + " with a token");
+            }
         }
     }
 

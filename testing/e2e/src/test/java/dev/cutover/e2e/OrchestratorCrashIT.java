@@ -19,7 +19,7 @@ class OrchestratorCrashIT {
     @Test
     void deploymentReachesItsTerminalStateAcrossAnOrchestratorCrash() {
         LocalStack stack = Stack.get();
-        CutoverClient client = new CutoverClient(stack.orchestratorUrl());
+        CutoverClient client = stack.client("orchestrator-service");
         String app = "billing";
         int routerPort = LocalStack.freePort();
 

@@ -47,10 +47,14 @@ final class Stack {
         List<java.util.Map<String, String>> out = new ArrayList<>();
         // this checkout's sample-app jar: another checkout's e2e run on the machine may use the same app names
         String jar = get().sampleAppJar().toString();
+        // with a sha256 the provisioner runs its verified copy <work>/provisioner/artifacts/<sha256>/sample-app.jar
+        String cached = get().logs().getParent().resolve("provisioner").resolve("artifacts").toString() + "/";
         ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> {
             try {
                 String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline"), StandardCharsets.ISO_8859_1);
-                if (!List.of(cmdline.split("\0")).contains(jar)) {
+                List<String> args = List.of(cmdline.split("\0"));
+                if (!args.contains(jar)
+                        && args.stream().noneMatch(x -> x.startsWith(cached) && x.endsWith("/sample-app.jar"))) {
                     return;
                 }
                 String environ = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"), StandardCharsets.ISO_8859_1);
