@@ -82,6 +82,8 @@ class WebhookMutationTest {
         }
         assertTrue(mutated >= 1000, "only " + mutated + " mutations");
         assertEquals(EVENTS, valid);
+        System.out.printf("%d mutated Standard Webhooks events refused, %d valid accepted once: %s%n", mutated, valid,
+                reasons);
         for (RefusalReason r : List.of(RefusalReason.UNSIGNED, RefusalReason.MALFORMED, RefusalReason.BAD_SIGNATURE,
                 RefusalReason.STALE, RefusalReason.REPLAYED)) {
             assertTrue(reasons.getOrDefault(r, 0) > 0, "no mutation refused as " + r + ": " + reasons);
@@ -129,6 +131,7 @@ class WebhookMutationTest {
             mutated++;
         }
         assertTrue(mutated >= 500, "only " + mutated);
+        System.out.printf("%d mutated GitHub deliveries refused%n", mutated);
     }
 
     static List<Event> mutations(Event good, WebhookKey key, WebhookKey otherKey, Random random) {
