@@ -118,7 +118,11 @@ public final class DemoMain implements Callable<Integer> {
                 + ")\" " + stack.orchestratorUrl() + "/deployments \\");
         say("      -d '{\"application\":\"" + APP + "\",\"environment\":\"" + ENV + "\",\"version\":\"4.0.0\",\"artifact\":\""
                 + artifact + "\"}'");
-        say("  or as CI would, on Kafka topic cutover.deployment.requests at " + stack.bootstrapServers());
+        say("  or as CI would, signed (Standard Webhooks headers + cutover-ci-source: " + LocalStack.CI_SOURCE
+                + "; key in " + stack.ciSecretsFile() + "):");
+        say("    on Kafka topic cutover.deployment.requests at " + stack.bootstrapServers() + ", or POST "
+                + stack.orchestratorUrl() + "/webhooks/" + LocalStack.CI_SOURCE
+                + " (see orchestrator-service/README.md 'Signed CI requests')");
         if (exitAfterDemo) {
             return 0;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.security.local.LocalSigningKey;
 import dev.cutover.security.local.LocalTokens;
+import dev.cutover.security.webhook.WebhookKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +59,10 @@ public final class LocalStack implements AutoCloseable {
             this(root, workDir, kafkaPort, ports, Map.of());
         }
     }
+
+    /** The local CI source requests on the topic / {@code POST /webhooks/local-ci} are signed as. */
+    public static final String CI_SOURCE = "local-ci";
+    private static final String CI_KEY_SECRET = "ci-local-ci";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FIRST_PORT = 30000;
@@ -175,6 +181,12 @@ public final class LocalStack implements AutoCloseable {
             String folder = sampleAppJar().getParent().toAbsolutePath().toUri().toString();
             command.add("-Dcutover.config.artifact.extra-allowed-sources=" + (folder.endsWith("/") ? folder : folder + "/"));
         }
+
+        if (service.equals("orchestrator-service")) {
+            ensureCiKey();
+            command.add("-Dcutover.secrets.local.file=" + ciSecretsFile());
+            command.add("-Dcutover.orchestrator.ci-sources." + CI_SOURCE + ".key=" + CI_KEY_SECRET);
+        }
         if (service.equals("provisioner-service")) {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
             command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
@@ -205,6 +217,37 @@ public final class LocalStack implements AutoCloseable {
 
     public URI orchestratorUrl() {
         return serviceUrl("orchestrator-service");
+    }
+
+    /** {@code <work>/secrets/orchestrator.properties}: owner-only, made on first start, kept across runs. */
+    public Path ciSecretsFile() {
+        return settings.workDir().resolve("secrets").resolve("orchestrator.properties");
+    }
+
+    private void ensureCiKey() {
+        Path file = ciSecretsFile();
+        try {
+            if (Files.exists(file)) {
+                return;
+            }
+            Files.createDirectories(file.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, CI_KEY_SECRET + "=" + WebhookKey.generate() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the CI source key file " + file, e);
+        }
+    }
+
+    /** The local CI source's key (whsec_...), for signing requests: {@code StandardWebhooks.sign(ciKey(), body)}. */
+    public WebhookKey ciKey() {
+        try (var in = Files.newBufferedReader(ciSecretsFile())) {
+            var p = new java.util.Properties();
+            p.load(in);
+            return WebhookKey.parse(p.getProperty(CI_KEY_SECRET));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Mints tokens the services accept (issuer {@value LocalTokens#ISSUER}, audience {@value LocalTokens#AUDIENCE}). */
