@@ -20,14 +20,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -355,21 +352,11 @@ final class Scenario implements AutoCloseable {
     }
 
     /** The CI source the launcher configures for the orchestrator (requests topic, POST /webhooks/local-ci). */
-    static final String CI_SOURCE = "local-ci";
+    static final String CI_SOURCE = LocalStack.CI_SOURCE;
 
-    /**
-     * The launcher's CI source key: made on the stack's first start in {@code <work>/secrets/orchestrator.properties}
-     * (owner-only), under the secret name {@code ci-local-ci}.
-     */
+    /** The launcher's CI source key (made on the stack's first start, owner-only). */
     static WebhookKey ciKey(LocalStack stack) {
-        Path file = stack.logs().getParent().resolve("secrets").resolve("orchestrator.properties");
-        try (var in = Files.newBufferedReader(file)) {
-            Properties p = new Properties();
-            p.load(in);
-            return WebhookKey.parse(p.getProperty("ci-local-ci"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the launcher's CI source key", e);
-        }
+        return stack.ciKey();
     }
 
     /** {@code headers} plus the Standard Webhooks signature of {@code value} and the source header. */
