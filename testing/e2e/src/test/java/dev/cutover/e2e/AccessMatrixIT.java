@@ -1,12 +1,19 @@
 package dev.cutover.e2e;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.local.CutoverClient;
 import dev.cutover.local.LocalStack;
 import dev.cutover.security.local.LocalSigningKey;
 import dev.cutover.security.local.LocalTokens;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +47,8 @@ class AccessMatrixIT {
             Kind.WRONG_KEY);
     private static final String APP = "acl-shop";
     private static final String OTHER_APP = "acl-other";
+    /** Production's application: its own name, so its slots never share a name with development's. */
+    private static final String LIVE_APP = "acl-live";
 
     /**
      * One endpoint: how to call it, the token of each kind that applies beyond the invalid ones, what a refused
@@ -85,10 +94,10 @@ class AccessMatrixIT {
     @Test
     void noTokenGetsMoreThanItsGrants() {
         long t0 = System.nanoTime();
-        String alice = token("alice", "cutover:admin:" + APP + ":*"); // requests, and may approve elsewhere
-        String bob = token("bob", "cutover:approver:" + APP + ":*");
-        String dave = token("dave", "cutover:deployer:" + APP + ":*");
-        String viewer = token("vera", "cutover:viewer:" + APP + ":*");
+        String alice = token("alice", "cutover:admin:" + APP + ":*", "cutover:admin:" + LIVE_APP + ":*");
+        String bob = token("bob", "cutover:approver:" + APP + ":*", "cutover:approver:" + LIVE_APP + ":*");
+        String dave = token("dave", "cutover:deployer:" + APP + ":*", "cutover:deployer:" + LIVE_APP + ":*");
+        String viewer = token("vera", "cutover:viewer:" + APP + ":*", "cutover:viewer:" + LIVE_APP + ":*");
         String nobody = token("nobody", "some-other-group");
         String otherApp = token("mallory", "cutover:admin:" + OTHER_APP + ":*");
         String stagingViewer = token("sven", "cutover:viewer:" + APP + ":staging");
@@ -97,13 +106,18 @@ class AccessMatrixIT {
         Deployments dev = new Deployments(APP);
         CutoverClient asAlice = dev.client.withToken(alice);
         String succeeded = accepted(asAlice.deploy(dev.request("1.0.0", "blue-green", CanaryIT.FAST)));
-        JsonNode done = asAlice.awaitTerminal(succeeded, Duration.ofMinutes(2));
-        assertEquals("SUCCEEDED", done.path("status").asText(), done::toString);
-        String gated = accepted(asAlice.deploy(dev.request("1.0.1", "blue-green",
-                CanaryIT.fast(Map.of("pipeline", Map.of("approval-before-promote", true))))));
-        Deployments prod = new Deployments(APP);
+        // production's approval gate holds a deployment that replaces a serving one: a first one runs through
+        Deployments prod = new Deployments(LIVE_APP);
         Map<String, Object> production = prod.request("1.0.0", "blue-green", CanaryIT.FAST);
         production.put("environment", "production");
+        String firstInProduction = accepted(asAlice.deploy(production));
+        JsonNode done = asAlice.awaitTerminal(succeeded, Duration.ofMinutes(2));
+        assertEquals("SUCCEEDED", done.path("status").asText(), done::toString);
+        JsonNode first = asAlice.awaitTerminal(firstInProduction, Duration.ofMinutes(2));
+        assertEquals("SUCCEEDED", first.path("status").asText(), first::toString);
+        String gated = accepted(asAlice.deploy(dev.request("1.0.1", "blue-green",
+                CanaryIT.fast(Map.of("pipeline", Map.of("approval-before-promote", true))))));
+        production.put("version", "1.0.1");
         String inProduction = accepted(asAlice.deploy(production));
         dev.awaitStatus(gated, "AWAITING_APPROVAL");
 
@@ -111,7 +125,8 @@ class AccessMatrixIT {
         fresh.put("environment", "staging");
         String freshBody = json(fresh);
 
-        Predicate<JsonNode> listsOurs = list -> list != null && list.toString().contains("\"" + APP + "\"");
+        Predicate<JsonNode> listsOurs = list -> list != null && (list.toString().contains("\"" + APP + "\"")
+                || list.toString().contains("\"" + LIVE_APP + "\""));
         Predicate<JsonNode> listsDevelopment = list -> list != null && list.toString().contains("\"development\"");
         List<Endpoint> endpoints = new ArrayList<>();
         String o = "orchestrator-service";
@@ -148,9 +163,9 @@ class AccessMatrixIT {
                 listsOurs, Set.of(200)));
         List<String> openMetrics = new ArrayList<>();
         for (String service : List.of(o, c, "provisioner-service", "health-monitor-service", "rollback-service")) {
-            CutoverClient anonymous = new CutoverClient(stack.serviceUrl(service));
-            assertEquals(200, anonymous.get("/q/health/ready").status(), service + ": health needs no token");
-            if (anonymous.get("/q/metrics").status() == 401) {
+            assertEquals(200, send(service, "GET", "/q/health/ready", null, null).status(),
+                    service + ": health needs no token");
+            if (send(service, "GET", "/q/metrics", null, null).status() == 401) {
                 endpoints.add(new Endpoint(service, "GET", "/q/metrics", null, scoped(null, null, null, viewer), null,
                         Set.of(200)));
             } else {
@@ -193,7 +208,11 @@ class AccessMatrixIT {
                 "dave").contains(s)), prodView::toString);
         cleanUp(asAlice);
 
-        report(calls, openMetrics, System.nanoTime() - t0);
+        System.out.println("[access matrix] {done} " + succeeded + " (development, SUCCEEDED), {held} " + gated
+                + " (development, held for approval), {prod} " + inProduction + " (production, "
+                + prodView.path("status").asText() + ": " + prodView.path("reason").asText() + ")");
+        report(calls, Map.of(succeeded, "{done}", gated, "{held}", inProduction, "{prod}"), openMetrics,
+                System.nanoTime() - t0);
         List<String> wrong = new ArrayList<>();
         for (Call call : calls) {
             String problem = verdict(call);
@@ -215,10 +234,36 @@ class AccessMatrixIT {
     }
 
     private Call call(Endpoint e, Kind kind, String token) {
-        CutoverClient client = new CutoverClient(stack.serviceUrl(e.service())).withToken(token);
-        CutoverClient.Response r = e.method().equals("GET") ? client.get(e.path()) : client.post(e.path(), e.body());
+        CutoverClient.Response r = send(e.service(), e.method(), e.path(), e.body(), token);
         boolean leaked = e.leaks() != null && r.status() == 200 && e.leaks().test(r.body());
         return new Call(e, kind, r.status(), r.contentType(), leaked);
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One call; the body is read as JSON only when it says it is JSON (metrics are text). */
+    private CutoverClient.Response send(String service, String method, String path, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.serviceUrl(service).resolve(path))
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (method.equals("GET")) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = type.contains("json") && !r.body().isBlank() ? JSON.readTree(r.body()) : null;
+            return new CutoverClient.Response(r.statusCode(), type, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(service + " " + method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Null when the call got what its token allows, else what went wrong. */
@@ -251,11 +296,14 @@ class AccessMatrixIT {
         return String.valueOf(call.status());
     }
 
-    private static void report(List<Call> calls, List<String> openMetrics, long nanos) {
+    private static void report(List<Call> calls, Map<String, String> labels, List<String> openMetrics, long nanos) {
         Map<String, Map<Kind, String>> rows = new LinkedHashMap<>();
         for (Call call : calls) {
-            rows.computeIfAbsent(call.endpoint().name().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}"),
-                    k -> new EnumMap<>(Kind.class)).put(call.kind(), outcome(call));
+            String name = call.endpoint().name();
+            for (Map.Entry<String, String> label : labels.entrySet()) {
+                name = name.replace(label.getKey(), label.getValue());
+            }
+            rows.computeIfAbsent(name, k -> new EnumMap<>(Kind.class)).put(call.kind(), outcome(call));
         }
         StringBuilder out = new StringBuilder("[access matrix] endpoint");
         for (Kind kind : Kind.values()) {
@@ -301,18 +349,21 @@ class AccessMatrixIT {
 
     /** The deployment the right POST started, and whatever still runs, ended. */
     private static void cleanUp(CutoverClient asAdmin) {
-        JsonNode all = asAdmin.get("/deployments?application=" + APP).body();
-        for (JsonNode d : all) {
-            if (!CutoverClient.TERMINAL.contains(d.path("status").asText())) {
-                asAdmin.post("/deployments/" + d.path("id").asText() + "/abort", "{\"reason\":\"matrix done\"}");
+        for (String app : List.of(APP, LIVE_APP)) {
+            for (JsonNode d : asAdmin.get("/deployments?application=" + app).body()) {
+                if (!CutoverClient.TERMINAL.contains(d.path("status").asText())) {
+                    asAdmin.post("/deployments/" + d.path("id").asText() + "/abort", "{\"reason\":\"matrix done\"}");
+                }
             }
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static String json(Map<String, Object> body) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
