@@ -125,7 +125,7 @@ class DeploymentResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"application\":", "{application: 'x'}", "not json", "{\"a\":1} trailing", "{\"application\":\"x\",\"application\":\"y\"}",
+    @ValueSource(strings = {"{\"application\":", "{application: 'x'}", "not json", "{\"application\":\"x\"} trailing", "{\"application\":\"x\",\"application\":\"y\"}",
         "{\"application\":\"x\",\"overrides\":{\"a\":1,\"a\":2}}"})
     void malformedJson(String body) {
         assertInvalid(post(body), "body").body("violations[0].message", startsWith("malformed JSON"));
