@@ -43,7 +43,8 @@ public record DeploymentRequestBody(
         this(application, environment, version, artifact, strategy, overrides, onConflict, null);
     }
 
-    DeploymentRequest toRequest() {
+    /** The request this body asks for (the webhook endpoint reads the same body). */
+    public DeploymentRequest toRequest() {
         return new DeploymentRequest(application, environment, version, artifact, strategy, overrides, onConflict,
                 sha256);
     }

@@ -144,16 +144,6 @@ public class DeploymentService {
     }
 
     /**
-     * From the requests topic before requests were signed: the requester is {@code ci:unsigned}.
-     *
-     * @deprecated pass the verified source: {@link #request(DeploymentRequested, Actor)}
-     */
-    @Deprecated
-    public void request(DeploymentRequested r) throws InterruptedException {
-        request(r, Actor.kafka("ci:unsigned"));
-    }
-
-    /**
      * From the requests topic (or the CI webhook): same rules, plus DeploymentRejected for requests that will not
      * run. {@code actor}: the verified source ({@code ci:<source>}, via kafka or webhook), audited as {@code start}.
      */

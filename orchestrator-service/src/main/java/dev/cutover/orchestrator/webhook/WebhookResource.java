@@ -6,7 +6,6 @@ import dev.cutover.orchestrator.api.DeploymentView;
 import dev.cutover.orchestrator.api.Problem;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.Actor;
-import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.model.Violation;
 import dev.cutover.orchestrator.service.DeploymentService;
@@ -87,9 +86,7 @@ public class WebhookResource {
             return invalid(violations.stream().map(v -> new Violation(v.getPropertyPath().toString().isEmpty()
                     ? "body" : v.getPropertyPath().toString(), v.getMessage())).toList());
         }
-        DeploymentRequest request = new DeploymentRequest(b.application(), b.environment(), b.version(),
-                b.artifact(), b.strategy(), b.overrides(), b.onConflict());
-        return submitted(service.submit(request, Actor.webhook(verified.subject())));
+        return submitted(service.submit(b.toRequest(), Actor.webhook(verified.subject())));
     }
 
     private Response invalid(List<Violation> violations) {

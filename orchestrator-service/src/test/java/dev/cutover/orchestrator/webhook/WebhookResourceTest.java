@@ -52,6 +52,20 @@ class WebhookResourceTest extends FlowTest {
     }
 
     @Test
+    void theDigestAndAuditOfAWebhookRequestAreKept() {
+        String digest = "ab".repeat(32);
+        byte[] body = ("{\"application\":\"webhook-digest\",\"environment\":\"test\",\"version\":\"1.0.0\","
+                + "\"artifact\":\"file:/apps/webhook-digest.jar\",\"sha256\":\"" + digest + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        String id = post(CiSourceKeys.SOURCE, StandardWebhooks.sign(CiSourceKeys.KEY, body), body).statusCode(202)
+                .body("sha256", equalTo(digest)).extract().path("id");
+        given().when().get("/deployments/" + id).then().statusCode(200).body("sha256", equalTo(digest))
+                .body("audit[0].action", equalTo("start"))
+                .body("audit[0].subject", equalTo("ci:" + CiSourceKeys.SOURCE))
+                .body("audit[0].via", equalTo("webhook"));
+    }
+
+    @Test
     void headerNamesAreCaseInsensitiveOnHttp() {
         byte[] body = body("webhook-casing", "1.0.0");
         Map<String, String> h = StandardWebhooks.sign(CiSourceKeys.KEY, body);
