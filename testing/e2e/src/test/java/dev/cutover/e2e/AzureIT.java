@@ -185,7 +185,8 @@ class AzureIT {
                 || l.contains("/resourceGroups/rg-" + d.app)), () -> "written before approval: " + changes(azure, mark));
         System.out.println("[figures] production plan: " + held.path("infrastructure").path("plan"));
 
-        assertEquals(202, d.action(id, "approve").status());
+        assertEquals(403, d.action(id, "approve").status(), "four eyes: the requester may not approve");
+        assertEquals(202, d.approveAsSecondPerson(id).status());
         JsonNode done = d.client.awaitTerminal(id, Duration.ofMinutes(3));
         assertEquals("SUCCEEDED", done.path("status").asText(), done::toString);
         assertTrue(azure.arm().exists("/subscriptions/" + AzureStandIns.SUBSCRIPTION + "/resourceGroups/rg-" + d.app

@@ -122,4 +122,13 @@ final class Deployments {
     CutoverClient.Response action(String id, String action) {
         return client.post("/deployments/" + id + "/" + action, "{\"reason\":\"e2e\"}");
     }
+
+    /**
+     * Approves as someone other than the requester (the admin token): production's four eyes refuse the
+     * requester's own approval.
+     */
+    CutoverClient.Response approveAsSecondPerson(String id) {
+        String approver = stack.tokens().subject("e2e-approver").grant("approver", app, "*").mint();
+        return client.withToken(approver).post("/deployments/" + id + "/approve", "{\"reason\":\"e2e\"}");
+    }
 }
