@@ -33,16 +33,54 @@ public sealed interface ProvisionerCommand extends Command {
      * {@code infrastructure.instance-count}, a rolling slot is one instance. {@code sha256}: the artifact's expected
      * SHA-256 (hex) from the deployment request; when present the provisioner verifies the artifact against it before
      * anything is started, and a mismatch is a configuration failure (absent: started unverified).
+     *
+     * <p>{@code routerPort}: the port the target's router serves traffic on (its admin API takes the next one).
+     * {@code 0} means "from the pool": the provisioner keeps the port it gave the target before, or allocates one
+     * from its pool ({@code cutover.provisioner.local.router-ports}) and remembers it for every later deployment of
+     * the target; {@link ProvisionerEvent.SlotProvisioned#routerUrl()} says where it is. A port &gt; 0 is the
+     * application's own (its {@code router.port} setting).</p>
+     *
+     * <p>{@code command}: the environment's {@code app.command}, how a local instance is started (absent: a jar runs
+     * with {@code java -jar}, any other file is executed). Split on blanks (quotes group words); {@code {port}}
+     * becomes the instance's port and {@code {artifact}} the artifact's path. A {@code .tar.gz} artifact is unpacked
+     * into the instance's folder and requires it: the command runs in that folder, its first word resolved there
+     * when the archive holds such a file.</p>
      */
     @TypeName("dev.cutover.provisioner.provision-slot.v1")
     record ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
                          @OptionalField Map<String, String> environment, int routerPort,
                          @OptionalField RouterSecurity security, @OptionalField Placement placement,
-                         @OptionalField Integer instances, @OptionalField String sha256)
+                         @OptionalField Integer instances, @OptionalField String sha256,
+                         @OptionalField String command)
             implements ProvisionerCommand, Placed {
+
+        /** {@link #routerPort()} for "the target's port from the provisioner's pool". */
+        public static final int ROUTER_PORT_FROM_POOL = 0;
+
         public ProvisionSlot {
             environment = environment == null ? Map.of() : environment;
             instances = instances == null ? 1 : instances;
+            command = command == null || command.isBlank() ? null : command;
+        }
+
+        /** Started the default way for its artifact (no {@code app.command}). */
+        public ProvisionSlot(Meta meta, Target target, String slot, String version, String artifact,
+                             Map<String, String> environment, int routerPort, RouterSecurity security,
+                             Placement placement, Integer instances, String sha256) {
+            this(meta, target, slot, version, artifact, environment, routerPort, security, placement, instances, sha256,
+                    null);
+        }
+
+        /** This command started with {@code other} ({@code app.command}; null: the artifact's default). */
+        public ProvisionSlot withCommand(String other) {
+            return new ProvisionSlot(meta, target, slot, version, artifact, environment, routerPort, security, placement,
+                    instances, sha256, other);
+        }
+
+        /** This command for the router port {@code port}. */
+        public ProvisionSlot withRouterPort(int port) {
+            return new ProvisionSlot(meta, target, slot, version, artifact, environment, port, security, placement,
+                    instances, sha256, command);
         }
 
         /** Without a digest: the artifact is started unverified. */
@@ -55,7 +93,7 @@ public sealed interface ProvisionerCommand extends Command {
         /** This command for another artifact (e.g. the provisioner's verified copy of it). */
         public ProvisionSlot withArtifact(String other) {
             return new ProvisionSlot(meta, target, slot, version, other, environment, routerPort, security, placement,
-                    instances, sha256);
+                    instances, sha256, command);
         }
 
         /** Local processes (no placement). */

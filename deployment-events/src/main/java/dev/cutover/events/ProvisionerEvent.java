@@ -12,10 +12,19 @@ public sealed interface ProvisionerEvent extends Event {
      * {@code routerAdminUrl}: where the target's router serves its admin API (base URL, e.g.
      * {@code http://127.0.0.1:18081}; its per-backend metrics are at {@code routerAdminUrl + }
      * {@link dev.cutover.events.router.RouterAdminApi#METRICS_PATH}). Absent from events written before it existed.
+     * {@code routerUrl}: where the target's traffic enters (its router, e.g. {@code http://127.0.0.1:18342}; with a
+     * pool port the first place anyone learns it); absent from provisioners older than the field.
      */
     @TypeName("dev.cutover.provisioner.slot-provisioned.v1")
     record SlotProvisioned(Meta meta, Target target, String slot, String version, String instanceUrl,
-                           String instanceId, @OptionalField String routerAdminUrl) implements ProvisionerEvent {
+                           String instanceId, @OptionalField String routerAdminUrl, @OptionalField String routerUrl)
+            implements ProvisionerEvent {
+
+        /** Without the router's traffic URL. */
+        public SlotProvisioned(Meta meta, Target target, String slot, String version, String instanceUrl,
+                               String instanceId, String routerAdminUrl) {
+            this(meta, target, slot, version, instanceUrl, instanceId, routerAdminUrl, null);
+        }
 
         /** Without the router's admin URL. */
         public SlotProvisioned(Meta meta, Target target, String slot, String version, String instanceUrl,

@@ -173,7 +173,13 @@ class GoldenSamplesTest {
                         List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")),
                 new ProvisioningFailed(META, TARGET, null, "apply", "operation on privateEndpoints/shop-production still"
                         + " running after 600s", ProvisionerEvent.FailureCause.TIMEOUT,
-                        List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")));
+                        List.of(RG + "/providers/Microsoft.Web/serverfarms/shop-production")),
+                // a generic local target: a tar.gz started with app.command, its router port from the pool
+                new ProvisionSlot(META, TARGET, "green", "2.0.0", "file:/opt/releases/shop-2.0.0.tar.gz",
+                        Map.of("LOG_LEVEL", "warn"), ProvisionSlot.ROUTER_PORT_FROM_POOL, null, null, 2, SHA256,
+                        "python3 app.py --port {port}"),
+                new SlotProvisioned(META, TARGET, "green", "2.0.0", "http://127.0.0.1:40123", "local:4242",
+                        "http://127.0.0.1:18343", "http://127.0.0.1:18342"));
     }
 
     static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
