@@ -17,7 +17,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The YAML layers: {@code base.yaml} and {@code environments/<name>.yaml}, from an optional external directory
+ * The YAML layers: {@code base.yaml}, {@code environments/<name>.yaml} and an application's own
+ * {@code applications/<application>.yaml} (every environment) and {@code applications/<application>/<environment>.yaml}
+ * (one environment), from an optional external directory
  * (wins, file by file) and the defaults shipped on the classpath under {@value #CLASSPATH_ROOT}. An environment
  * exists iff its file exists in one of the two.
  */
@@ -47,6 +49,23 @@ public final class EnvironmentFiles {
             return Optional.empty();
         }
         return read("environments/" + name + ".yaml");
+    }
+
+    /** What {@code application} declares for every environment ({@code applications/<application>.yaml}). */
+    public Optional<Map<String, Object>> application(String application) {
+        if (application == null || !NAME.matcher(application).matches()) {
+            return Optional.empty();
+        }
+        return read("applications/" + application + ".yaml");
+    }
+
+    /** What {@code application} declares for one environment ({@code applications/<application>/<environment>.yaml}). */
+    public Optional<Map<String, Object>> application(String application, String environment) {
+        if (application == null || !NAME.matcher(application).matches() || environment == null
+                || !NAME.matcher(environment).matches()) {
+            return Optional.empty();
+        }
+        return read("applications/" + application + "/" + environment + ".yaml");
     }
 
     public SortedSet<String> known() {

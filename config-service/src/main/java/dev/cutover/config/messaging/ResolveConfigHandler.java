@@ -42,7 +42,7 @@ public class ResolveConfigHandler {
 
     private void answer(ResolveConfig command) {
         String environment = command.target().environment();
-        Resolution resolution = resolver.resolve(environment, command.overrides());
+        Resolution resolution = resolver.resolve(command.target().application(), environment, command.overrides());
         Meta meta = Meta.causedBy(command.meta());
         ConfigEvent answer;
         String outcome;

@@ -14,7 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** base → environment → overrides, validated and hashed. Files are read on every call, so edits apply at once. */
+/**
+ * base → environment → the application's own layers ({@code application:<app>}, then
+ * {@code application:<app>/<environment>}) → overrides, validated and hashed. Files are read on every call, so
+ * edits apply at once. An application layer declares what belongs to the application wherever it runs (its
+ * {@code router.port}, {@code app.command}, its health paths); like an override it may not set the environment's
+ * artifact policy.
+ */
 @Singleton
 public class ConfigResolver {
 
@@ -22,6 +28,8 @@ public class ConfigResolver {
 
     /** The layer that adds {@code cutover.config.artifact.extra-allowed-sources} to every environment's list. */
     public static final String SERVICE_LAYER = "service";
+    /** The prefix of an application's own layers: {@code application:<app>} and {@code application:<app>/<env>}. */
+    public static final String APPLICATION_LAYER = "application:";
 
     private final EnvironmentFiles files;
     private final ConfigSchema schema;
@@ -80,7 +88,12 @@ public class ConfigResolver {
         return new Layer(SERVICE_LAYER, Map.of("artifact", Map.of("allowed-sources", sources)));
     }
 
+    /** Without an application's own layers (an application that declares nothing). */
     public Resolution resolve(String environment, Map<String, Object> overrides) {
+        return resolve(null, environment, overrides);
+    }
+
+    public Resolution resolve(String application, String environment, Map<String, Object> overrides) {
         try {
             var env = files.environment(environment);
             if (env.isEmpty()) {
@@ -89,10 +102,19 @@ public class ConfigResolver {
             }
             Layer base = new Layer("base", files.base().orElse(null));
             Layer environmentLayer = new Layer("environment:" + environment, env.get());
+            Layer applicationLayer = new Layer(APPLICATION_LAYER + application,
+                    files.application(application).orElse(null));
+            Layer applicationInEnvironment = new Layer(APPLICATION_LAYER + application + "/" + environment,
+                    files.application(application, environment).orElse(null));
             ConfigMerge.Merged merged = ConfigMerge.mergeWithProvenance(List.of(base, environmentLayer,
+                    applicationLayer, applicationInEnvironment,
                     service(ConfigMerge.merge(java.util.Arrays.asList(base.values(), environmentLayer.values()))),
                     new Layer("overrides", overrides)));
-            List<String> errors = new ArrayList<>(ConfigValidator.lockedByOverrides(overrides));
+            List<String> errors = new ArrayList<>();
+            for (Layer layer : List.of(applicationLayer, applicationInEnvironment)) {
+                errors.addAll(ConfigValidator.locked(layer.values(), layer.name()));
+            }
+            errors.addAll(ConfigValidator.lockedByOverrides(overrides));
             errors.addAll(schema.check(merged));
             for (String error : ConfigValidator.validate(merged.config())) {
                 errors.add(withLayer(error, merged.provenance()));

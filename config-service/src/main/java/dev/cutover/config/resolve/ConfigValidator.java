@@ -37,9 +37,11 @@ public final class ConfigValidator {
         List<String> errors = new ArrayList<>();
         Map<?, ?> router = section(config, "router", errors);
         if (router != null) {
-            Long port = integral(router.get("port"));
-            if (port == null || port < 1 || port > 65535) {
-                errors.add("router.port must be an integer in 1..65535 (got " + shown(router.get("port")) + ")");
+            // 0 (or absent): the provisioner gives the target a port from its pool and keeps it
+            Long port = router.get("port") == null ? Long.valueOf(0) : integral(router.get("port"));
+            if (port == null || port < 0 || port > 65535) {
+                errors.add("router.port must be an integer in 1..65535, or 0 for a port from the provisioner's pool"
+                        + " (got " + shown(router.get("port")) + ")");
             }
         }
         Map<?, ?> health = section(config, "health", errors);
@@ -56,6 +58,17 @@ public final class ConfigValidator {
             }
         }
         Map<?, ?> app = section(config, "app", errors);
+        if (app != null && app.get("command") != null) {
+            if (!(app.get("command") instanceof String command)) {
+                errors.add("app.command must be a string");
+            } else {
+                try {
+                    dev.cutover.events.AppCommand.words(command);
+                } catch (IllegalArgumentException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+        }
         if (app != null) {
             if (!(app.get("env") instanceof Map<?, ?> env)) {
                 errors.add("app.env must be a map of scalars");
@@ -188,18 +201,24 @@ public final class ConfigValidator {
      * named: a request cannot loosen the policy it is checked against.
      */
     public static List<String> lockedByOverrides(Map<String, ?> overrides) {
+        return locked(overrides, "overrides");
+    }
+
+    /** {@link #lockedByOverrides} for any layer above the environment (an application's own layers too). */
+    public static List<String> locked(Map<String, ?> values, String layer) {
         List<String> errors = new ArrayList<>();
-        if (overrides == null) {
+        if (values == null) {
             return errors;
         }
-        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+        String who = "overrides".equals(layer) ? "a deployment's overrides" : "an application's own layer";
+        for (Map.Entry<String, ?> e : values.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (key.equals(LOCKED) || key.startsWith(LOCKED + ".")) {
                 List<String> leaves = new ArrayList<>();
                 leaves(key, e.getValue(), leaves);
                 for (String leaf : leaves) {
-                    errors.add(leaf + " cannot be set by a deployment's overrides: the artifact policy belongs to the"
-                            + " environment (set by layer 'overrides')");
+                    errors.add(leaf + " cannot be set by " + who + ": the artifact policy belongs to the"
+                            + " environment (set by layer '" + layer + "')");
                 }
             }
         }

@@ -36,7 +36,7 @@ class ResolveConfigMessagingTest extends BrokerClientTest {
         assertEquals(command.target(), resolved.target());
         assertEquals(command.meta().deploymentId(), resolved.meta().deploymentId());
         assertEquals(command.meta().correlationId(), resolved.meta().correlationId());
-        assertEquals(Map.of("port", 18180), resolved.config().get("router"));
+        assertEquals(Map.of("port", 0), resolved.config().get("router")); // shop declares none: from the pool
         assertEquals(Map.of("env", Map.of("LOG_LEVEL", "debug")), resolved.config().get("app"));
         assertEquals(5000, ((Map<?, ?>) resolved.config().get("health")).get("monitor-window-ms"));
         assertTrue(resolved.configHash().matches("sha256:[0-9a-f]{64}"), resolved.configHash());
@@ -64,7 +64,16 @@ class ResolveConfigMessagingTest extends BrokerClientTest {
         assertTrue(kafka.awaitDeadLetterReason(Topics.CONFIG_COMMANDS, bad.badJsonKey())
                 .startsWith("unreadable dev.cutover.config.resolve.v1"));
         assertEquals("missing ce_type header", kafka.awaitDeadLetterReason(Topics.CONFIG_COMMANDS, bad.noTypeKey()));
-        assertEquals(Map.of("port", 18080), resolved.config().get("router"));
+        assertEquals(Map.of("port", 0), resolved.config().get("router"));
+    }
+
+    @Test
+    void anApplicationsOwnRouterPortIsResolved() throws Exception {
+        ResolveConfig command = new ResolveConfig(Meta.start("d-" + UUID.randomUUID()),
+                new Target("sample-app", "staging"), "2.0.0", Map.of());
+        ConfigResolved resolved = assertInstanceOf(ConfigResolved.class, ask(command));
+        assertEquals(Map.of("port", 18180), resolved.config().get("router"));
+        assertEquals("application:sample-app/staging", resolved.provenance().get("router.port"));
     }
 
     @Test

@@ -22,11 +22,16 @@ class ConfigResolverTest {
 
     @Test
     void shippedEnvironmentsResolve() {
+        // an environment no longer sets a router port (any number of applications share it): 0, from the pool;
+        // the sample app declares its own per environment (applications/sample-app/<env>.yaml)
         Map<String, Integer> ports = Map.of("development", 18080, "staging", 18180, "production", 18280);
         ports.forEach((env, port) -> {
             var resolved = assertInstanceOf(Resolution.Resolved.class, defaults.resolve(env, Map.of()));
-            assertEquals(Map.of("port", port), resolved.config().get("router"), env);
+            assertEquals(Map.of("port", 0), resolved.config().get("router"), env);
             assertTrue(resolved.configHash().startsWith("sha256:"));
+            var sample = assertInstanceOf(Resolution.Resolved.class, defaults.resolve("sample-app", env, Map.of()));
+            assertEquals(Map.of("port", port), sample.config().get("router"), env);
+            assertEquals("application:sample-app/" + env, sample.provenance().get("router.port"));
         });
         var production = (Resolution.Resolved) defaults.resolve("production", Map.of());
         assertEquals(10000, ((Map<?, ?>) production.config().get("health")).get("monitor-window-ms"));
@@ -74,7 +79,7 @@ class ConfigResolverTest {
         var rejected = assertInstanceOf(Resolution.Rejected.class,
                 defaults.resolve("development", Map.of("router", Map.of("port", 70000))));
         assertEquals(Resolution.Kind.INVALID_CONFIG, rejected.kind());
-        assertEquals("invalid configuration: router.port must be an integer in 1..65535 (got 70000)"
+        assertEquals("invalid configuration: router.port must be an integer in 1..65535, or 0 for a port from the provisioner's pool (got 70000)"
                 + " (set by layer 'overrides')", rejected.reason());
     }
 
@@ -91,10 +96,43 @@ class ConfigResolverTest {
         assertEquals(1000, ((Map<?, ?>) staging.config().get("health")).get("timeout-ms"));
         var qa = (Resolution.Resolved) resolver.resolve("qa", Map.of());
         assertEquals(Map.of("env", Map.of("MODE", "qa")), qa.config().get("app"));
-        assertEquals(18080, ((Map<?, ?>) ((Resolution.Resolved) resolver.resolve("development", Map.of()))
+        assertEquals(0, ((Map<?, ?>) ((Resolution.Resolved) resolver.resolve("development", Map.of()))
                 .config().get("router")).get("port"));
         assertEquals("unknown environment 'x' (known: development, production, qa, staging)",
                 ((Resolution.Rejected) resolver.resolve("x", Map.of())).reason());
+    }
+
+    @Test
+    void anApplicationDeclaresItsOwnSettingsOverTheEnvironmentsAndUnderTheOverrides(@TempDir Path dir)
+            throws Exception {
+        Files.createDirectories(dir.resolve("applications/shop"));
+        Files.writeString(dir.resolve("applications/shop.yaml"),
+                "router:\n  port: 18500\napp:\n  command: python3 app.py --port {port}\n");
+        Files.writeString(dir.resolve("applications/shop/staging.yaml"), "router:\n  port: 18510\n");
+        Files.writeString(dir.resolve("applications/loose.yaml"), "artifact:\n  require-digest: false\n");
+        ConfigResolver resolver = new ConfigResolver(new EnvironmentFiles(Optional.of(dir), loader));
+
+        var development = (Resolution.Resolved) resolver.resolve("shop", "development", Map.of());
+        assertEquals(Map.of("port", 18500), development.config().get("router"));
+        assertEquals("application:shop", development.provenance().get("router.port"));
+        assertEquals("python3 app.py --port {port}", ((Map<?, ?>) development.config().get("app")).get("command"));
+        var staging = (Resolution.Resolved) resolver.resolve("shop", "staging", Map.of());
+        assertEquals(Map.of("port", 18510), staging.config().get("router"));
+        assertEquals("application:shop/staging", staging.provenance().get("router.port"));
+        var overridden = (Resolution.Resolved) resolver.resolve("shop", "staging",
+                Map.of("router", Map.of("port", 18520)));
+        assertEquals(Map.of("port", 18520), overridden.config().get("router"));
+        // another application in the same environment declares nothing: its port comes from the pool
+        var other = (Resolution.Resolved) resolver.resolve("cart", "staging", Map.of());
+        assertEquals(Map.of("port", 0), other.config().get("router"));
+        // the artifact policy stays the environment's
+        var loose = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("loose", "production", Map.of()));
+        assertEquals(Resolution.Kind.INVALID_CONFIG, loose.kind());
+        assertTrue(loose.reason().contains("artifact.require-digest"), loose.reason());
+        // a bad app.command is named with its layer
+        Files.writeString(dir.resolve("applications/shop.yaml"), "app:\n  command: run --port {prot}\n");
+        var bad = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("shop", "development", Map.of()));
+        assertTrue(bad.reason().contains("app.command") && bad.reason().contains("application:shop"), bad.reason());
     }
 
     @Test
@@ -118,7 +156,7 @@ class ConfigResolverTest {
         assertEquals(Resolution.Kind.INVALID_FILE,
                 assertInstanceOf(Resolution.Rejected.class, resolver.resolve("listy", Map.of())).kind());
         var empty = assertInstanceOf(Resolution.Rejected.class, resolver.resolve("empty", Map.of()));
-        assertEquals(Resolution.Kind.INVALID_CONFIG, empty.kind()); // exists, but router.port stays 0
+        assertEquals(Resolution.Kind.INVALID_CONFIG, empty.kind()); // exists, but the external base lacks health.*
     }
 
     @Test

@@ -75,10 +75,10 @@ class ProvenanceAndSchemaTest {
                         "health.timeout-ms must be an integer (set by layer 'overrides')"),
                 Arguments.of("wrong type for a list", map("health", map("paths", "/health")),
                         "health.paths must be a list (set by layer 'overrides')"),
-                Arguments.of("required key removed", map("router", withNull("port")),
-                        "router.port must be an integer in 1..65535 (got nothing) (no layer sets it)"),
+                Arguments.of("required key removed", map("health", withNull("timeout-ms")),
+                        "health.timeout-ms must be a positive integer (got nothing) (no layer sets it)"),
                 Arguments.of("value out of range", map("router", map("port", 70000)),
-                        "router.port must be an integer in 1..65535 (got 70000) (set by layer 'overrides')"),
+                        "router.port must be an integer in 1..65535, or 0 for a port from the provisioner's pool (got 70000) (set by layer 'overrides')"),
                 Arguments.of("unknown provider", map("target", map("provider", "aws")),
                         "target.provider must be local or azure (got 'aws') (set by layer 'overrides')"),
                 Arguments.of("a kind the provider cannot make", map("target", map("kind", "app-service")),
@@ -204,7 +204,7 @@ class ProvenanceAndSchemaTest {
     void resolvedConfigurationCarriesProvenance() {
         var resolved = assertInstanceOf(Resolution.Resolved.class, resolver.resolve("production",
                 map("health", map("timeout-ms", 700), "app", map("env", map("LOG_LEVEL", "debug")))));
-        assertEquals("environment:production", resolved.provenance().get("router.port"));
+        assertEquals("base", resolved.provenance().get("router.port")); // 0: from the provisioner's pool
         assertEquals("environment:production", resolved.provenance().get("health.monitor-window-ms"));
         assertEquals("overrides", resolved.provenance().get("health.timeout-ms"));
         assertEquals("overrides", resolved.provenance().get("app.env.LOG_LEVEL"));
