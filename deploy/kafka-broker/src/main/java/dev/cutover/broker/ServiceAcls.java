@@ -44,6 +44,11 @@ public final class ServiceAcls {
     /** The orchestrator's compacted snapshot topic ({@code cutover.orchestrator.state-topic}); it creates it. */
     public static final String ORCHESTRATOR_STATE = "cutover.orchestrator.deployments";
 
+    /** An agent's in-flight work beside its command topic (deployment-events' {@code WorkLog}); the agent creates it. */
+    public static String work(String commandTopic) {
+        return commandTopic + ".work";
+    }
+
     /**
      * One principal's grants.
      *
@@ -93,20 +98,21 @@ public final class ServiceAcls {
                     List.of(),
                     List.of("cutover-config-service")),
             new Principal("provisioner", "provisioner-service",
-                    List.of(PROVISIONER_COMMANDS),
-                    List.of(PROVISIONER_EVENTS, dlq(PROVISIONER_COMMANDS)),
-                    List.of(),
+                    List.of(PROVISIONER_COMMANDS, work(PROVISIONER_COMMANDS)),
+                    List.of(PROVISIONER_EVENTS, dlq(PROVISIONER_COMMANDS), work(PROVISIONER_COMMANDS)),
+                    List.of(work(PROVISIONER_COMMANDS)),
                     List.of("cutover-provisioner")),
             new Principal("health-monitor", "health-monitor-service",
-                    List.of(HEALTH_MONITOR_COMMANDS),
-                    List.of(HEALTH_MONITOR_EVENTS, dlq(HEALTH_MONITOR_COMMANDS)),
-                    List.of(),
+                    List.of(HEALTH_MONITOR_COMMANDS, work(HEALTH_MONITOR_COMMANDS)),
+                    List.of(HEALTH_MONITOR_EVENTS, dlq(HEALTH_MONITOR_COMMANDS), work(HEALTH_MONITOR_COMMANDS)),
+                    List.of(work(HEALTH_MONITOR_COMMANDS)),
                     List.of("cutover-health-monitor-service")),
             // the rollback saga drives the provisioner (ShiftTraffic, ReleaseSlot) and follows its events
             new Principal("rollback", "rollback-service",
-                    List.of(ROLLBACK_COMMANDS, PROVISIONER_EVENTS),
-                    List.of(ROLLBACK_EVENTS, PROVISIONER_COMMANDS, dlq(ROLLBACK_COMMANDS), dlq(PROVISIONER_EVENTS)),
-                    List.of(),
+                    List.of(ROLLBACK_COMMANDS, PROVISIONER_EVENTS, work(ROLLBACK_COMMANDS)),
+                    List.of(ROLLBACK_EVENTS, PROVISIONER_COMMANDS, dlq(ROLLBACK_COMMANDS), dlq(PROVISIONER_EVENTS),
+                            work(ROLLBACK_COMMANDS)),
+                    List.of(work(ROLLBACK_COMMANDS)),
                     List.of("cutover-rollback")),
             new Principal("ci", "a CI system (signed deployment requests)",
                     List.of(),

@@ -29,7 +29,9 @@ import dev.cutover.events.Topics;
  */
 class ServiceAclsTest {
 
-    private static final Pattern INCOMING_TOPIC = Pattern.compile("mp\\.messaging\\.incoming\\.[^.]+\\.topic");
+    /** {@code .topic}, or {@code .topics} (a comma list: one channel consuming several topics). */
+    private static final Pattern INCOMING_TOPIC = Pattern.compile("mp\\.messaging\\.incoming\\.[^.]+\\.topics?");
+    private static final Pattern SINGLE_INCOMING_TOPIC = Pattern.compile("mp\\.messaging\\.incoming\\.[^.]+\\.topic");
     private static final Pattern DEAD_LETTER_TOPIC =
             Pattern.compile("mp\\.messaging\\.incoming\\.[^.]+\\.dead-letter-queue\\.topic");
     private static final Pattern OUTGOING_TOPIC = Pattern.compile("mp\\.messaging\\.outgoing\\.[^.]+\\.topic");
@@ -45,19 +47,30 @@ class ServiceAclsTest {
             Properties config = load(root().resolve(p.service()).resolve("src/main/resources/application.properties"));
             Set<String> consumed = values(config, INCOMING_TOPIC);
             Set<String> deadLetters = values(config, DEAD_LETTER_TOPIC);
-            // smallrye's default dead-letter topic is dead-letter-topic-<topic>; every service names its own
-            for (String t : consumed) {
+            // smallrye's default dead-letter topic is dead-letter-topic-<topic>; every service names its own for a
+            // channel of one topic; a channel of several sends a bad record to its own topic's DLQ (record metadata)
+            for (String t : values(config, SINGLE_INCOMING_TOPIC)) {
                 assertTrue(deadLetters.contains(Topics.deadLetter(t)), p.service() + " has no DLQ for " + t);
+            }
+            for (String t : consumed) {
+                assertTrue(p.writes().contains(Topics.deadLetter(t)), p.service() + " may not write the DLQ of " + t);
             }
             String stateTopic = config.getProperty("cutover.orchestrator.state-topic");
             Set<String> reads = new TreeSet<>(consumed);
+            // what it may create itself: the orchestrator's state topic, an agent's work log beside a command topic
+            Set<String> creatable = new TreeSet<>();
             if (stateTopic != null) {
-                reads.add(stateTopic);
-                assertEquals(List.of(stateTopic), p.creates(), p.name());
-            } else {
-                assertEquals(List.of(), p.creates(), p.name());
+                creatable.add(stateTopic);
             }
+            consumed.stream().filter(Topics.all()::contains).map(ServiceAcls::work).forEach(creatable::add);
+            assertTrue(creatable.containsAll(p.creates()), p.name() + " creates " + p.creates());
+            if (stateTopic != null) {
+                assertTrue(p.creates().contains(stateTopic), p.name() + " creates its state topic");
+            }
+            // a topic it creates it reads and writes (the work log, the state topic)
+            reads.addAll(p.creates());
             assertEquals(reads, new TreeSet<>(p.reads()), p.name() + " reads");
+            assertTrue(p.writes().containsAll(p.creates()), p.name() + " writes what it creates");
             Set<String> produced = new HashSet<>(values(config, OUTGOING_TOPIC));
             produced.addAll(deadLetters);
             assertTrue(p.writes().containsAll(produced), p.name() + " writes " + p.writes() + ", needs " + produced);
@@ -70,6 +83,7 @@ class ServiceAclsTest {
         Set<String> known = new HashSet<>(Topics.all());
         Topics.all().forEach(t -> known.add(Topics.deadLetter(t)));
         known.add(ServiceAcls.ORCHESTRATOR_STATE);
+        Topics.all().forEach(t -> known.add(ServiceAcls.work(t)));
         for (Principal p : ServiceAcls.principals()) {
             assertTrue(known.containsAll(p.topics()), p.name() + ": " + p.topics());
         }
@@ -97,7 +111,11 @@ class ServiceAclsTest {
         for (String k : config.stringPropertyNames()) {
             Matcher m = key.matcher(k);
             if (m.matches()) {
-                out.add(config.getProperty(k).trim());
+                for (String v : config.getProperty(k).split(",")) {
+                    if (!v.isBlank()) {
+                        out.add(v.trim());
+                    }
+                }
             }
         }
         return out;
