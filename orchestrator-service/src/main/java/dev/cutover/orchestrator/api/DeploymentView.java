@@ -45,8 +45,9 @@ public record DeploymentView(String id, String application, String environment, 
                              Map<String, Object> config, Map<String, String> provenance, String configPinnedFrom,
                              InfrastructureRecord infrastructure, List<AuditEntry> audit) {
 
+    /** {@code commandId}: the messageId of the command the stage issued; {@code resends}: how often it went again. */
     public record StageView(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                            Instant deadline, Pipeline pipeline) {
+                            Instant deadline, Pipeline pipeline, String commandId, int resends) {
     }
 
     /** {@code status} NOT_STARTED or SKIPPED when none of its steps ran. */
@@ -118,6 +119,7 @@ public record DeploymentView(String id, String application, String environment, 
     }
 
     private static StageView stage(Stage s) {
-        return new StageView(s.name(), s.status(), s.startedAt(), s.endedAt(), s.reason(), s.deadline(), s.pipeline());
+        return new StageView(s.name(), s.status(), s.startedAt(), s.endedAt(), s.reason(), s.deadline(), s.pipeline(),
+                s.commandId(), s.resends());
     }
 }

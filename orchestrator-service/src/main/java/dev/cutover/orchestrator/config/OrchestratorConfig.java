@@ -43,6 +43,16 @@ public interface OrchestratorConfig {
 
     Timeouts timeouts();
 
+    /** Asking again: the command a stage waits for is re-sent (same messageId) while its reply is overdue. */
+    Resend resend();
+
+    interface Resend {
+
+        /** How often, spread evenly over the stage's time before its deadline; 0 never. */
+        @WithDefault("2")
+        int attempts();
+    }
+
     /** The per-client limit on state-changing REST calls (see {@code api.RateLimit}). */
     RateLimit rateLimit();
 

@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.engine;
 
+import dev.cutover.events.Command;
 import dev.cutover.events.ConfigEvent.ConfigRejected;
 import dev.cutover.events.ConfigEvent.ConfigResolved;
 import dev.cutover.events.DeploymentEvent.DeploymentAccepted;
@@ -44,6 +45,7 @@ import dev.cutover.orchestrator.strategy.StrategyCatalog;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -80,7 +82,24 @@ public final class DeploymentStateMachine implements Moves {
     private final OperatorActions actions;
     private final InfrastructureStage infrastructure;
 
+    /** How often a stage's command is sent again while its reply is overdue, unless configured. */
+    public static final int DEFAULT_RESEND_ATTEMPTS = 2;
+
+    private final int resendAttempts;
+
     public DeploymentStateMachine(StageTimeouts timeouts, StrategyCatalog strategies) {
+        this(timeouts, strategies, DEFAULT_RESEND_ATTEMPTS);
+    }
+
+    /**
+     * {@code resendAttempts}: how often the command a stage waits for is sent again (same messageId) while its reply
+     * is missing, spread evenly over the stage's time before its deadline; 0 never.
+     */
+    public DeploymentStateMachine(StageTimeouts timeouts, StrategyCatalog strategies, int resendAttempts) {
+        if (resendAttempts < 0) {
+            throw new IllegalArgumentException("resend attempts must be 0 or more, not " + resendAttempts);
+        }
+        this.resendAttempts = resendAttempts;
         this.t = new Transitions(timeouts, strategies);
         this.stable = new StableRollback(t);
         this.recovery = new Recovery(t);
@@ -322,7 +341,10 @@ public final class DeploymentStateMachine implements Moves {
 
     // ---- deadlines -----------------------------------------------------------------------------------------
 
-    /** Fails the running stage if its deadline (or its pipeline stage's timeout) has passed. */
+    /**
+     * Fails the running stage if its deadline (or its pipeline stage's timeout) has passed; before that, sends the
+     * command it waits for again when a re-send is due ({@link #resend}).
+     */
     public Transition tick(Deployment d, Instant now) {
         Stage stage = d.currentStage();
         if (d.terminal() || stage == null) {
@@ -337,7 +359,40 @@ public final class DeploymentStateMachine implements Moves {
                     : infrastructure.replanNow(d, now);
         }
         Transition tr = overdue(d, stage, now);
+        if (!tr.changed()) {
+            return resend(d, stage, now);
+        }
         return recovery.classified(tr, d, Classifier.timeout(stage.name(), Recovery.trafficMoved(d)), now);
+    }
+
+    /**
+     * Asks again instead of giving up: while the running stage's reply is missing, its command goes out once more,
+     * the same message (same messageId, same content; agents dedupe by it), at most {@code resendAttempts} times,
+     * the k-th at k/(attempts+1) of the stage's window (start → deadline). The count is recorded on the stage, so it
+     * stays bounded across restarts. Nothing for stages without a deadline, holds (approval, pause: they wait for
+     * an operator, not an agent) and waits (retry, replan, handled before this).
+     */
+    private Transition resend(Deployment d, Stage stage, Instant now) {
+        if (resendAttempts == 0 || stage.deadline() == null || stage.resends() >= resendAttempts
+                || d.status() == PAUSED || d.status() == AWAITING_APPROVAL || !now.isBefore(stage.deadline())) {
+            return Transition.ignored(d);
+        }
+        Duration window = Duration.between(stage.startedAt(), stage.deadline());
+        Instant due = stage.startedAt().plus(window.multipliedBy(stage.resends() + 1L)
+                .dividedBy(resendAttempts + 1L));
+        if (now.isBefore(due)) {
+            return Transition.ignored(d);
+        }
+        Command command = t.issuedCommand(d, now);
+        if (command == null) {
+            return Transition.ignored(d);
+        }
+        Deployment after = d.edit().changeStage(Stage::resent).build();
+        String reason = "no reply to " + command.getClass().getSimpleName() + " " + command.meta().messageId()
+                + " in stage " + stage.name() + " after " + Transitions.format(Duration.between(stage.startedAt(),
+                now).truncatedTo(ChronoUnit.MILLIS)) + ": sent again ("
+                + after.currentStage().resends() + "/" + resendAttempts + ")";
+        return new Transition(d, after, List.of(command), reason);
     }
 
     private Transition overdue(Deployment d, Stage stage, Instant now) {
@@ -387,9 +442,12 @@ public final class DeploymentStateMachine implements Moves {
         };
     }
 
-    /** The command of the current status again (after a restart; agents are idempotent). */
+    /**
+     * The command of the current stage again, as it was issued (its recorded messageId: after a restart or a
+     * take-over agents recognise it and do not act twice).
+     */
     public List<Message> reissue(Deployment d, Instant now) {
-        var command = t.commandFor(d, Transitions.meta(d, null, now));
+        var command = t.issuedCommand(d, now);
         return command == null ? List.of() : List.of(command);
     }
 

@@ -26,6 +26,7 @@ import dev.cutover.orchestrator.settings.StageTimeouts;
 import dev.cutover.orchestrator.strategy.DeploymentStrategy;
 import dev.cutover.orchestrator.strategy.StrategyCatalog;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,14 +107,36 @@ public final class Transitions {
                     pipeline);
         }
         Deployment after = b.build();
+        // the command the new stage waits for carries an id recorded on the stage: re-sent (tick) and re-issued
+        // (resume) with that same id, so agents recognise it as the one they have seen
+        String commandId = UUID.randomUUID().toString();
+        String causeId = cause == null ? null : cause.messageId();
+        Command command = commandFor(after, new Meta(commandId, after.id(), after.correlationId(), causeId, now));
+        if (command != null && stage != null) {
+            after = after.edit().changeStage(s -> s.commanded(commandId, causeId)).build();
+        }
         List<Message> out = new ArrayList<>();
         out.add(new DeploymentStatusChanged(meta(after, cause, now), after.target(), after.version(), next,
                 after.stage() == null ? "accept" : after.stage(), reason, causingFailure(d, after)));
-        Command command = commandFor(after, meta(after, cause, now));
         if (command != null) {
             out.add(command);
         }
         return new Transition(d, after, out, reason);
+    }
+
+    /**
+     * The command the running stage waits for, exactly as it was issued: its recorded messageId, causationId and
+     * time (the stage's start). A stage recorded before ids were kept gets an id derived from the deployment and
+     * the stage, the same on every call. Null when the current status commands nothing.
+     */
+    public Command issuedCommand(Deployment d, Instant now) {
+        Stage s = d.currentStage();
+        if (s == null) {
+            return commandFor(d, meta(d, null, now));
+        }
+        String id = s.commandId() != null ? s.commandId() : UUID.nameUUIDFromBytes((d.id() + "|" + d.stages().size()
+                + "|" + s.name() + "|" + s.startedAt()).getBytes(StandardCharsets.UTF_8)).toString();
+        return commandFor(d, new Meta(id, d.id(), d.correlationId(), s.commandCause(), s.startedAt()));
     }
 
     /** What a deployment in its current status is waiting for an agent to do: the strategy's, else the shared. */

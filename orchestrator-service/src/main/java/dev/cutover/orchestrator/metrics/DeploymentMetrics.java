@@ -62,6 +62,11 @@ public class DeploymentMetrics {
         registry.counter("cutover.stage.timeouts", "stage", stage).increment();
     }
 
+    /** A stage's command sent again while its reply was overdue; {@code type}: the command's wire type name. */
+    public void commandResent(String type) {
+        registry.counter("cutover.orchestrator.commands.resent", "type", type).increment();
+    }
+
     /** action: promote, pause, resume, abort, approve, rollback (accepted ones). */
     public void operatorAction(String action) {
         registry.counter("cutover.operator.actions", "action", action).increment();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The full state of one deployment: what the REST API shows and what the snapshot topic stores. Immutable;
@@ -263,7 +264,8 @@ public record Deployment(String id,
         public Builder stableSlot(String v) { stableSlot = v; return this; }
         public Builder stableVersion(String v) { stableVersion = v; return this; }
         public Builder instanceUrl(String v) { instanceUrl = v; return this; }
-        public Builder routerUrl(String v) { routerUrl = v; return this; }
+        /** Keeps the known URL when an event does not report one (SlotProvisioned, TrafficShifted). */
+        public Builder routerUrl(String v) { routerUrl = v == null ? routerUrl : v; return this; }
         public Builder configHash(String v) { configHash = v; return this; }
         public Builder settings(RunSettings v) { settings = v; return this; }
         public Builder cleanup(CleanupPlan v) { cleanup = v; return this; }
@@ -314,6 +316,15 @@ public record Deployment(String id,
         public Builder startStage(String name, Instant now, Instant deadline, Pipeline pipeline) {
             stages.add(Stage.start(name, now, deadline, pipeline));
             stage = name;
+            return this;
+        }
+
+        /** The running stage (if any) replaced by {@code change} applied to it. */
+        public Builder changeStage(UnaryOperator<Stage> change) {
+            int last = stages.size() - 1;
+            if (last >= 0 && stages.get(last).running()) {
+                stages.set(last, change.apply(stages.get(last)));
+            }
             return this;
         }
 

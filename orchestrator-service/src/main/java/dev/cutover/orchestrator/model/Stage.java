@@ -1,5 +1,6 @@
 package dev.cutover.orchestrator.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
 
@@ -8,9 +9,15 @@ import java.time.Instant;
  * enforces the same timeout the stage started with; null means no deadline (an operator pause).
  * {@code pipeline} is the pipeline stage it belongs to (provision, deploy, test, promote, rollback; see
  * {@link Pipeline}).
+ * <p>
+ * {@code commandId} is the messageId of the command the stage issued when it started (null: none, or a stage
+ * recorded before ids were kept), {@code commandCause} that command's causationId, and {@code resends} how often
+ * the same command (same messageId, same content) was sent again while its reply was overdue. Both are left out
+ * of the snapshot while unset, so snapshots written before them read and write back the same.
  */
 public record Stage(String name, StageStatus status, Instant startedAt, Instant endedAt, String reason,
-                    Instant deadline, Pipeline pipeline) {
+                    Instant deadline, Pipeline pipeline, String commandId, String commandCause,
+                    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resends) {
 
     public static final String CONFIG = "config";
     /** Asking the provisioner what the target's infrastructure needs (PlanInfrastructure); nothing is changed. */
@@ -35,11 +42,22 @@ public record Stage(String name, StageStatus status, Instant startedAt, Instant 
     public static final String RESTORE = "restore";
 
     public static Stage start(String name, Instant now, Instant deadline, Pipeline pipeline) {
-        return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline);
+        return new Stage(name, StageStatus.RUNNING, now, null, null, deadline, pipeline, null, null, 0);
     }
 
     public Stage end(StageStatus status, String reason, Instant now) {
-        return new Stage(name, status, startedAt, now, reason, deadline, pipeline);
+        return new Stage(name, status, startedAt, now, reason, deadline, pipeline, commandId, commandCause, resends);
+    }
+
+    /** The stage with the messageId (and causationId) of the command it issued. */
+    public Stage commanded(String id, String cause) {
+        return new Stage(name, this.status, startedAt, endedAt, reason, deadline, pipeline, id, cause, resends);
+    }
+
+    /** The stage after its command was sent once more. */
+    public Stage resent() {
+        return new Stage(name, this.status, startedAt, endedAt, reason, deadline, pipeline, commandId, commandCause,
+                resends + 1);
     }
 
     public boolean running() {

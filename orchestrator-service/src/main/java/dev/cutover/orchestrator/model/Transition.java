@@ -22,6 +22,17 @@ public record Transition(Deployment before, Deployment after, List<Message> mess
         return after != before;
     }
 
+    /** The running stage's command was sent again: the same stage, its re-send count went up. */
+    public boolean resend() {
+        if (before == null || !changed()) {
+            return false;
+        }
+        Stage was = before.currentStage();
+        Stage is = after.currentStage();
+        return was != null && is != null && was.name().equals(is.name()) && was.startedAt().equals(is.startedAt())
+                && is.resends() > was.resends();
+    }
+
     public boolean statusChanged() {
         return before == null || before.status() != after.status();
     }

@@ -7,6 +7,7 @@ import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.DeploymentStatus;
 import dev.cutover.events.Event;
 import dev.cutover.events.Message;
+import dev.cutover.events.MessageCodec;
 import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.orchestrator.config.OrchestratorConfig;
@@ -75,7 +76,8 @@ public class DeploymentService {
     private volatile Thread loader;
 
     void onStart(@Observes StartupEvent event) {
-        machine = new DeploymentStateMachine(config.timeouts().toStageTimeouts(), Strategies.ALL);
+        machine = new DeploymentStateMachine(config.timeouts().toStageTimeouts(), Strategies.ALL,
+                config.resend().attempts());
         // load in the background, retrying, so the service comes up (and reports not-ready) while Kafka is away
         loader = new Thread(this::loadAndResume, "cutover-state-loader");
         loader.setDaemon(true);
@@ -330,6 +332,12 @@ public class DeploymentService {
         if (!t.statusChanged() && t.before() != null && !Objects.equals(t.before().stage(), after.stage())) {
             LOG.infof("deployment %s %s %s, stage %s -> %s: %s", after.id(), after.target().key(), after.status(),
                     t.before().stage(), after.stage(), t.reason());
+        }
+        if (t.resend()) {
+            for (Message m : t.messages()) {
+                metrics.commandResent(MessageCodec.typeName(m));
+            }
+            LOG.infof("deployment %s %s %s: %s", after.id(), after.target().key(), after.status(), t.reason());
         }
         if (t.statusChanged()) {
             String from = t.before() == null ? "NEW" : t.before().status().name();

@@ -27,8 +27,11 @@ record ConfigSchema(Router router, App app, Health health, Canary canary, Analys
     record Router(Integer port) {
     }
 
-    /** {@code app.env}: the instance's environment; values of any scalar type become strings. */
-    record App(Map<String, Object> env) {
+    /**
+     * {@code app.env}: the instance's environment; values of any scalar type become strings. {@code app.command}: how
+     * a local instance is started ({@code {port}}, {@code {artifact}} substituted by the provisioner).
+     */
+    record App(Map<String, Object> env, String command) {
     }
 
     /** {@code application.*}: how the application itself runs; each reaches the instance as a variable. */

@@ -12,6 +12,7 @@ import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.Placement;
 import dev.cutover.events.Target;
 import dev.cutover.events.ProvisionerCommand.Policy;
+import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.ProvisionerCommand.RouterSecurity;
 
 import java.util.ArrayList;
@@ -30,7 +31,19 @@ import java.util.Objects;
  */
 public record RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
                           RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security,
-                          TargetSettings target) {
+                          TargetSettings target, String command) {
+
+    /**
+     * {@link #routerPort} when the configuration declares none: the provisioner gives the target a port from its pool
+     * (and keeps it for the target's later deployments); where it is comes back in SlotProvisioned.
+     */
+    public static final int ROUTER_PORT_FROM_POOL = ProvisionSlot.ROUTER_PORT_FROM_POOL;
+
+    public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
+                       RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security,
+                       TargetSettings target) {
+        this(routerPort, environment, health, rollout, recovery, security, target, null);
+    }
 
     public RunSettings(int routerPort, Map<String, String> environment, HealthSettings health,
                        RolloutSettings rollout, RecoveryPolicy recovery, RouterSecurity security) {
@@ -75,7 +88,7 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
                 t.application() + "-" + t.environment(), a.keyVault());
         return new RunSettings(routerPort, environment, health, rollout, recovery, security,
                 new TargetSettings(new Placement(p.provider(), p.kind(), p.infrastructure(), p.network(),
-                        p.diagnostics(), named), target.policy(), target.approvalBeforeProvision()));
+                        p.diagnostics(), named), target.policy(), target.approvalBeforeProvision()), command);
     }
 
     /** The target kind ({@link Placement#PROCESS} when the settings predate it). */
@@ -87,11 +100,9 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
     /** @throws IllegalArgumentException with a reason naming the bad key */
     public static RunSettings from(Map<String, Object> config) {
         ConfigSchema c = read(config);
-        Integer port = c.router() == null ? null : c.router().port();
-        if (port == null) {
-            throw new IllegalArgumentException("config has no router.port");
-        }
-        if (port < 1 || port > 65535) {
+        // none declared (or 0): the provisioner's pool gives the target its port
+        Integer port = c.router() == null || c.router().port() == null ? ROUTER_PORT_FROM_POOL : c.router().port();
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("router.port " + port + " is not a port");
         }
         HealthSettings d = HealthSettings.DEFAULTS;
@@ -117,7 +128,10 @@ public record RunSettings(int routerPort, Map<String, String> environment, Healt
         RouterSecurity security = sec == null ? null : new RouterSecurity(Boolean.TRUE.equals(sec.httpsOnly()),
                 Boolean.TRUE.equals(sec.hsts()), sec.csp());
         RolloutSettings rollout = rollout(c);
-        return new RunSettings(port, env, health, rollout, recovery(c), security, target(c, rollout.instanceCount()));
+        String command = c.app() == null || c.app().command() == null || c.app().command().isBlank() ? null
+                : c.app().command().trim();
+        return new RunSettings(port, env, health, rollout, recovery(c), security, target(c, rollout.instanceCount()),
+                command);
     }
 
     /**

@@ -228,7 +228,7 @@ class RecoveryTest {
         assertEquals("stopped: fix the configuration", f.actionTaken());
         assertEquals("CONFIGURATION_ERROR", statusEvent(t).failure().type());
 
-        Transition invalid = SM.on(configuring, Fixtures.configResolved(Map.of("app", Map.of())), T0);
+        Transition invalid = SM.on(configuring, Fixtures.configResolved(Map.of("router", Map.of("port", -1))), T0);
         assertEquals(FAILED, invalid.after().status());
         assertEquals(FailureType.CONFIGURATION_ERROR, invalid.after().lastFailure().type());
     }

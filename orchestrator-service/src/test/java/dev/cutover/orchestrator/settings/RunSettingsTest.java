@@ -150,9 +150,22 @@ class RunSettingsTest {
                 RunSettings.from(Map.of("router.port", 1, "security.https-only", false)).security());
     }
 
+    @Test
+    void withoutARouterPortThePoolGivesOneAndAppCommandIsRead() {
+        RunSettings none = RunSettings.from(Map.of());
+        assertEquals(RunSettings.ROUTER_PORT_FROM_POOL, none.routerPort());
+        assertEquals(0, none.routerPort());
+        assertEquals(null, none.command());
+        assertEquals(0, RunSettings.from(Map.of("router.port", 0)).routerPort());
+        assertEquals(18090, RunSettings.from(Map.of("router", Map.of("port", 18090))).routerPort());
+        assertEquals("node server.js --port {port}",
+                RunSettings.from(Map.of("app", Map.of("command", " node server.js --port {port} "))).command());
+        assertEquals("./app {port}", RunSettings.from(Map.of("app.command", "./app {port}")).command());
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of(Map.of(), "router.port"),
+                Arguments.of(Map.of("router.port", -1), "router.port"),
                 Arguments.of(Map.of("router", Map.of("port", "http")), "router.port"),
                 Arguments.of(Map.of("router", Map.of("port", 70000)), "router.port"),
                 Arguments.of(Map.of("router.port", 1, "health", Map.of("timeout-ms", -1)), "health.timeout-ms"),

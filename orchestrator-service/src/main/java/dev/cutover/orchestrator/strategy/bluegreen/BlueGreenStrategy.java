@@ -83,7 +83,8 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
                 if (event instanceof SlotProvisioned p && d.slot().equals(p.slot())) {
                     return m.advance(d, cause, now, StageStatus.SUCCEEDED, VERIFYING,
                             "slot " + d.slot() + " runs " + d.version() + " at " + p.instanceUrl(),
-                            b -> b.instanceUrl(p.instanceUrl()).routerAdminUrl(p.routerAdminUrl()));
+                            b -> b.instanceUrl(p.instanceUrl()).routerAdminUrl(p.routerAdminUrl())
+                                    .routerUrl(p.routerUrl()));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
                         && DeploymentStrategy.sameSlot(f.slot(), d.slot())) {
@@ -174,13 +175,14 @@ public final class BlueGreenStrategy implements DeploymentStrategy {
     /**
      * The new slot with the environment's {@code infrastructure.instance-count} instances behind its one router
      * backend (settings recorded before the target was typed: one, as then), with the request's digest for the
-     * provisioner to verify before it starts anything.
+     * provisioner to verify before it starts anything, started by the environment's {@code app.command} (if any).
+     * Router port 0 when the settings declare none: the provisioner's pool gives the target one.
      */
     static ProvisionSlot provision(Deployment d, Meta meta) {
         var s = d.settings();
         return new ProvisionSlot(meta, d.target(), d.slot(), d.version(), d.artifact(), s.environment(),
                 s.routerPort(), s.security(), s.placement(), s.placement() == null ? null
-                : s.rollout().instanceCount(), d.sha256());
+                : s.rollout().instanceCount(), d.sha256()).withCommand(s.command());
     }
 
     public static Map<String, Integer> switchWeights(Deployment d) {

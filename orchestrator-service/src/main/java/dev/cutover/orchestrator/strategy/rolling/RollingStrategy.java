@@ -189,7 +189,8 @@ public final class RollingStrategy implements DeploymentStrategy {
                 if (event instanceof SlotProvisioned s && s.slot().equals(p.pending())) {
                     return m.go(d, cause, now, StageStatus.SUCCEEDED, PROGRESSING, Stage.VERIFY,
                             "instance " + s.slot() + " runs " + d.version() + " at " + s.instanceUrl(),
-                            b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())).routerAdminUrl(s.routerAdminUrl()));
+                            b -> b.rolling(p.withUrl(s.slot(), s.instanceUrl())).routerAdminUrl(s.routerAdminUrl())
+                                    .routerUrl(s.routerUrl()));
                 }
                 if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
                         && DeploymentStrategy.sameSlot(f.slot(), p.pending())) {
@@ -345,7 +346,8 @@ public final class RollingStrategy implements DeploymentStrategy {
             if (event instanceof SlotProvisioned s && slot.equals(s.slot())) {
                 return m.go(d, cause, now, StageStatus.SUCCEEDED, ROLLING_BACK, Stage.RESTORE,
                         "old instance " + slot + " runs " + d.stableVersion() + " again at " + s.instanceUrl()
-                                + "; checking it", b -> b.rolling(p.withUrl(slot, s.instanceUrl())));
+                                + "; checking it", b -> b.rolling(p.withUrl(slot, s.instanceUrl()))
+                                .routerAdminUrl(s.routerAdminUrl()).routerUrl(s.routerUrl()));
             }
             if (event instanceof ProvisioningFailed f && ProvisionerOperation.PROVISION.is(f.operation())
                     && DeploymentStrategy.sameSlot(f.slot(), slot)) {
@@ -446,7 +448,7 @@ public final class RollingStrategy implements DeploymentStrategy {
                 return url == null
                         ? new ProvisionSlot(meta, d.target(), slot, d.stableVersion(), d.stableArtifact(),
                         d.stableEnvironment(), d.settings().routerPort(), d.settings().security(),
-                        d.settings().placement(), ONE_INSTANCE)
+                        d.settings().placement(), ONE_INSTANCE).withCommand(d.settings().command())
                         : new RunHealthCheck(meta, d.target(), slot, url, CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY,
                         d.settings().health().untilHealthySpec());
             }
@@ -463,7 +465,7 @@ public final class RollingStrategy implements DeploymentStrategy {
         return switch (Objects.requireNonNull(d.stage())) {
             case Stage.PROVISION -> new ProvisionSlot(meta, d.target(), p.pending(), d.version(), d.artifact(),
                     d.settings().environment(), d.settings().routerPort(), d.settings().security(),
-                    d.settings().placement(), ONE_INSTANCE, d.sha256());
+                    d.settings().placement(), ONE_INSTANCE, d.sha256()).withCommand(d.settings().command());
             case Stage.VERIFY -> new RunHealthCheck(meta, d.target(), p.pending(), p.urls().get(p.pending()),
                     CheckPhase.PRE_SWITCH.wire(), CheckMode.UNTIL_HEALTHY, d.settings().health().untilHealthySpec());
             case Stage.SWITCH -> new ShiftTraffic(meta, d.target(), p.weights(), TrafficPurpose.ROLLING.wire(),
