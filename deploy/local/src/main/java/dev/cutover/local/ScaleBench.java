@@ -95,7 +95,7 @@ public final class ScaleBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = checkout.path();
-        Path work = root.resolve(".cutover-bench-scale");
+        Path work = root.resolve(".cutover-bench").resolve("scale");
         DemoMain.say("scale benchmark: levels " + levels + ", " + strategy + "; logs in " + work.resolve("logs"));
         // a benchmark of decisions, not of the API's per-client rate limit: the bench is one client submitting many
         Map<String, Map<String, String>> properties = Map.of("orchestrator-service", Map.of(

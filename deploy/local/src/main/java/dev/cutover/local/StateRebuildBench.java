@@ -89,7 +89,7 @@ public final class StateRebuildBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = checkout.path();
-        Path work = root.resolve(".cutover-bench-rebuild");
+        Path work = root.resolve(".cutover-bench").resolve("rebuild");
         DemoMain.say("state-rebuild benchmark: " + records + " state records, " + perDeployment
                 + " per deployment, over " + applications + " applications; logs in " + work.resolve("logs"));
         List<Rebuild> results = new ArrayList<>();
