@@ -36,13 +36,18 @@ import kafka.server.KafkaRaftServer;
  * Runs a real single-node KRaft Kafka broker (broker + controller in one process) from Apache Kafka's own jars.
  *
  * <pre>
- * java -jar deploy/kafka-broker/target/kafka-broker.jar [--port N] [--data-dir DIR] [--exit-on-stdin-close]
- *     [--secure [--secrets-dir DIR]]
+ * java -jar deploy/kafka-broker/target/kafka-broker.jar [--port N] [--controller-port N] [--data-dir DIR]
+ *     [--partitions N] [--exit-on-stdin-close] [--secure [--secrets-dir DIR]]
  * </pre>
  *
  * <ul>
  *   <li>{@code --port N}: PLAINTEXT port on 127.0.0.1 (default 9092; 0 picks a free port).</li>
- *   <li>{@code --data-dir DIR}: log dir (default: a fresh temp dir, deleted on shutdown).</li>
+ *   <li>{@code --controller-port N}: the KRaft controller's port on 127.0.0.1 (default: a free port).</li>
+ *   <li>{@code --data-dir DIR}: log dir (default: a fresh temp dir, deleted on shutdown). A given dir is kept on
+ *       shutdown and reused as it is when the broker starts on it again (formatted only the first time): a restart
+ *       on the same dir and port is the same broker with its topics, records and committed offsets.</li>
+ *   <li>{@code --partitions N}: {@code num.partitions}, the partition count of topics created automatically
+ *       (default 1).</li>
  *   <li>{@code --exit-on-stdin-close}: shut down when stdin reaches EOF (the parent process died).</li>
  *   <li>{@code --secure}: the secure profile instead of PLAINTEXT: a SASL_SSL listener (SCRAM-SHA-512) on the port,
  *       {@code StandardAuthorizer} denying what no ACL allows, one principal per service with the ACLs of
@@ -67,6 +72,8 @@ public final class KafkaBrokerMain {
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
         int port = 9092;
+        int controllerPort = 0;
+        int partitions = 1;
         Path dataDir = null;
         boolean exitOnStdinClose = false;
         boolean secure = false;
@@ -74,12 +81,15 @@ public final class KafkaBrokerMain {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(requireValue(args, ++i, "--port"));
+                case "--controller-port" -> controllerPort = Integer.parseInt(requireValue(args, ++i, "--controller-port"));
+                case "--partitions" -> partitions = Integer.parseInt(requireValue(args, ++i, "--partitions"));
                 case "--data-dir" -> dataDir = Paths.get(requireValue(args, ++i, "--data-dir"));
                 case "--exit-on-stdin-close" -> exitOnStdinClose = true;
                 case "--secure" -> secure = true;
                 case "--secrets-dir" -> secretsDir = Paths.get(requireValue(args, ++i, "--secrets-dir"));
                 case "-h", "--help" -> {
-                    System.err.println("usage: kafka-broker [--port N] [--data-dir DIR] [--exit-on-stdin-close]"
+                    System.err.println("usage: kafka-broker [--port N] [--controller-port N] [--data-dir DIR] [--partitions N]"
+                            + " [--exit-on-stdin-close]"
                             + " [--secure [--secrets-dir DIR]]");
                     return;
                 }
@@ -99,8 +109,11 @@ public final class KafkaBrokerMain {
         if (port == 0) {
             port = freePort();
         }
-        int controllerPort = freePort();
-        while (controllerPort == port) {
+        if (partitions < 1) {
+            System.err.println("--partitions must be at least 1");
+            System.exit(2);
+        }
+        while (controllerPort == 0 || controllerPort == port) {
             controllerPort = freePort();
         }
 
@@ -109,13 +122,19 @@ public final class KafkaBrokerMain {
             profile = SecureProfile.prepare(secretsDir != null ? secretsDir : SecureProfile.defaultDir());
         }
         Properties props = brokerProperties(port, controllerPort, dataDir);
+        props.put("num.partitions", String.valueOf(partitions));
         if (profile != null) {
             profile.configure(props, HOST, port, controllerPort);
         }
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
-        LOG.info("Formatting storage in {}", dataDir);
-        format(dataDir, controllerPort, profile == null ? List.of() : profile.formatScramArguments());
+        if (Files.exists(dataDir.resolve("meta.properties"))) {
+            // formatted by an earlier run: the same cluster (formatting again would pick a new cluster id and fail)
+            LOG.info("Reusing the formatted storage in {}", dataDir);
+        } else {
+            LOG.info("Formatting storage in {}", dataDir);
+            format(dataDir, controllerPort, profile == null ? List.of() : profile.formatScramArguments());
+        }
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         final Path dir = dataDir;
