@@ -4,6 +4,8 @@ import dev.cutover.events.HealthMonitorCommand.AnalysisSpec;
 import dev.cutover.events.HealthMonitorCommand.RunAnalysis;
 import dev.cutover.events.HealthMonitorEvent.AnalysisCompleted;
 import dev.cutover.events.HealthMonitorEvent.DecisionRecord;
+import dev.cutover.events.Command;
+import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
 import dev.cutover.healthmonitor.analysis.AnalysisJudge.Decision;
 import dev.cutover.healthmonitor.check.ProbeClient;
@@ -11,6 +13,8 @@ import dev.cutover.healthmonitor.check.RunningCommands;
 import dev.cutover.healthmonitor.metrics.provider.AzureMonitorSource;
 import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import dev.cutover.healthmonitor.metrics.provider.MetricProviders;
+import dev.cutover.healthmonitor.work.WorkRecord;
+import dev.cutover.healthmonitor.work.WorkRecord.Phase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +22,7 @@ import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +33,10 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The running analyses. A command id seen before (running or done) is ignored; a new RunAnalysis for the same
- * deployment replaces the running one (a new step, or the orchestrator re-sending after a restart), whose verdict
- * is then never reported.
+ * The running analyses. A command id seen before is not run again (a decided one answers its recorded verdict
+ * again); a new RunAnalysis for the same deployment replaces the running one (a new step), whose verdict is then
+ * never reported. Each analysis's work (with its open metric window) is recorded before {@link #submit} returns
+ * and resumed by {@link #resume}; see the package documentation for the restart rule.
  */
 public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
 
@@ -74,13 +80,37 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
     }
 
     @Override
-    protected AnalysisRun newRun(RunAnalysis command, String key) {
-        return new AnalysisRun(command, providers.forMetricsUrl(command.metricsUrl()), probes, scheduler, System::nanoTime, latencyMinDifferenceMs,
-                probeTimeoutMs, (decision, durationMs) -> done(key, command, decision, durationMs));
+    protected AnalysisRun newRun(RunAnalysis command, String key, WorkRecord work) {
+        return new AnalysisRun(command, providers.forMetricsUrl(command.metricsUrl()), probes, scheduler, System::nanoTime,
+                latencyMinDifferenceMs, probeTimeoutMs, (decision, durationMs) -> done(key, command, decision, durationMs),
+                work.startedAt(), work.window(), clock,
+                window -> recordQuietly(command, work.withWindow(window, window.phase() == Phase.WARMUP
+                        ? window.start().plusMillis(command.spec().warmup() + command.spec().windowMs())
+                        : window.start().plusMillis(command.spec().windowMs()))));
+    }
+
+    /** The window's end before any extension: after the warm-up (if any) and the window. */
+    @Override
+    protected Instant deadline(RunAnalysis command, Instant startedAt) {
+        return startedAt.plusMillis(command.spec().warmup() + command.spec().windowMs());
     }
 
     @Override
-    protected void starting(RunAnalysis command, AnalysisRun replaced) {
+    protected void publish(Message verdict) {
+        sink.accept((AnalysisCompleted) verdict);
+    }
+
+    @Override
+    protected boolean handles(Command message) {
+        return message instanceof RunAnalysis;
+    }
+
+    @Override
+    protected void starting(RunAnalysis command, AnalysisRun replaced, boolean resumed) {
+        if (resumed) {
+            LOG.infof("Resuming the analysis (step %d) of deployment %s target %s from the work log", command.step(),
+                    command.meta().deploymentId(), command.target());
+        }
         if (replaced != null) {
             LOG.infof("Replacing the running analysis (step %d) of deployment %s target %s", replaced.command().step(),
                     command.meta().deploymentId(), command.target());
@@ -93,7 +123,6 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
     }
 
     private void done(String key, RunAnalysis command, Decision decision, long durationMs) {
-        finished(key, command);
         String verdict = decision.verdict().name();
         String rule = decision.record().firedRule() == null ? "none"
                 : RULES.contains(decision.record().firedRule()) ? decision.record().firedRule() : "other";
@@ -110,8 +139,8 @@ public class Analyses extends RunningCommands<RunAnalysis, AnalysisRun> {
         DecisionRecord r = decision.record();
         DecisionRecord named = new DecisionRecord(r.canary(), r.baseline(), r.rules(), r.firedRule(), r.summary(),
                 r.windowMs(), r.extensions(), r.policyApplied(), provider);
-        sink.accept(new AnalysisCompleted(Meta.causedBy(command.meta()), command.target(), command.canarySlot(),
-                command.step(), decision.verdict(), named));
+        completed(key, command, new AnalysisCompleted(Meta.causedBy(command.meta()), command.target(),
+                command.canarySlot(), command.step(), decision.verdict(), named));
     }
 
     @Override

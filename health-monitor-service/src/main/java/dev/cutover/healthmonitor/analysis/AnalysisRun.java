@@ -13,9 +13,14 @@ import dev.cutover.healthmonitor.metrics.provider.MetricProvider;
 import dev.cutover.healthmonitor.metrics.provider.MetricWindow;
 import dev.cutover.healthmonitor.metrics.provider.MetricsUnavailableException;
 import dev.cutover.healthmonitor.metrics.provider.SlotMetrics;
+import dev.cutover.healthmonitor.work.WorkRecord.Phase;
+import dev.cutover.healthmonitor.work.WorkRecord.Window;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +39,13 @@ import java.util.function.LongSupplier;
  * <p>With a warm-up ({@code spec.warmupMs}), a first window covers the warm-up, where only health and the
  * absolute triggers can end the analysis; then the comparison window is opened afresh, so a cold start's slow
  * first requests never count against the canary in the relative rules.
+ *
+ * <p>Restarts: the run's clock starts at an absolute {@code startedAt}, and every window it opens is told to the
+ * {@link WindowListener} with its start and the provider's checkpoint. A run built with a recorded {@link Window}
+ * re-reads that window from the checkpoint (for the router: its cumulative per-backend counters at the window's
+ * start) and keeps the window's absolute end; without one it opens a fresh window but still ends where the
+ * original would have. Extensions and health-failure streaks are not recorded: a resumed run past its window's
+ * end decides at once on the whole window, extending (one tick at a time) only while data is short.
  */
 public final class AnalysisRun extends ScheduledRun {
 
@@ -42,6 +54,14 @@ public final class AnalysisRun extends ScheduledRun {
     /** Told once, when the verdict is decided (never after {@link #cancel()}). */
     public interface Listener {
         void onDone(Decision decision, long durationMs);
+    }
+
+    /** Told when a metric window opened (not when a recorded one is resumed), before the first read of it. */
+    public interface WindowListener {
+        void onWindow(Window window);
+
+        WindowListener NONE = window -> {
+        };
     }
 
     private final RunAnalysis command;
@@ -54,8 +74,13 @@ public final class AnalysisRun extends ScheduledRun {
     private final long probeTimeoutMs;
     private final Listener listener;
     private final boolean probed;
+    private final Instant startedAt;
+    private final Window resumeWindow;
+    private final Clock clock;
+    private final WindowListener windowListener;
 
     private long startNanos;
+    private Instant phaseStart;
     private MetricWindow window;
     private Map<String, SlotMetrics> lastMetrics = Map.of();
     private String lastReadError;
@@ -66,6 +91,21 @@ public final class AnalysisRun extends ScheduledRun {
 
     public AnalysisRun(RunAnalysis command, MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler,
                        LongSupplier nanoTime, double latencyMinDifferenceMs, long probeTimeoutMs, Listener listener) {
+        this(command, provider, probes, scheduler, nanoTime, latencyMinDifferenceMs, probeTimeoutMs, listener, null,
+                null, Clock.systemUTC(), WindowListener.NONE);
+    }
+
+    /**
+     * A run whose time counts from {@code startedAt} (null: from {@link #start()}) and which, given a recorded
+     * {@code window}, resumes that window instead of opening one.
+     */
+    public AnalysisRun(RunAnalysis command, MetricProvider provider, ProbeClient probes, ScheduledExecutorService scheduler,
+                       LongSupplier nanoTime, double latencyMinDifferenceMs, long probeTimeoutMs, Listener listener,
+                       Instant startedAt, Window window, Clock clock, WindowListener windowListener) {
+        this.startedAt = startedAt;
+        this.resumeWindow = window;
+        this.clock = clock;
+        this.windowListener = windowListener;
         this.command = command;
         this.spec = command.spec();
         this.provider = provider;
@@ -84,13 +124,37 @@ public final class AnalysisRun extends ScheduledRun {
     }
 
     public synchronized void start() {
-        startNanos = nanoTime.getAsLong();
+        Instant now = clock.instant();
+        List<String> slots = List.of(command.canarySlot(), command.baselineSlot());
+        if (resumeWindow != null) {
+            warmingUp = resumeWindow.phase() == Phase.WARMUP;
+            clockFrom(resumeWindow.start(), now);
+            provider.resume(command.target(), command.metricsUrl(), slots, resumeWindow.checkpoint())
+                    .whenComplete((window, failure) -> opened(window, failure, false));
+            return;
+        }
+        Instant begin = startedAt == null ? now : startedAt;
         warmingUp = spec.warmup() > 0;
-        provider.open(command.target(), command.metricsUrl(), List.of(command.canarySlot(), command.baselineSlot()))
-                .whenComplete(this::opened);
+        if (warmingUp && !now.isBefore(begin.plusMillis(spec.warmup()))) {
+            warmingUp = false; // resumed after the warm-up ended: the comparison window runs from its original start
+            begin = begin.plusMillis(spec.warmup());
+        }
+        clockFrom(begin, now);
+        provider.open(command.target(), command.metricsUrl(), slots).whenComplete(this::opened);
+    }
+
+    /** The run's clock reads the time since {@code begin} (wall clock), whatever {@code nanoTime}'s origin. */
+    private void clockFrom(Instant begin, Instant now) {
+        phaseStart = begin;
+        startNanos = nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(Math.max(0, Duration.between(begin, now).toMillis()));
     }
 
     private void opened(MetricWindow opened, Throwable failure) {
+        opened(opened, failure, true);
+    }
+
+    private void opened(MetricWindow opened, Throwable failure, boolean fresh) {
+        Window record = null;
         Decision done = null;
         synchronized (this) {
             if (finished) {
@@ -100,6 +164,16 @@ public final class AnalysisRun extends ScheduledRun {
                 done = finish(judge.unreadable(message(failure), observation()));
             } else {
                 window = opened;
+                if (fresh) {
+                    record = new Window(warmingUp ? Phase.WARMUP : Phase.COMPARISON, phaseStart, opened.checkpoint());
+                }
+            }
+        }
+        if (record != null) {
+            windowListener.onWindow(record); // durable before the first read counts anything
+        }
+        synchronized (this) {
+            if (!finished && done == null) {
                 schedule(0);
             }
         }
@@ -201,7 +275,7 @@ public final class AnalysisRun extends ScheduledRun {
     private void comparisonOpened(MetricWindow opened, Throwable failure) {
         synchronized (this) {
             if (!finished && failure == null) {
-                startNanos = nanoTime.getAsLong();
+                clockFrom(clock.instant(), clock.instant());
                 lastMetrics = Map.of(); // health failures in a row keep counting across the warm-up
             }
         }

@@ -4,6 +4,9 @@ import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.ProbeResult;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +17,9 @@ import java.util.function.LongSupplier;
 /**
  * Drives one check asynchronously: a round probes all paths in parallel, the next round starts
  * {@code intervalMs} after the previous one started (at once if it took longer). No thread waits on I/O.
+ * Its clock starts at an absolute {@code startedAt}: a check resumed after a restart keeps its original
+ * {@code maxWaitMs} / {@code windowMs} end (its streaks start again from zero), and one whose end has passed
+ * decides at its first round.
  */
 public final class HealthCheckRun extends ScheduledRun {
 
@@ -31,10 +37,20 @@ public final class HealthCheckRun extends ScheduledRun {
     private final Listener listener;
     private final CheckProgress progress;
     private final URI baseUrl;
+    private final Instant startedAt;
+    private final Clock clock;
     private long startNanos;
 
     public HealthCheckRun(RunHealthCheck command, ProbeClient client, ScheduledExecutorService scheduler,
                           LongSupplier nanoTime, Listener listener) {
+        this(command, client, scheduler, nanoTime, listener, null, Clock.systemUTC());
+    }
+
+    /** A run whose time counts from {@code startedAt} on {@code clock} (null: from {@link #start()}). */
+    public HealthCheckRun(RunHealthCheck command, ProbeClient client, ScheduledExecutorService scheduler,
+                          LongSupplier nanoTime, Listener listener, Instant startedAt, Clock clock) {
+        this.startedAt = startedAt;
+        this.clock = clock;
         this.command = command;
         this.client = client;
         this.scheduler = scheduler;
@@ -50,7 +66,8 @@ public final class HealthCheckRun extends ScheduledRun {
     }
 
     public synchronized void start() {
-        startNanos = nanoTime.getAsLong();
+        long alreadyMs = startedAt == null ? 0 : Math.max(0, Duration.between(startedAt, clock.instant()).toMillis());
+        startNanos = nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(alreadyMs);
         next = scheduler.schedule(this::round, 0, TimeUnit.MILLISECONDS);
     }
 

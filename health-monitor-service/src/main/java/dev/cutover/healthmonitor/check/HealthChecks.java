@@ -3,12 +3,17 @@ package dev.cutover.healthmonitor.check;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.HealthMonitorEvent.ProbeResult;
+import dev.cutover.events.Command;
+import dev.cutover.events.Message;
 import dev.cutover.events.Meta;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
+import dev.cutover.healthmonitor.work.WorkRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +21,9 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * The running checks. A command id seen before (running or done) is ignored; a new command for the same
- * deployment and phase replaces the running check, whose verdict is then never reported.
+ * The running checks. A command id seen before is not run again (a decided one answers its recorded verdict
+ * again); a new command for the same deployment and phase replaces the running check, whose verdict is then never
+ * reported. Each check's work is recorded before {@link #submit} returns and resumed by {@link #resume}.
  */
 public class HealthChecks extends RunningCommands<RunHealthCheck, HealthCheckRun> {
 
@@ -44,12 +50,33 @@ public class HealthChecks extends RunningCommands<RunHealthCheck, HealthCheckRun
     }
 
     @Override
-    protected HealthCheckRun newRun(RunHealthCheck command, String key) {
-        return new HealthCheckRun(command, client, scheduler, System::nanoTime, new Listener(command, key));
+    protected HealthCheckRun newRun(RunHealthCheck command, String key, WorkRecord work) {
+        return new HealthCheckRun(command, client, scheduler, System::nanoTime, new Listener(command, key),
+                work.startedAt(), clock);
     }
 
     @Override
-    protected void starting(RunHealthCheck command, HealthCheckRun replaced) {
+    protected Instant deadline(RunHealthCheck command, Instant startedAt) {
+        return startedAt.plusMillis(command.mode() == CheckMode.UNTIL_HEALTHY ? command.spec().maxWaitMs()
+                : command.spec().windowMs());
+    }
+
+    @Override
+    protected void publish(Message verdict) {
+        sink.accept((HealthCheckCompleted) verdict);
+    }
+
+    @Override
+    protected boolean handles(Command message) {
+        return message instanceof RunHealthCheck;
+    }
+
+    @Override
+    protected void starting(RunHealthCheck command, HealthCheckRun replaced, boolean resumed) {
+        if (resumed) {
+            LOG.infof("Resuming the %s check of deployment %s target %s from the work log", command.phase(),
+                    command.meta().deploymentId(), command.target());
+        }
         if (replaced != null) {
             LOG.infof("Replacing the running %s check of deployment %s target %s", command.phase(),
                     command.meta().deploymentId(), command.target());
@@ -98,12 +125,12 @@ public class HealthChecks extends RunningCommands<RunHealthCheck, HealthCheckRun
             Timer.builder("cutover.healthmonitor.check.duration").description("How long health checks took")
                     .tag("phase", phase).tag("outcome", outcome).register(registry)
                     .record(durationMs, TimeUnit.MILLISECONDS);
-            finished(key, command);
             LOG.infof("%s check of deployment %s target %s slot %s %s after %d rounds in %d ms%s", command.phase(),
                     command.meta().deploymentId(), command.target(), command.slot(), outcome, verdict.rounds(),
                     durationMs, verdict.reason() == null ? "" : ": " + verdict.reason());
-            sink.accept(new HealthCheckCompleted(Meta.causedBy(command.meta()), command.target(), command.slot(),
-                    command.phase(), verdict.passed(), verdict.reason(), verdict.rounds(), verdict.lastProbes()));
+            completed(key, command, new HealthCheckCompleted(Meta.causedBy(command.meta()), command.target(),
+                    command.slot(), command.phase(), verdict.passed(), verdict.reason(), verdict.rounds(),
+                    verdict.lastProbes()));
         }
     }
 }

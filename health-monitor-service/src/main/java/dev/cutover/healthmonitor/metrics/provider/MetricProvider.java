@@ -20,6 +20,15 @@ public interface MetricProvider {
      */
     CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots);
 
+    /**
+     * The window whose {@link MetricWindow#checkpoint()} was {@code checkpoint}, as if it had never stopped: a read
+     * counts everything from that window's start. Providers without checkpoints open a fresh window.
+     */
+    default CompletableFuture<MetricWindow> resume(Target target, String metricsUrl, List<String> slots,
+                                                   String checkpoint) {
+        return open(target, metricsUrl, slots);
+    }
+
     /** The name used in config and in decision records ("router", "prometheus", "azure-monitor"). */
     String name();
 }

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * PromQL instant queries over Prometheus's HTTP API ({@code /api/v1/query}) at a configured base URL, for where a
@@ -48,23 +47,50 @@ public final class PrometheusMetricProvider implements MetricProvider {
 
     @Override
     public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
-        long startNanos = System.nanoTime();
+        long startMs = System.currentTimeMillis();
         // fails fast when Prometheus is unreachable, like the router provider's first snapshot
-        return query("vector(1)").thenApply(ignored -> () -> {
-            long seconds = Math.max(1, (long) Math.ceil(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) / 1000.0));
-            Map<String, CompletableFuture<SlotMetrics>> bySlot = new HashMap<>();
-            for (String slot : slots) {
-                CompletableFuture<Double> requests = query(fill(queries.requests(), target, slot, seconds));
-                CompletableFuture<Double> errors = query(fill(queries.errors(), target, slot, seconds));
-                CompletableFuture<Double> p95 = query(fill(queries.p95Seconds(), target, slot, seconds));
-                bySlot.put(slot, CompletableFuture.allOf(requests, errors, p95).thenApply(v -> new SlotMetrics(
-                        count(requests.join()), count(errors.join()), p95.join() * 1000.0)));
+        return query("vector(1)").thenApply(ignored -> window(target, slots, startMs));
+    }
+
+    /** The checkpoint is the window's start (epoch ms): Prometheus keeps the history, the window is re-queried from it. */
+    @Override
+    public CompletableFuture<MetricWindow> resume(Target target, String metricsUrl, List<String> slots,
+                                                  String checkpoint) {
+        try {
+            return CompletableFuture.completedFuture(window(target, slots, Long.parseLong(checkpoint)));
+        } catch (NumberFormatException | NullPointerException e) {
+            return open(target, metricsUrl, slots);
+        }
+    }
+
+    private MetricWindow window(Target target, List<String> slots, long startMs) {
+        return new MetricWindow() {
+            @Override
+            public CompletableFuture<Map<String, SlotMetrics>> read() {
+                return readSince(target, slots, startMs);
             }
-            return CompletableFuture.allOf(bySlot.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-                Map<String, SlotMetrics> window = new HashMap<>();
-                bySlot.forEach((slot, f) -> window.put(slot, f.join()));
-                return Map.copyOf(window);
-            });
+
+            @Override
+            public String checkpoint() {
+                return Long.toString(startMs);
+            }
+        };
+    }
+
+    private CompletableFuture<Map<String, SlotMetrics>> readSince(Target target, List<String> slots, long startMs) {
+        long seconds = Math.max(1, (long) Math.ceil((System.currentTimeMillis() - startMs) / 1000.0));
+        Map<String, CompletableFuture<SlotMetrics>> bySlot = new HashMap<>();
+        for (String slot : slots) {
+            CompletableFuture<Double> requests = query(fill(queries.requests(), target, slot, seconds));
+            CompletableFuture<Double> errors = query(fill(queries.errors(), target, slot, seconds));
+            CompletableFuture<Double> p95 = query(fill(queries.p95Seconds(), target, slot, seconds));
+            bySlot.put(slot, CompletableFuture.allOf(requests, errors, p95).thenApply(v -> new SlotMetrics(
+                    count(requests.join()), count(errors.join()), p95.join() * 1000.0)));
+        }
+        return CompletableFuture.allOf(bySlot.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, SlotMetrics> window = new HashMap<>();
+            bySlot.forEach((slot, f) -> window.put(slot, f.join()));
+            return Map.copyOf(window);
         });
     }
 

@@ -31,11 +31,46 @@ public final class RouterMetricProvider implements MetricProvider {
     @Override
     public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
         URI url = RouterAdminApi.uri(metricsUrl, RouterAdminApi.METRICS_PATH);
-        return snapshot(url, slots).thenApply(start -> () -> snapshot(url, slots).thenApply(now -> {
-            Map<String, SlotMetrics> window = new java.util.HashMap<>(now.since(start));
-            slots.forEach(slot -> window.putIfAbsent(slot, SlotMetrics.EMPTY));
-            return Map.copyOf(window);
-        }));
+        return snapshot(url, slots).thenApply(start -> new Window(url, slots, start));
+    }
+
+    /** The window from the counters in {@code checkpoint} (the start snapshot as JSON): nothing to read to resume. */
+    @Override
+    public CompletableFuture<MetricWindow> resume(Target target, String metricsUrl, List<String> slots,
+                                                  String checkpoint) {
+        URI url = RouterAdminApi.uri(metricsUrl, RouterAdminApi.METRICS_PATH);
+        try {
+            return CompletableFuture.completedFuture(new Window(url, slots, RouterSnapshot.fromJson(checkpoint)));
+        } catch (RuntimeException e) {
+            return open(target, metricsUrl, slots);
+        }
+    }
+
+    /** Counters now minus the counters at the start; the checkpoint is the start snapshot. */
+    private final class Window implements MetricWindow {
+        private final URI url;
+        private final List<String> slots;
+        private final RouterSnapshot start;
+
+        Window(URI url, List<String> slots, RouterSnapshot start) {
+            this.url = url;
+            this.slots = List.copyOf(slots);
+            this.start = start;
+        }
+
+        @Override
+        public CompletableFuture<Map<String, SlotMetrics>> read() {
+            return snapshot(url, slots).thenApply(now -> {
+                Map<String, SlotMetrics> window = new java.util.HashMap<>(now.since(start));
+                slots.forEach(slot -> window.putIfAbsent(slot, SlotMetrics.EMPTY));
+                return Map.copyOf(window);
+            });
+        }
+
+        @Override
+        public String checkpoint() {
+            return start.toJson();
+        }
     }
 
     private CompletableFuture<RouterSnapshot> snapshot(URI url, List<String> slots) {

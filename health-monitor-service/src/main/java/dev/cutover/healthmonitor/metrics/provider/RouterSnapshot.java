@@ -1,6 +1,12 @@
 package dev.cutover.healthmonitor.metrics.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.events.router.RouterAdminApi;
+
+import java.io.IOException;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -60,6 +66,43 @@ public record RouterSnapshot(Map<String, Counts> slots) {
                 bySlot.put(slot, new Counts(c == null ? 0 : c[0], c == null ? 0 : c[1], b == null ? new TreeMap<>() : b));
             }
         }
+        return new RouterSnapshot(Map.copyOf(bySlot));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The snapshot as JSON, {@code {"<slot>":{"requests":n,"errors":n,"buckets":[["<le>",n],...]}}} with the bucket
+     * bounds as the router writes them ({@code +Inf}), so {@link #fromJson} gives it back exactly.
+     */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        slots.forEach((slot, c) -> {
+            ObjectNode node = root.putObject(slot);
+            node.put("requests", c.requests()).put("errors", c.errors());
+            ArrayNode buckets = node.putArray("buckets");
+            c.buckets().forEach((le, count) -> buckets.addArray()
+                    .add(le == Double.POSITIVE_INFINITY ? "+Inf" : Double.toString(le)).add(count));
+        });
+        return root.toString();
+    }
+
+    /** The snapshot {@link #toJson} wrote. */
+    public static RouterSnapshot fromJson(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a router snapshot: " + e.getMessage(), e);
+        }
+        Map<String, Counts> bySlot = new HashMap<>();
+        root.fields().forEachRemaining(e -> {
+            NavigableMap<Double, Double> buckets = new TreeMap<>();
+            e.getValue().path("buckets").forEach(b -> buckets.put(PrometheusText.number(b.get(0).asText()),
+                    b.get(1).asDouble()));
+            bySlot.put(e.getKey(), new Counts(e.getValue().path("requests").asDouble(),
+                    e.getValue().path("errors").asDouble(), buckets));
+        });
         return new RouterSnapshot(Map.copyOf(bySlot));
     }
 
