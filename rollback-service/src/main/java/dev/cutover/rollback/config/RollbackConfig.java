@@ -15,6 +15,13 @@ public interface RollbackConfig {
     @WithDefault("60s")
     Duration timeout();
 
+    /**
+     * How long a provisioner command may go unanswered before it is sent again (same messageId; the provisioner is
+     * idempotent), until the rollback's deadline.
+     */
+    @WithDefault("15s")
+    Duration resendAfter();
+
     /** How often pending rollbacks are checked against their deadline (read by RollbackDeadlines' schedule). */
     @WithDefault("1s")
     Duration sweepInterval();
@@ -28,6 +35,27 @@ public interface RollbackConfig {
     Duration manualWait();
 
     Gradual gradual();
+
+    Work work();
+
+    /** The work log {@code cutover.rollback.commands.work}, where every rollback is recorded as it goes. */
+    interface Work {
+
+        /** How long a write or a read of the work log (and setting its topic up) may take. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Replication factor of the work topic when this service creates it. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /**
+         * How long an ended rollback's record is kept, so that a repeated StartRollback (same messageId) is answered
+         * with the same outcome instead of rolling back again; then it is deleted.
+         */
+        @WithDefault("24h")
+        Duration doneRetention();
+    }
 
     /**
      * The gradual strategy's stable watch. Its steps and step interval are not defaults of this service: every

@@ -6,9 +6,14 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Fails rollbacks whose provisioner never answered, or whose operator never decided. */
+/**
+ * Fails rollbacks whose provisioner never answered, or whose operator never decided; sends again provisioner
+ * commands whose reply is overdue ({@code cutover.rollback.resend-after}); deletes the records of
+ * rollbacks that ended longer than {@code cutover.rollback.work.done-retention} ago.
+ */
 @ApplicationScoped
 public class RollbackDeadlines {
 
@@ -20,9 +25,11 @@ public class RollbackDeadlines {
 
     @Scheduled(every = "${cutover.rollback.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        List<Message> expired = saga.expire();
-        if (!expired.isEmpty()) { // touching the publisher before the channels are wired at boot fails
-            publisher.publishAll(expired);
+        List<Message> out = new ArrayList<>(saga.expire());
+        out.addAll(saga.overdue());
+        if (!out.isEmpty()) { // touching the publisher before the channels are wired at boot fails
+            publisher.publishAll(out);
         }
+        saga.prune();
     }
 }

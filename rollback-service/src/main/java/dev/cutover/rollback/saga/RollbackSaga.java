@@ -24,15 +24,19 @@ import dev.cutover.rollback.watch.StableWatch;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -42,32 +46,61 @@ import java.util.stream.Stream;
  * {@code causationId}, or a pause handed to the {@link StableWatch}, whose outcome comes back through a
  * listener (and is published by the watch), or an {@link RollbackStep.AwaitOperator} (strategy manual), which
  * only a later command ends: a StartRollback for the same deployment replaces it, a CancelRollback drops it.
- * Thread-safe (both consumers, the deadline sweep and the watch call it).
+ *
+ * <p>Durable: every change of a rollback (started, step sent, reply matched, pause started, waiting for the
+ * operator, ended) is written to the {@link RollbackStore} before the method returns, so before anything it
+ * causes is published; if the write fails the rollback is left as it was and {@link NotRecordedException} is
+ * thrown (nothing to publish; the caller tries again). A replica that is assigned a target's partition
+ * {@link #resume}s its rollbacks from their records; one that loses it {@link #release}s them silently. An ended
+ * rollback stays as a DONE record with what it answered, so a repeated StartRollback (same messageId) is answered
+ * again instead of rolled back twice; DONE records older than the retention are {@link #prune}d. Deadlines and
+ * pause ends are absolute wall-clock instants.
+ *
+ * <p>Thread-safe (the consumer, the deadline sweep, the watch and the rebalance listener call it).
  */
 public final class RollbackSaga {
 
     static final String REASON = "rollback";
     private static final Logger LOG = Logger.getLogger(RollbackSaga.class);
+    /** A pause restored after a failed write waits at least this long before it tries again. */
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private final RollbackStrategies strategies;
     private final Duration timeout;
     private final LongSupplier clockMs;
     private final StableWatch watch;
     private final RollbackMetrics metrics;
+    private final RollbackStore store;
+    private final Duration doneRetention;
+    private final Duration resendAfter;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<String, RollbackRecord> done = new LinkedHashMap<>();
 
     /**
-     * @param timeout how long a rollback may wait for the provisioner; planned pauses come on top (a plan that
-     *                only waits for the operator gets its own wait instead)
-     * @param clockMs a monotonic millisecond clock (durations and deadlines only)
+     * @param timeout       how long a rollback may wait for the provisioner; planned pauses come on top (a plan
+     *                      that only waits for the operator gets its own wait instead)
+     * @param clockMs       the wall clock in epoch milliseconds (deadlines are absolute: they outlive the process)
+     * @param store         where every change of a rollback is written before it takes effect
+     * @param doneRetention how long an ended rollback's record (and answer) is kept for repeated commands
+     * @param resendAfter   how long a provisioner command may go unanswered before {@link #overdue} sends it again
      */
     public RollbackSaga(RollbackStrategies strategies, Duration timeout, LongSupplier clockMs, StableWatch watch,
-                        RollbackMetrics metrics) {
+                        RollbackMetrics metrics, RollbackStore store, Duration doneRetention, Duration resendAfter) {
         this.strategies = strategies;
         this.timeout = timeout;
         this.clockMs = clockMs;
         this.watch = watch;
         this.metrics = metrics;
+        this.store = store;
+        this.doneRetention = doneRetention;
+        this.resendAfter = resendAfter;
+    }
+
+    /** A change of a rollback could not be written: nothing changed, nothing is to be published; try again. */
+    public static final class NotRecordedException extends RuntimeException {
+        NotRecordedException(String workId, RuntimeException cause) {
+            super("rollback " + workId + " not recorded: " + cause.getMessage(), cause);
+        }
     }
 
     private static final class Pending {
@@ -79,6 +112,9 @@ public final class RollbackSaga {
         int next;
         String awaiting; // messageId of the command whose reply we wait for, or the id of the running watch
         String awaitingType;
+        Message sent; // the provisioner command whose reply we wait for
+        long sentMs; // when it was last sent (memory only: a resumed rollback sends it again at once)
+        Long pauseEndMs;
         Long trafficRestoredMs;
         Map<String, Integer> weights; // as last confirmed by TrafficShifted
         Meta lastCause;
@@ -97,10 +133,22 @@ public final class RollbackSaga {
      * that rollback waits for the operator: then a StartRollback of another strategy is the operator's decision
      * and replaces it (the waiting one ends silently; the new one starts from scratch, RollbackStarted included,
      * and is rejected like any other if invalid), while one of the same strategy (the orchestrator re-issuing it
-     * after a restart) is ignored.
+     * after a restart) is ignored. The same StartRollback again (same messageId) after its rollback ended is
+     * answered again with what it answered then, and nothing moves.
      */
     public synchronized List<Message> start(StartRollback command) {
         String key = key(command.meta(), command.target());
+        RollbackRecord ended = done.get(key);
+        if (ended != null && ended.command().meta().messageId().equals(command.meta().messageId())) {
+            LOG.infof("Rollback of %s (deployment %s) already ended: repeated StartRollback answered again (%s)",
+                    command.target(), key, ended.outcome().isEmpty() ? "nothing to answer"
+                            : ended.outcome().get(0).getClass().getSimpleName());
+            return ended.outcome();
+        }
+        return change(key, () -> doStart(key, command));
+    }
+
+    private List<Message> doStart(String key, StartRollback command) {
         Pending existing = pending.get(key);
         if (existing != null) {
             if (!(current(existing) instanceof RollbackStep.AwaitOperator)) {
@@ -120,22 +168,23 @@ public final class RollbackSaga {
         }
         Optional<RollbackStrategy> strategy = strategies.byName(command.strategy());
         if (strategy.isEmpty()) {
-            return rejected(command, RollbackMetrics.UNKNOWN,
+            return rejected(key, command, RollbackMetrics.UNKNOWN,
                     "unknown rollback strategy '" + command.strategy() + "' (known: " + strategies.known() + ")");
         }
         String name = strategy.get().name();
         Optional<String> slots = Slots.problem(command);
         if (slots.isPresent()) {
-            return rejected(command, name, slots.get());
+            return rejected(key, command, name, slots.get());
         }
         List<RollbackStep> plan;
         try {
             plan = strategy.get().plan(command);
         } catch (IllegalArgumentException e) {
-            return rejected(command, name, "invalid " + name + " rollback: " + e.getMessage());
+            return rejected(key, command, name, "invalid " + name + " rollback: " + e.getMessage());
         }
         long now = clockMs.getAsLong();
         Pending p = new Pending(command, name, plan, now, now + allowedMs(plan));
+        done.remove(key);
         pending.put(key, p);
         LOG.infof("Rollback of %s (deployment %s) started: %s, traffic back to %s, stopping %s", command.target(), key,
                 p.strategy, String.join(", ", Slots.stable(command)), String.join(", ", Slots.failed(command)));
@@ -183,14 +232,21 @@ public final class RollbackSaga {
                     + "CancelRollback ignored (%s)", command.target(), key, p.strategy, command.reason());
             return List.of();
         }
-        pending.remove(key);
-        LOG.infof("Rollback of %s (deployment %s) cancelled after %d ms waiting for an operator decision: %s",
-                command.target(), key, clockMs.getAsLong() - p.startedMs, command.reason());
-        metrics.cancelled(p.strategy);
-        return List.of();
+        return change(key, () -> {
+            finish(key, p, null);
+            LOG.infof("Rollback of %s (deployment %s) cancelled after %d ms waiting for an operator decision: %s",
+                    command.target(), key, clockMs.getAsLong() - p.startedMs, command.reason());
+            metrics.cancelled(p.strategy);
+            return List.of();
+        });
     }
 
-    /** A provisioner event: a reply to one of our commands, or someone else's (ignored). */
+    /**
+     * A provisioner event: a reply to one of our commands, or someone else's (ignored). Tolerant of repeats: a
+     * reply to a command that was re-sent after a take-over may come twice (to the first send and to the second),
+     * and a reply already handled before a crash may be consumed again; only the first reply to the command a
+     * rollback waits for moves it on, any other is ignored.
+     */
     public synchronized List<Message> onProvisionerEvent(ProvisionerEvent event) {
         String causation = event.meta().causationId();
         if (causation == null) {
@@ -199,39 +255,248 @@ public final class RollbackSaga {
         for (Map.Entry<String, Pending> entry : pending.entrySet()) {
             Pending p = entry.getValue();
             if (causation.equals(p.awaiting)) {
-                return reply(entry.getKey(), p, event);
+                String key = entry.getKey();
+                return change(key, () -> reply(key, p, event));
             }
         }
         return List.of();
     }
 
-    /** Fails every rollback whose deadline has passed. */
+    /**
+     * Fails every rollback whose deadline has passed. One whose failure cannot be recorded stays as it is (and is
+     * tried again by the next sweep).
+     */
     public synchronized List<Message> expire() {
         long now = clockMs.getAsLong();
         List<Message> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Pending> entry = it.next();
+        for (Map.Entry<String, Pending> entry : List.copyOf(pending.entrySet())) {
+            String key = entry.getKey();
             Pending p = entry.getValue();
             if (now >= p.deadlineMs) {
-                it.remove();
-                if (current(p) instanceof RollbackStep.Pause) {
-                    watch.cancel(p.awaiting);
+                try {
+                    out.addAll(change(key, () -> expired(key, p)));
+                } catch (NotRecordedException e) {
+                    LOG.warnf("Rollback of %s (deployment %s): its timeout is not recorded yet (%s)",
+                            p.command.target(), key, e.getMessage());
                 }
-                RollbackStep step = current(p);
-                String reason = step instanceof RollbackStep.AwaitOperator await
-                        ? "no operator decision within " + describe(await.maxWait())
-                        : "timed out after " + (p.deadlineMs - p.startedMs) + " ms waiting for " + p.awaitingType
-                        + (step instanceof RollbackStep.Pause ? "" : " from the provisioner");
-                LOG.warnf("Rollback of %s (deployment %s) failed: %s", p.command.target(), entry.getKey(), reason);
-                metrics.failed(p.strategy);
-                out.add(new RollbackFailed(Meta.causedBy(p.command.meta()), p.command.target(), reason));
             }
         }
         return out;
     }
 
+    private List<Message> expired(String key, Pending p) {
+        RollbackStep step = current(p);
+        if (step instanceof RollbackStep.Pause) {
+            watch.cancel(p.awaiting);
+        }
+        String reason = step instanceof RollbackStep.AwaitOperator await
+                ? "no operator decision within " + describe(await.maxWait())
+                : "timed out after " + (p.deadlineMs - p.startedMs) + " ms waiting for " + p.awaitingType
+                + (step instanceof RollbackStep.Pause ? "" : " from the provisioner");
+        LOG.warnf("Rollback of %s (deployment %s) failed: %s", p.command.target(), key, reason);
+        metrics.failed(p.strategy);
+        RollbackFailed failed = new RollbackFailed(Meta.causedBy(p.command.meta()), p.command.target(), reason);
+        finish(key, p, failed);
+        return List.of(failed);
+    }
+
+    /**
+     * The provisioner commands whose reply is overdue ({@code resendAfter}), to be sent again as they are (same
+     * messageId; the provisioner is idempotent): one lost on its way (a failed publish, a broker restart) is asked
+     * again instead of waiting for the rollback's deadline.
+     */
+    public synchronized List<Message> overdue() {
+        long now = clockMs.getAsLong();
+        List<Message> out = new ArrayList<>();
+        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            Pending p = entry.getValue();
+            if (p.sent != null && now - p.sentMs >= resendAfter.toMillis() && now < p.deadlineMs) {
+                LOG.infof("Rollback of %s (deployment %s): no %s after %d ms, its command sent again (same id %s)",
+                        p.command.target(), entry.getKey(), p.awaitingType, now - p.sentMs, p.sent.meta().messageId());
+                p.sentMs = now;
+                out.add(p.sent);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the records of rollbacks that ended more than the retention ago (a record that cannot be deleted now
+     * is tried again next time).
+     */
+    public synchronized void prune() {
+        Instant before = Instant.ofEpochMilli(clockMs.getAsLong()).minus(doneRetention);
+        for (RollbackRecord r : List.copyOf(done.values())) {
+            if (r.finishedAt() != null && r.finishedAt().isBefore(before)) {
+                try {
+                    store.remove(r.targetKey(), r.workId());
+                    done.remove(r.workId());
+                } catch (RuntimeException e) {
+                    LOG.warnf("Rollback %s: its ended record is not deleted yet (%s)", r.workId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Rollbacks in progress on this replica. */
     public synchronized int inProgress() {
         return pending.size();
+    }
+
+    /** Ended rollbacks whose record (and answer) this replica keeps. */
+    public synchronized int ended() {
+        return done.size();
+    }
+
+    /** Whether this replica holds the rollback of {@code workId} (in progress or ended). */
+    public synchronized boolean holds(String workId) {
+        return pending.containsKey(workId) || done.containsKey(workId);
+    }
+
+    /**
+     * Takes over the rollbacks of {@code records} (the work log of partitions just assigned): an ended one is kept
+     * to answer repeats; one in progress goes on where it was. Returns what to publish at once: for each that waits
+     * for the provisioner, the command it waits for, as it was sent (same messageId; the provisioner is
+     * idempotent, and a reply to either send moves it on). A pause goes on until its original end; an operator
+     * wait keeps waiting. Rollbacks already held here are left as they are.
+     */
+    public synchronized List<Message> resume(Collection<RollbackRecord> records) {
+        List<Message> out = new ArrayList<>();
+        for (RollbackRecord r : records) {
+            if (holds(r.workId())) {
+                continue;
+            }
+            try {
+                install(r, Duration.ZERO).ifPresent(out::add);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Rollback %s of %s: cannot resume from its record", r.workId(), r.command().target());
+            }
+        }
+        if (!records.isEmpty()) {
+            LOG.infof("Resumed %d rollback record(s): %d in progress here, %d re-sent", records.size(), pending.size(),
+                    out.size());
+        }
+        return out;
+    }
+
+    /**
+     * Lets go of the rollbacks of targets in {@code partitions} (revoked: another replica resumes them), without
+     * any verdict; their pauses stop.
+     */
+    public synchronized void release(Set<Integer> partitions) {
+        int released = 0;
+        for (Map.Entry<String, Pending> entry : List.copyOf(pending.entrySet())) {
+            Pending p = entry.getValue();
+            if (partitions.contains(store.partitionOf(p.command.target().key()))) {
+                if (current(p) instanceof RollbackStep.Pause) {
+                    watch.cancel(p.awaiting);
+                }
+                pending.remove(entry.getKey());
+                released++;
+            }
+        }
+        done.values().removeIf(r -> partitions.contains(store.partitionOf(r.targetKey())));
+        if (released > 0) {
+            LOG.infof("Released %d rollback(s) in progress of partitions %s to their new owner", released, partitions);
+        }
+    }
+
+    /** The record of the rollback of {@code workId} as it is now, if this replica holds it. */
+    public synchronized Optional<RollbackRecord> record(String workId) {
+        Pending p = pending.get(workId);
+        return p != null ? Optional.of(record(workId, p)) : Optional.ofNullable(done.get(workId));
+    }
+
+    /**
+     * Runs {@code operation} on the rollback of {@code key} and writes its record if it changed; if the write
+     * fails, the rollback is put back as it was before (a pause restarted, with a short delay when already over).
+     */
+    private List<Message> change(String key, Supplier<List<Message>> operation) {
+        Pending beforePending = pending.get(key);
+        RollbackRecord before = beforePending != null ? record(key, beforePending) : done.get(key);
+        List<Message> out = operation.get();
+        Pending afterPending = pending.get(key);
+        RollbackRecord after = afterPending != null ? record(key, afterPending) : done.get(key);
+        if (Objects.equals(before, after)) {
+            return out;
+        }
+        try {
+            if (after != null) {
+                store.put(after);
+            } else {
+                store.remove(before.targetKey(), key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Rollback of deployment %s: change not recorded, left as it was (%s)", key, e.getMessage());
+            if (afterPending != null && current(afterPending) instanceof RollbackStep.Pause) {
+                watch.cancel(afterPending.awaiting);
+            }
+            pending.remove(key);
+            done.remove(key);
+            if (before != null) {
+                install(before, RETRY_DELAY);
+            }
+            throw new NotRecordedException(key, e);
+        }
+        return out;
+    }
+
+    /**
+     * Makes the rollback of {@code r} the one held here; restarts its pause (at least {@code minPause} from now).
+     * The command it waits for, if any.
+     */
+    private Optional<Message> install(RollbackRecord r, Duration minPause) {
+        String key = r.workId();
+        if (r.status() == RollbackRecord.Status.DONE) {
+            done.put(key, r);
+            return Optional.empty();
+        }
+        RollbackStrategy strategy = strategies.byName(r.strategy())
+                .orElseThrow(() -> new IllegalStateException("unknown strategy " + r.strategy()));
+        List<RollbackStep> plan = strategy.plan(r.command());
+        Pending p = new Pending(r.command(), r.strategy(), plan, r.startedAt().toEpochMilli(),
+                r.deadline().toEpochMilli());
+        p.next = r.next();
+        p.awaiting = r.awaiting();
+        p.awaitingType = r.awaitingType();
+        p.sent = r.sent();
+        p.sentMs = clockMs.getAsLong();
+        p.pauseEndMs = r.pauseEnd() == null ? null : r.pauseEnd().toEpochMilli();
+        p.trafficRestoredMs = r.trafficRestoredMs();
+        p.weights = r.weights();
+        p.lastCause = r.lastCause();
+        pending.put(key, p);
+        RollbackStep step = current(p);
+        if (step instanceof RollbackStep.Pause pause) {
+            long left = Math.max(p.pauseEndMs - clockMs.getAsLong(), minPause.toMillis());
+            LOG.infof("Rollback of %s (deployment %s): holding step %d for the %d ms left of its interval",
+                    p.command.target(), key, pause.afterStep(), left);
+            startWatch(key, p, p.awaiting, Duration.ofMillis(left), pause.healthUrl());
+            return Optional.empty();
+        }
+        if (step instanceof RollbackStep.AwaitOperator) {
+            LOG.infof("Rollback of %s (deployment %s) still waits for an operator decision", p.command.target(), key);
+            return Optional.empty();
+        }
+        if (p.sent != null) {
+            LOG.infof("Rollback of %s (deployment %s): waits for %s, its command sent again (same id %s)",
+                    p.command.target(), key, p.awaitingType, p.sent.meta().messageId());
+        }
+        return Optional.ofNullable(p.sent);
+    }
+
+    private RollbackRecord record(String key, Pending p) {
+        return new RollbackRecord(key, RollbackRecord.Status.PENDING, p.command, p.strategy, p.next, p.awaiting,
+                p.awaitingType, p.sent instanceof ShiftTraffic s ? s : null,
+                p.sent instanceof ReleaseSlot r ? r : null,
+                p.pauseEndMs == null ? null : Instant.ofEpochMilli(p.pauseEndMs), Instant.ofEpochMilli(p.startedMs),
+                Instant.ofEpochMilli(p.deadlineMs), p.trafficRestoredMs, p.weights, p.lastCause, null, null, null);
+    }
+
+    /** Ends the rollback: from now on it is a DONE record that answers repeats with {@code outcome}. */
+    private void finish(String key, Pending p, Message outcome) {
+        pending.remove(key);
+        done.put(key, RollbackRecord.done(key, p.command, p.strategy, outcome, Instant.ofEpochMilli(clockMs.getAsLong())));
     }
 
     private List<Message> reply(String key, Pending p, ProvisionerEvent event) {
@@ -242,13 +507,14 @@ public final class RollbackSaga {
             return List.of(); // a watch id never names a provisioner command, nor does an operator wait
         }
         if (event instanceof ProvisioningFailed failed) {
-            pending.remove(key);
             String reason = "provisioner could not " + failed.operation()
                     + (failed.slot() == null ? "" : " slot " + failed.slot()) + ": " + failed.reason()
                     + (p.weights == null ? "" : "; last confirmed weights " + describe(p, p.weights));
             LOG.warnf("Rollback of %s (deployment %s) failed: %s", command.target(), key, reason);
             metrics.failed(p.strategy);
-            return List.of(new RollbackFailed(Meta.causedBy(event.meta()), command.target(), reason));
+            RollbackFailed out = new RollbackFailed(Meta.causedBy(event.meta()), command.target(), reason);
+            finish(key, p, out);
+            return List.of(out);
         }
         boolean expected = step instanceof RollbackStep.Shift ? event instanceof TrafficShifted
                 : event instanceof SlotReleased;
@@ -279,15 +545,18 @@ public final class RollbackSaga {
     private List<Message> nextStep(String key, Pending p, Meta cause) {
         StartRollback command = p.command;
         p.lastCause = cause;
+        p.sent = null;
+        p.pauseEndMs = null;
         if (p.next >= p.steps.size()) {
-            pending.remove(key);
             long duration = clockMs.getAsLong() - p.startedMs;
             long restored = p.trafficRestoredMs == null ? duration : p.trafficRestoredMs;
             LOG.infof("Rollback of %s (deployment %s) completed in %d ms (traffic restored after %d ms)",
                     command.target(), key, duration, restored);
             metrics.completed(p.strategy, restored, duration);
-            return List.of(new RollbackCompleted(Meta.causedBy(cause), command.target(), Slots.stable(command).get(0),
-                    restored, duration));
+            RollbackCompleted completed = new RollbackCompleted(Meta.causedBy(cause), command.target(),
+                    Slots.stable(command).get(0), restored, duration);
+            finish(key, p, completed);
+            return List.of(completed);
         }
         RollbackStep step = p.steps.get(p.next++);
         if (step instanceof RollbackStep.AwaitOperator await) {
@@ -301,21 +570,11 @@ public final class RollbackSaga {
             String id = UUID.randomUUID().toString();
             p.awaiting = id;
             p.awaitingType = "the interval after step " + pause.afterStep();
+            p.pauseEndMs = clockMs.getAsLong() + pause.interval().toMillis();
             LOG.infof("Rollback of %s (deployment %s): holding step %d for %d ms%s", command.target(), key,
                     pause.afterStep(), pause.interval().toMillis(),
                     pause.healthUrl() == null ? "" : ", watching " + pause.healthUrl());
-            watch.start(new StableWatch.Watch(id, command.meta().deploymentId(), command.target().key(),
-                    pause.interval(), pause.healthUrl()), new StableWatch.Listener() {
-                @Override
-                public List<Message> elapsed() {
-                    return intervalElapsed(key, id);
-                }
-
-                @Override
-                public List<Message> unhealthy(String observed) {
-                    return stableUnhealthy(key, id, observed);
-                }
-            });
+            startWatch(key, p, id, pause.interval(), pause.healthUrl());
             return List.of();
         }
         Message out = step instanceof RollbackStep.Shift shift
@@ -325,15 +584,32 @@ public final class RollbackSaga {
                         command.placement());
         p.awaiting = out.meta().messageId();
         p.awaitingType = step instanceof RollbackStep.Shift ? "TrafficShifted" : "SlotReleased";
+        p.sent = out;
+        p.sentMs = clockMs.getAsLong();
         return List.of(out);
+    }
+
+    private void startWatch(String key, Pending p, String id, Duration interval, String healthUrl) {
+        watch.start(new StableWatch.Watch(id, p.command.meta().deploymentId(), p.command.target().key(), interval,
+                healthUrl), new StableWatch.Listener() {
+            @Override
+            public List<Message> elapsed() {
+                return intervalElapsed(key, id);
+            }
+
+            @Override
+            public List<Message> unhealthy(String observed) {
+                return stableUnhealthy(key, id, observed);
+            }
+        });
     }
 
     private synchronized List<Message> intervalElapsed(String key, String watchId) {
         Pending p = pending.get(key);
         if (p == null || !watchId.equals(p.awaiting)) {
-            return List.of(); // timed out meanwhile, or a stale watch
+            return List.of(); // timed out meanwhile, released, or a stale watch
         }
-        return nextStep(key, p, p.lastCause);
+        return change(key, () -> nextStep(key, p, p.lastCause));
     }
 
     /** Halts: more traffic must not go to a stable slot that fails; what it already has stays where it is. */
@@ -342,14 +618,17 @@ public final class RollbackSaga {
         if (p == null || !watchId.equals(p.awaiting)) {
             return List.of();
         }
-        pending.remove(key);
-        int step = ((RollbackStep.Pause) current(p)).afterStep();
-        String reason = "stable slot unhealthy at step " + step + ": " + observed + "; traffic held at "
-                + describe(p, p.weights);
-        LOG.warnf("Rollback of %s (deployment %s) halted: %s", p.command.target(), key, reason);
-        metrics.halted(p.strategy);
-        metrics.failed(p.strategy);
-        return List.of(new RollbackFailed(Meta.causedBy(p.lastCause), p.command.target(), reason));
+        return change(key, () -> {
+            int step = ((RollbackStep.Pause) current(p)).afterStep();
+            String reason = "stable slot unhealthy at step " + step + ": " + observed + "; traffic held at "
+                    + describe(p, p.weights);
+            LOG.warnf("Rollback of %s (deployment %s) halted: %s", p.command.target(), key, reason);
+            metrics.halted(p.strategy);
+            metrics.failed(p.strategy);
+            RollbackFailed failed = new RollbackFailed(Meta.causedBy(p.lastCause), p.command.target(), reason);
+            finish(key, p, failed);
+            return List.of(failed);
+        });
     }
 
     private static RollbackStep current(Pending p) {
@@ -377,11 +656,13 @@ public final class RollbackSaga {
         return d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
-    private List<Message> rejected(StartRollback command, String strategy, String reason) {
-        LOG.warnf("Rollback of %s (deployment %s) rejected: %s", command.target(), key(command.meta(), command.target()),
-                reason);
+    /** A command that allows no rollback: answered with RollbackFailed, recorded as ended like any other. */
+    private List<Message> rejected(String key, StartRollback command, String strategy, String reason) {
+        LOG.warnf("Rollback of %s (deployment %s) rejected: %s", command.target(), key, reason);
         metrics.failed(strategy);
-        return List.of(new RollbackFailed(Meta.causedBy(command.meta()), command.target(), reason));
+        RollbackFailed failed = new RollbackFailed(Meta.causedBy(command.meta()), command.target(), reason);
+        done.put(key, RollbackRecord.done(key, command, strategy, failed, Instant.ofEpochMilli(clockMs.getAsLong())));
+        return List.of(failed);
     }
 
     private static String key(Meta meta, Target target) {

@@ -1,5 +1,7 @@
 package dev.cutover.rollback.saga;
 
+import dev.cutover.events.Topics;
+import dev.cutover.events.kafka.WorkLog;
 import dev.cutover.rollback.config.RollbackConfig;
 import dev.cutover.rollback.messaging.RollbackPublisher;
 import dev.cutover.rollback.metrics.RollbackMetrics;
@@ -7,16 +9,41 @@ import dev.cutover.rollback.strategy.RollbackStrategies;
 import dev.cutover.rollback.watch.ScheduledStableWatch;
 import dev.cutover.rollback.watch.StableHealthProbe;
 import dev.cutover.rollback.watch.StableWatch;
+import dev.cutover.rollback.work.WorkLogRollbackStore;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import java.util.HashMap;
+import java.util.Map;
 
 public class RollbackSagaProducer {
 
     @Produces
     @Singleton
-    RollbackSaga saga(RollbackStrategies strategies, RollbackConfig config, StableWatch watch, RollbackMetrics metrics) {
-        return new RollbackSaga(strategies, config.timeout(), () -> System.nanoTime() / 1_000_000, watch, metrics);
+    RollbackSaga saga(RollbackStrategies strategies, RollbackConfig config, StableWatch watch, RollbackMetrics metrics,
+                      WorkLogRollbackStore store) {
+        return new RollbackSaga(strategies, config.timeout(), System::currentTimeMillis, watch, metrics, store,
+                config.work().doneRetention(), config.resendAfter());
+    }
+
+    /** The work log; its topic is created (as many partitions as cutover.rollback.commands) if missing. */
+    @Produces
+    @Singleton
+    WorkLogRollbackStore store(@Identifier("default-kafka-broker") Map<String, Object> kafka, RollbackConfig config) {
+        WorkLog log = new WorkLog(new HashMap<>(kafka), Topics.ROLLBACK_COMMANDS, config.work().timeout());
+        try {
+            log.ensureTopic(config.work().replicationFactor());
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return new WorkLogRollbackStore(log);
+    }
+
+    void close(@Disposes WorkLogRollbackStore store) {
+        store.close();
     }
 
     @Produces

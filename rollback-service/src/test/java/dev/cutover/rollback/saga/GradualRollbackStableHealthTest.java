@@ -51,8 +51,9 @@ class GradualRollbackStableHealthTest {
         watch = new ScheduledStableWatch(published::addAll, new StableHealthProbe(Duration.ofSeconds(2)),
                 Duration.ofMillis(50), 2);
         saga = new RollbackSaga(new RollbackStrategies(List.of(new GradualRollbackStrategy())),
-                Duration.ofSeconds(60), () -> System.nanoTime() / 1_000_000, watch,
-                new RollbackMetrics(new SimpleMeterRegistry()));
+                Duration.ofSeconds(60), System::currentTimeMillis, watch,
+                new RollbackMetrics(new SimpleMeterRegistry()), new MemoryRollbackStore(1), Duration.ofHours(1),
+                Duration.ofSeconds(15));
     }
 
     @AfterEach

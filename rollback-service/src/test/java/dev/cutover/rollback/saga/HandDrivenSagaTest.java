@@ -21,23 +21,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
- * Base of the saga tests without a broker, timers or HTTP: the saga with the subclass's strategies, a clock the test
- * sets by hand ({@link #now}), a watch it drives by hand ({@link #watch}) and a meter registry of its own.
+ * Base of the saga tests without a broker, timers or HTTP: the saga with the subclass's strategies, a wall clock the
+ * test sets by hand ({@link #now}), a watch it drives by hand ({@link #watch}), a work log in memory ({@link #store})
+ * and a meter registry of its own.
  */
 abstract class HandDrivenSagaTest {
 
     static final Target SHOP = new Target("shop", "staging");
     /** How long the saga waits for the provisioner's answer. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How long an ended rollback's record is kept. */
+    static final Duration DONE_RETENTION = Duration.ofHours(1);
+    /** How long a provisioner command may go unanswered before it is sent again. */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(15);
 
     final AtomicLong now = new AtomicLong(1_000);
     final ManualStableWatch watch = new ManualStableWatch();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    /** The work log the saga records in (two partitions, so that releasing one leaves the other). */
+    final MemoryRollbackStore store = new MemoryRollbackStore(2);
+    final RollbackStrategy[] strategies;
     final RollbackSaga saga;
 
     HandDrivenSagaTest(RollbackStrategy... strategies) {
-        saga = new RollbackSaga(new RollbackStrategies(List.of(strategies)), TIMEOUT, now::get, watch,
-                new RollbackMetrics(registry));
+        this.strategies = strategies;
+        saga = newSaga(watch);
+    }
+
+    /** Another replica (or this one restarted): same clock, strategies and work log, its own watch and memory. */
+    RollbackSaga newSaga(ManualStableWatch watch) {
+        return new RollbackSaga(new RollbackStrategies(List.of(strategies)), TIMEOUT, now::get, watch,
+                new RollbackMetrics(registry), store, DONE_RETENTION, RESEND_AFTER);
     }
 
     /** The one message in {@code out}, a {@code type}. */
