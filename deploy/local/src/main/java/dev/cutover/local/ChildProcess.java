@@ -35,12 +35,19 @@ public final class ChildProcess {
     private Process process;
     private final CompletableFuture<String> readyLine = new CompletableFuture<>();
     private String readyPrefix;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     public ChildProcess(String name, List<String> command, Path workingDir, Path log) {
         this.name = name;
         this.command = List.copyOf(command);
         this.workingDir = workingDir;
         this.log = log;
+    }
+
+    /** Extra environment variables of the process (on top of this JVM's), before {@link #start}. */
+    public ChildProcess environment(java.util.Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
     }
 
     public String name() {
@@ -57,6 +64,7 @@ public final class ChildProcess {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);

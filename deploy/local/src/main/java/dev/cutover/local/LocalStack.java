@@ -39,24 +39,73 @@ public final class LocalStack implements AutoCloseable {
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /**
-     * @param root      the repository checkout (where the built jars are)
-     * @param workDir   logs, provisioner state, instance logs
-     * @param kafkaPort 0 for any free port
-     * @param ports     HTTP port per service; missing ones get a free port
-     */
-    /**
-     * {@code serviceProperties}: extra system properties per service (by module name), e.g. where the provisioner
-     * finds Azure Resource Manager.
+     * @param root              the repository checkout (where the built jars are)
+     * @param workDir           logs, provisioner state, instance logs, the broker's data
+     * @param kafkaPort         0 for any free port
+     * @param ports             HTTP port per service (its first replica); missing ones get a free port
+     * @param serviceProperties extra system properties per service (by module name), e.g. where the provisioner
+     *                          finds Azure Resource Manager. In a value {@code {replica}} is replaced by the replica's
+     *                          number (1, 2, ...) and {@code {port}} by its HTTP port.
+     * @param replicas          instances per service (missing: 1); each replica has its own HTTP port and log
+     *                          ({@code <service>.log}, {@code <service>-2.log}, ...), all in the service's consumer group
+     * @param partitions        the broker's {@code num.partitions} for the topics it creates; 0: 1, or 4 when any
+     *                          service runs more than one replica
+     * @param replicaProperties extra system properties of replica 2 and later, per service (placeholders as above)
      */
     public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports,
-                           Map<String, Map<String, String>> serviceProperties) {
+                           Map<String, Map<String, String>> serviceProperties, Map<String, Integer> replicas,
+                           int partitions, Map<String, Map<String, String>> replicaProperties) {
 
         public Settings {
             serviceProperties = serviceProperties == null ? Map.of() : Map.copyOf(serviceProperties);
+            replicas = replicas == null ? Map.of() : Map.copyOf(replicas);
+            replicaProperties = replicaProperties == null ? Map.of() : Map.copyOf(replicaProperties);
+        }
+
+        public Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports,
+                        Map<String, Map<String, String>> serviceProperties) {
+            this(root, workDir, kafkaPort, ports, serviceProperties, Map.of(), 0, Map.of());
         }
 
         public Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
             this(root, workDir, kafkaPort, ports, Map.of());
+        }
+
+        /** {@code n} replicas of every service. */
+        public Settings withReplicas(int n) {
+            Map<String, Integer> all = new LinkedHashMap<>();
+            SERVICES.forEach(service -> all.put(service, n));
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties);
+        }
+
+        /** {@code n} replicas of {@code service}. */
+        public Settings withReplicas(String service, int n) {
+            Map<String, Integer> all = new LinkedHashMap<>(replicas);
+            all.put(service, n);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties);
+        }
+
+        public Settings withPartitions(int n) {
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, n, replicaProperties);
+        }
+
+        /** Extra system properties of {@code service}'s replicas 2, 3, ... */
+        public Settings withReplicaProperties(String service, Map<String, String> properties) {
+            Map<String, Map<String, String>> all = new LinkedHashMap<>(replicaProperties);
+            all.put(service, properties);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, partitions, all);
+        }
+
+        public int replicas(String service) {
+            return Math.max(1, replicas.getOrDefault(service, 1));
+        }
+
+        /** The broker's num.partitions. */
+        public int effectivePartitions() {
+            if (partitions > 0) {
+                return partitions;
+            }
+            return SERVICES.stream().anyMatch(s -> replicas(s) > 1) ? 4 : 1;
         }
     }
 
@@ -70,11 +119,17 @@ public final class LocalStack implements AutoCloseable {
     private static final AtomicInteger NEXT_PORT =
             new AtomicInteger(2 * ThreadLocalRandom.current().nextInt((LAST_PORT - FIRST_PORT) / 2));
 
+    /** The environment variable every process of the stack (services and what they start) carries: the work dir. */
+    public static final String STACK_MARKER = "CUTOVER_LOCAL_STACK";
+
     private final Settings settings;
     private final Consumer<String> progress;
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    /** HTTP port per service and replica (index 0 = replica 1). */
+    private final Map<String, List<Integer>> ports = new LinkedHashMap<>();
+    private final Map<String, List<ChildProcess>> services = new LinkedHashMap<>();
     private ChildProcess broker;
+    private int brokerPort;
+    private int controllerPort;
     private String bootstrapServers;
     private LocalSigningKey signingKey;
     private String adminToken;
@@ -102,12 +157,22 @@ public final class LocalStack implements AutoCloseable {
         // the services verify bearer tokens with this key's public half; created (owner-only) on first start
         signingKey = LocalSigningKey.loadOrCreate(settings.workDir());
         progress.accept("token signing key: " + settings.workDir().resolve(LocalSigningKey.FILE_NAME) + " (owner-only)");
+        deleteTree(brokerDataDir());
+        brokerPort = settings.kafkaPort() == 0 ? freePort() : settings.kafkaPort();
+        controllerPort = freePort();
         startBroker();
         for (String service : SERVICES) {
-            ports.put(service, settings.ports().getOrDefault(service, freePort()));
+            List<Integer> replicaPorts = new ArrayList<>();
+            replicaPorts.add(settings.ports().getOrDefault(service, freePort()));
+            for (int r = 2; r <= settings.replicas(service); r++) {
+                replicaPorts.add(freePort());
+            }
+            ports.put(service, replicaPorts);
         }
         for (String service : SERVICES) {
-            startService(service);
+            for (int r = 1; r <= settings.replicas(service); r++) {
+                startService(service, r);
+            }
         }
     }
 
@@ -122,6 +187,10 @@ public final class LocalStack implements AutoCloseable {
                 progress.accept("stopping a leftover process of an earlier run: pid " + p.pid());
                 p.destroy();
             }
+        }
+        for (ProcessHandle p : stackProcesses()) {
+            progress.accept("stopping a leftover process of an earlier run of this work dir: pid " + p.pid());
+            p.destroyForcibly();
         }
         deleteTree(settings.workDir().resolve("provisioner").resolve("state"));
     }
@@ -151,18 +220,48 @@ public final class LocalStack implements AutoCloseable {
     private void startBroker() {
         long t0 = System.nanoTime();
         progress.accept("starting Kafka broker (KRaft, Apache Kafka's jars, own JVM) ...");
+        // its own data dir under the work dir (kept on shutdown, cleared when the stack starts), the same port and
+        // controller port every time: a restarted broker is the same broker with the same topics and offsets
         broker = new ChildProcess("kafka-broker", List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-jar",
-                brokerJar().toString(), "--port", String.valueOf(settings.kafkaPort())),
+                brokerJar().toString(), "--port", String.valueOf(brokerPort), "--controller-port",
+                String.valueOf(controllerPort), "--data-dir", brokerDataDir().toString(),
+                "--partitions", String.valueOf(settings.effectivePartitions())),
                 settings.root(), logs().resolve("kafka-broker.log")).start("KAFKA READY");
         String line = broker.awaitReadyLine(Duration.ofSeconds(90));
         bootstrapServers = line.substring("KAFKA READY".length()).trim();
-        progress.accept(String.format("  kafka-broker ready at %s in %.1f s (log %s)", bootstrapServers, secondsSince(t0),
-                broker.log()));
+        progress.accept(String.format("  kafka-broker ready at %s in %.1f s, %d partitions per topic (log %s)",
+                bootstrapServers, secondsSince(t0), settings.effectivePartitions(), broker.log()));
     }
 
-    private void startService(String service) {
+    private Path brokerDataDir() {
+        return settings.workDir().resolve("kafka-data");
+    }
+
+    /** SIGKILL the broker, as a crash would (its data stays on disk). */
+    public void killBroker() {
+        broker.kill();
+        progress.accept("killed kafka-broker (SIGKILL)");
+    }
+
+    /** Stops the broker (SIGTERM; its data stays on disk), e.g. to see the services answer without Kafka. */
+    public void stopBroker() {
+        broker.stop(Duration.ofSeconds(15));
+        progress.accept("stopped kafka-broker");
+    }
+
+    /** Starts the broker again (after {@link #killBroker} / {@link #stopBroker}): same port, same data. */
+    public void restartBroker() {
+        broker.stop(Duration.ofSeconds(15));
+        startBroker();
+    }
+
+    public boolean brokerAlive() {
+        return broker != null && broker.isAlive();
+    }
+
+    private void startService(String service, int replica) {
         long t0 = System.nanoTime();
-        int port = ports.get(service);
+        int port = ports.get(service).get(replica - 1);
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(SERVICE_JVM);
@@ -186,33 +285,102 @@ public final class LocalStack implements AutoCloseable {
             ensureCiKey();
             command.add("-Dcutover.secrets.local.file=" + ciSecretsFile());
             command.add("-Dcutover.orchestrator.ci-sources." + CI_SOURCE + ".key=" + CI_KEY_SECRET);
+            // the state topic is the orchestrator's own (it creates it): as many partitions as the others
+            if (settings.effectivePartitions() > 1) {
+                command.add("-Dcutover.orchestrator.state-topic-partitions=" + settings.effectivePartitions());
+            }
         }
         if (service.equals("provisioner-service")) {
             command.add("-Dcutover.provisioner.local.work-dir=" + settings.workDir().resolve("provisioner"));
             command.add("-Dcutover.provisioner.local.router-jar=" + routerJar());
         }
-        settings.serviceProperties().getOrDefault(service, Map.of())
-                .forEach((key, value) -> command.add("-D" + key + "=" + value));
+        Map<String, String> properties = new LinkedHashMap<>(settings.serviceProperties().getOrDefault(service, Map.of()));
+        if (replica > 1) {
+            properties.putAll(settings.replicaProperties().getOrDefault(service, Map.of()));
+        }
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value
+                .replace("{replica}", String.valueOf(replica)).replace("{port}", String.valueOf(port))));
         command.add("-jar");
         command.add(serviceJar(service).toString());
-        ChildProcess process = new ChildProcess(service, command, settings.root(), logs().resolve(service + ".log"))
+        String name = replica == 1 ? service : service + "-" + replica;
+        ChildProcess process = new ChildProcess(name, command, settings.root(), logs().resolve(name + ".log"))
+                .environment(Map.of(STACK_MARKER, stackId()))
                 .start(null);
-        services.put(service, process);
-        process.awaitHttpOk(serviceUrl(service).resolve("/q/health/ready"), Duration.ofSeconds(90));
-        progress.accept(String.format("  %-22s ready on http://127.0.0.1:%d in %.1f s (log %s)", service, port,
+        List<ChildProcess> replicas = services.computeIfAbsent(service, s -> new ArrayList<>());
+        while (replicas.size() < replica) {
+            replicas.add(null);
+        }
+        replicas.set(replica - 1, process);
+        process.awaitHttpOk(serviceUrl(service, replica).resolve("/q/health/ready"), Duration.ofSeconds(90));
+        progress.accept(String.format("  %-24s ready on http://127.0.0.1:%d in %.1f s (log %s)", name, port,
                 secondsSince(t0), process.log()));
+    }
+
+    /** The value of {@link #STACK_MARKER} in this stack's processes. */
+    public String stackId() {
+        return settings.workDir().toAbsolutePath().normalize().toString();
+    }
+
+    /** How many replicas of {@code service} the stack has (running or killed). */
+    public int replicas(String service) {
+        return services.getOrDefault(service, List.of()).size();
+    }
+
+    /**
+     * Starts one more replica of {@code service} (its own port and log, the same consumer group) and returns its
+     * number. Against a broker with one partition per topic it only stands by.
+     */
+    public synchronized int addReplica(String service) {
+        int replica = replicas(service) + 1;
+        ports.get(service).add(freePort());
+        startService(service, replica);
+        return replica;
+    }
+
+    /** Stops one replica of a service (SIGTERM, as an operator would). */
+    public void stop(String service, int replica) {
+        process(service, replica).stop(Duration.ofSeconds(10));
+        progress.accept("stopped " + process(service, replica).name());
+    }
+
+    /** The broker's partitions per topic. */
+    public int partitions() {
+        return settings.effectivePartitions();
+    }
+
+    public boolean isAlive(String service, int replica) {
+        ChildProcess p = process(service, replica);
+        return p != null && p.isAlive();
+    }
+
+    /** The pid of a replica of a service (while it runs). */
+    public long pid(String service, int replica) {
+        return process(service, replica).pid();
+    }
+
+    private ChildProcess process(String service, int replica) {
+        List<ChildProcess> replicas = services.get(service);
+        if (replicas == null || replica < 1 || replica > replicas.size()) {
+            throw new IllegalArgumentException("no replica " + replica + " of " + service);
+        }
+        return replicas.get(replica - 1);
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
+    /** The first replica's URL. */
     public URI serviceUrl(String service) {
-        Integer port = ports.get(service);
-        if (port == null) {
-            throw new IllegalArgumentException("unknown service " + service);
+        return serviceUrl(service, 1);
+    }
+
+    public URI serviceUrl(String service, int replica) {
+        List<Integer> replicaPorts = ports.get(service);
+        if (replicaPorts == null || replica < 1 || replica > replicaPorts.size()) {
+            throw new IllegalArgumentException("unknown service " + service + " replica " + replica);
         }
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://127.0.0.1:" + replicaPorts.get(replica - 1));
     }
 
     public URI orchestratorUrl() {
@@ -265,9 +433,14 @@ public final class LocalStack implements AutoCloseable {
         return adminToken;
     }
 
-    /** A client of {@code service}'s API sending the admin token. */
+    /** A client of {@code service}'s API (its first replica) sending the admin token. */
     public CutoverClient client(String service) {
-        return new CutoverClient(serviceUrl(service), this::adminToken);
+        return client(service, 1);
+    }
+
+    /** A client of one replica of {@code service}'s API sending the admin token. */
+    public CutoverClient client(String service, int replica) {
+        return new CutoverClient(serviceUrl(service, replica), this::adminToken);
     }
 
     /** The sample app jar's SHA-256 (hex), for a request's {@code sha256} (required in production). */
@@ -294,16 +467,26 @@ public final class LocalStack implements AutoCloseable {
         return settings.workDir().resolve("logs");
     }
 
-    /** SIGKILL a service, as a crash would. */
+    /** SIGKILL a service (its first replica), as a crash would. */
     public void kill(String service) {
-        services.get(service).kill();
-        progress.accept("killed " + service + " (SIGKILL)");
+        kill(service, 1);
     }
 
-    /** Start a service again on the same port (after {@link #kill}). */
+    /** SIGKILL one replica of a service, as a crash would. */
+    public void kill(String service, int replica) {
+        process(service, replica).kill();
+        progress.accept("killed " + process(service, replica).name() + " (SIGKILL)");
+    }
+
+    /** Start a service (its first replica) again on the same port (after {@link #kill}). */
     public void restart(String service) {
-        services.get(service).stop(Duration.ofSeconds(10));
-        startService(service);
+        restart(service, 1);
+    }
+
+    /** Start one replica of a service again on the same port (after {@link #kill}; stops it first if it runs). */
+    public void restart(String service, int replica) {
+        process(service, replica).stop(Duration.ofSeconds(10));
+        startService(service, replica);
     }
 
     /** Process ids of every process the stack runs, services and data plane, with their RSS summed. */
@@ -312,7 +495,8 @@ public final class LocalStack implements AutoCloseable {
         if (broker != null && broker.isAlive()) {
             pids.add(broker.pid());
         }
-        services.values().stream().filter(ChildProcess::isAlive).forEach(p -> pids.add(p.pid()));
+        services.values().stream().flatMap(List::stream).filter(p -> p != null && p.isAlive())
+                .forEach(p -> pids.add(p.pid()));
         dataPlane().forEach(p -> pids.add(p.pid()));
         long total = 0;
         for (long pid : pids) {
@@ -349,10 +533,13 @@ public final class LocalStack implements AutoCloseable {
                 JsonNode state = JSON.readTree(file.toFile());
                 List<JsonNode> pids = new ArrayList<>();
                 pids.add(state.path("routerPid"));
-                state.path("slots").forEach(slot -> pids.add(slot.path("pid")));
+                state.path("slots").forEach(slot -> {
+                    pids.add(slot.path("pid"));
+                    slot.path("members").forEach(member -> pids.add(member.path("pid")));
+                });
                 pids.stream().filter(JsonNode::canConvertToLong).map(JsonNode::asLong)
                         .map(ProcessHandle::of).flatMap(java.util.Optional::stream)
-                        .filter(ProcessHandle::isAlive).forEach(found::add);
+                        .filter(ProcessHandle::isAlive).filter(p -> !found.contains(p)).forEach(found::add);
             }
         } catch (IOException e) {
             progress.accept("cannot read provisioner state in " + stateDir + ": " + e.getMessage());
@@ -360,15 +547,49 @@ public final class LocalStack implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Every live process the stack's services started (routers, application instances), as the OS has it: the
+     * processes carrying {@link #STACK_MARKER} = this stack, minus the services themselves. What {@link #dataPlane}
+     * does not list among them, nobody knows about.
+     */
+    public List<ProcessHandle> stackProcesses() {
+        Set<Long> ownServices = new java.util.HashSet<>();
+        services.values().stream().flatMap(List::stream).filter(p -> p != null && p.isAlive())
+                .forEach(p -> ownServices.add(p.pid()));
+        String marker = STACK_MARKER + "=" + stackId();
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> !ownServices.contains(p.pid()))
+                .forEach(p -> {
+                    if (environment(p.pid()).contains(marker)) {
+                        found.add(p);
+                    }
+                });
+        return found;
+    }
+
+    /** A process's environment as NAME=value entries (empty when unreadable: not ours, or gone). */
+    public static List<String> environment(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+            return List.of(new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** Stops everything it started, data plane included; safe to call twice. */
     @Override
     public void close() {
-        List<ChildProcess> reversed = new ArrayList<>(services.values());
+        List<ChildProcess> reversed = new ArrayList<>();
+        services.values().forEach(reversed::addAll);
         java.util.Collections.reverse(reversed);
         for (ChildProcess service : reversed) {
-            service.stop(Duration.ofSeconds(10));
+            if (service != null) {
+                service.stop(Duration.ofSeconds(10));
+            }
         }
-        List<ProcessHandle> dataPlane = dataPlane();
+        List<ProcessHandle> dataPlane = new ArrayList<>(dataPlane());
+        stackProcesses().stream().filter(p -> !dataPlane.contains(p)).forEach(dataPlane::add);
         for (ProcessHandle p : dataPlane) {
             p.destroy();
         }
@@ -381,6 +602,11 @@ public final class LocalStack implements AutoCloseable {
         }
         if (broker != null) {
             broker.stop(Duration.ofSeconds(15));
+            try {
+                deleteTree(brokerDataDir());
+            } catch (UncheckedIOException e) {
+                progress.accept("cannot clear the broker's data: " + e.getMessage());
+            }
         }
     }
 
