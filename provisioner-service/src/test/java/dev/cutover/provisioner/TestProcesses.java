@@ -38,7 +38,15 @@ public final class TestProcesses {
 
     public record LocalSettings(Path workDir, Duration startTimeout, String instancePorts, Path routerJar, String javaOptions,
                                 String routerJavaOptions, Optional<String> java, Duration drainTimeout,
-                                Duration stopTimeout, boolean detach) implements ProvisionerConfig.Local {
+                                Duration stopTimeout, boolean detach, String routerPorts) implements ProvisionerConfig.Local {
+
+        /** Router ports from the tests' own range (apart from a running stack's 18300-18999). */
+        public LocalSettings(Path workDir, Duration startTimeout, String instancePorts, Path routerJar, String javaOptions,
+                             String routerJavaOptions, Optional<String> java, Duration drainTimeout,
+                             Duration stopTimeout, boolean detach) {
+            this(workDir, startTimeout, instancePorts, routerJar, javaOptions, routerJavaOptions, java, drainTimeout,
+                    stopTimeout, detach, "32700-32767");
+        }
     }
 
     public static ProvisionerConfig.Local settings(Path workDir) {
@@ -53,6 +61,21 @@ public final class TestProcesses {
 
     public static Path sampleAppJar() {
         return built(root().resolve("deploy/sample-app/target/sample-app.jar"));
+    }
+
+    /** The Python sample app's archive ({@code deploy/sample-app}'s build: app.py at its root). */
+    public static Path pythonAppArchive() {
+        return built(root().resolve("deploy/sample-app/target/sample-app-python.tar.gz"));
+    }
+
+    /** The Python sample app's source (to run as it is). */
+    public static Path pythonApp() {
+        return built(root().resolve("deploy/sample-app/src/main/python/app.py"));
+    }
+
+    /** The system's python3 when there is one (a version manager's shim can take seconds to start), else PATH's. */
+    public static String python3() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
     public static Path routerJar() {
@@ -141,7 +164,7 @@ public final class TestProcesses {
         String dir = workDir.toAbsolutePath().toString();
         ProcessHandle.current().descendants()
                 .filter(h -> h.info().commandLine().map(c -> c.contains("sample-app.jar") || c.contains("router.jar")
-                        || c.contains(dir)).orElse(false))
+                        || c.contains("app.py") || c.contains(dir)).orElse(false))
                 .forEach(victims::add);
         victims.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle h : victims) {

@@ -85,6 +85,15 @@ public interface ProvisionerConfig {
         @WithDefault("20000-29999")
         String instancePorts();
 
+        /**
+         * Where a target's router port comes from when neither its application nor its deployment declares one
+         * ({@code router.port} 0): two consecutive ports (traffic, admin API) per target, kept in the target's state
+         * for every later deployment. Outside the ephemeral range, and apart from the ports applications declare
+         * (the sample app's 18080 / 18180 / 18280).
+         */
+        @WithDefault("18300-18999")
+        String routerPorts();
+
         @WithDefault("deploy/router/target/router.jar")
         Path routerJar();
 

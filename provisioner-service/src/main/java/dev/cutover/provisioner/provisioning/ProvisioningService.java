@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.provisioning;
 
+import dev.cutover.events.MessageCodec;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
@@ -101,6 +102,16 @@ public class ProvisioningService {
             throw new IllegalArgumentException("not a slot command: " + command.getClass().getSimpleName());
         }
         String operation = command instanceof ProvisionSlot ? "provision" : command instanceof ShiftTraffic ? "shift" : "release";
+        // the target's file first: another replica on this host may have owned the target until now
+        TargetState known = registry.reload(command.target());
+        Optional<ProvisionerEvent> before = answered(known, command);
+        if (before.isPresent()) {
+            LOG.infof("%s %s of %s was answered before (%s): answering that again, nothing done twice (deployment %s)",
+                    command.getClass().getSimpleName(), command.meta().messageId(), command.target(),
+                    before.get().getClass().getSimpleName(), command.meta().deploymentId());
+            metrics.operation(operation, "duplicate");
+            return before.get();
+        }
         ProvisionerEvent event;
         try {
             Providers pair = providers.of(placementOf(command));
@@ -120,7 +131,24 @@ public class ProvisioningService {
                     reason, cause);
         }
         metrics.operation(operation, event instanceof ProvisioningFailed ? "failure" : "success");
+        ProvisionerEvent answer = event;
+        // on record before it is published (and the command acked): a redelivery answers it again
+        registry.update(command.target(), s -> s.withAnswer(new TargetState.Answer(command.meta().messageId(),
+                MessageCodec.typeName(answer), MessageCodec.encodeToString(answer))));
         return event;
+    }
+
+    /** The recorded answer to this very command (same messageId), if it was answered. */
+    private static Optional<ProvisionerEvent> answered(TargetState state, ProvisionerCommand command) {
+        return state.answerTo(command.meta().messageId()).flatMap(a -> {
+            try {
+                return Optional.of((ProvisionerEvent) MessageCodec.decode(a.type(), a.json()));
+            } catch (RuntimeException e) {
+                LOG.warnf("The recorded answer to %s of %s cannot be read (%s): carrying the command out again",
+                        command.meta().messageId(), command.target(), e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     private SlotProvisioned provision(ProvisionSlot command, TargetProvider provider, TrafficRouter router)
@@ -141,22 +169,47 @@ public class ProvisioningService {
                 : secrets.resolve(command.environment(), describe(command));
 
         TargetState state = registry.state(target);
-        RouterHandle handle = router.ensure(target, command.routerPort(), state.routerPid());
+        int routerPort = command.routerPort();
+        if (routerPort == ProvisionSlot.ROUTER_PORT_FROM_POOL && router.routerPorts().isPresent()) {
+            // the port the target keeps, else one from the pool, on record before its router starts
+            state = registry.routerPortFromPool(target, router.routerPorts().get());
+            routerPort = state.routerPort();
+        } else if (state.routerPort() != null && routerPort > 0 && state.routerPort() != routerPort) {
+            LOG.warnf("The router of %s moves from port %d to %d (its application or deployment asks for it): the old "
+                    + "router (pid %s) is left serving until it is stopped", target, state.routerPort(), routerPort,
+                    state.routerPid());
+        }
+        RouterHandle handle = router.ensure(target, routerPort, state.routerPid());
         registry.update(target, s -> s.withRouter(handle.port(), handle.pid()));
         secure(target, router, handle, command.security());
 
         if (alive) {
             SlotInstance running = current.get();
             if (runsAlready) {
-                provider.awaitReady(running);
-                router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
-                LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
-                        target, running.version(), running.instanceId(), command.meta().deploymentId());
-                return provisioned(command, running, current(target, router, handle));
+                try {
+                    // adopted: what a provisioner that died after the spawn (or a replica) started is this slot
+                    provider.awaitReady(running);
+                    router.apply(target, handle, BackendSets.of(registry.state(target))); // a restarted router forgot it
+                    LOG.infof("Slot %s of %s already runs %s (%s): provisioned again (deployment %s)", command.slot(),
+                            target, running.version(), running.instanceId(), command.meta().deploymentId());
+                    return provisioned(command, running, current(target, router, handle));
+                } catch (ProvisioningException notWhole) {
+                    // started but never whole (the provisioner stopped between spawning and ready, a member died):
+                    // stopped before it starts again, so the slot never runs two instances
+                    LOG.infof("Slot %s of %s runs %s (%s) but not as asked (%s): stopping it and starting again "
+                            + "(deployment %s)", command.slot(), target, running.version(), running.instanceId(),
+                            notWhole.getMessage(), command.meta().deploymentId());
+                    takeOut(target, provider, router, handle, running);
+                    toStart = verified(command, provider);
+                    environment = provider instanceof SecretReferencesPassed
+                            ? ResolvedEnvironment.plain(command.environment())
+                            : secrets.resolve(command.environment(), describe(command));
+                }
+            } else {
+                LOG.infof("Slot %s of %s runs %s (%s): replacing it with %s (deployment %s)", command.slot(), target,
+                        running.version(), running.instanceId(), command.version(), command.meta().deploymentId());
+                takeOut(target, provider, router, handle, running);
             }
-            LOG.infof("Slot %s of %s runs %s (%s): replacing it with %s (deployment %s)", command.slot(), target,
-                    running.version(), running.instanceId(), command.version(), command.meta().deploymentId());
-            takeOut(target, provider, router, handle, running);
         } else if (current.isPresent()) {
             registry.update(target, s -> s.withoutSlot(command.slot()));
         }
@@ -323,7 +376,7 @@ public class ProvisioningService {
 
     private static SlotProvisioned provisioned(ProvisionSlot command, SlotInstance instance, RouterHandle router) {
         return new SlotProvisioned(Meta.causedBy(command.meta()), command.target(), command.slot(), command.version(),
-                instance.url(), instance.instanceId(), router.adminUrl());
+                instance.url(), instance.instanceId(), router.adminUrl(), router.url());
     }
 
     private static String describe(ProvisionSlot command) {

@@ -60,6 +60,12 @@ public final class LocalProcesses {
      */
     public static Spawned spawn(List<String> command, Map<String, String> environment, Path log, boolean detach)
             throws ProvisioningException {
+        return spawn(command, environment, log, detach, null);
+    }
+
+    /** {@link #spawn(List, Map, Path, boolean)} in {@code directory} (null: the provisioner's working directory). */
+    public static Spawned spawn(List<String> command, Map<String, String> environment, Path log, boolean detach,
+                                Path directory) throws ProvisioningException {
         List<String> full = new ArrayList<>();
         if (detach && Files.isExecutable(SETSID)) {
             full.add(SETSID.toString()); // execs the command: same pid (the child is no group leader)
@@ -75,6 +81,9 @@ public final class LocalProcesses {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
             builder.environment().keySet().removeIf(LocalProcesses::provisionerCredential);
             builder.environment().putAll(environment);
             return new Spawned(builder.start(), log, offset);

@@ -1,5 +1,6 @@
 package dev.cutover.provisioner.slot;
 
+import dev.cutover.events.AppCommand;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
 import dev.cutover.events.Target;
 import dev.cutover.provisioner.config.ProvisionerConfig;
@@ -17,8 +18,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Instances as OS processes on free ports of the configured range: {@code *.jar} artifacts run with {@code java -jar}, anything else
- * is executed directly, with PORT, CUTOVER_VERSION, CUTOVER_SLOT, CUTOVER_INSTANCE (1..n) and CUTOVER_INSTANCES (n) in
+ * Instances as OS processes on free ports of the configured range, any executable: a {@code *.jar} runs with
+ * {@code java -jar}, any other file is executed directly, unless the command carries {@code app.command}
+ * ({@link AppCommand}: {@code {port}} and {@code {artifact}} substituted); a {@code *.tar.gz} (or {@code .tgz}) is
+ * unpacked into the slot's folder ({@code <work-dir>/instances/<app>-<env>-<slot>}, emptied first) and started there
+ * with {@code app.command}, which it requires (a first word naming a file of the archive is that file). Every process
+ * gets PORT, CUTOVER_VERSION, CUTOVER_SLOT, CUTOVER_INSTANCE (1..n) and CUTOVER_INSTANCES (n) in
  * the environment. A slot runs {@link ProvisionSlot#instances()} processes, each on its own port, that together are
  * its one router backend; it is ready when every one accepts connections, and a member that does not come up fails
  * the start with the others stopped.
@@ -43,13 +48,8 @@ public class LocalTargetProvider implements TargetProvider {
             throw ProvisioningException.configuration("a slot runs at least one instance, " + count + " were asked for");
         }
         Path artifact = artifactPath(command.artifact());
-        List<String> process = artifact.getFileName().toString().endsWith(".jar")
-                ? LocalProcesses.javaCommand(config.java(), config.javaOptions(), artifact)
-                : List.of(artifact.toString());
-        if (process.size() == 1 && !Files.isExecutable(artifact)) {
-            throw new ProvisioningException("artifact " + artifact + " is neither a jar nor executable");
-        }
         Target t = command.target();
+        Launch launch = launch(command, artifact);
         long startedAt = System.currentTimeMillis();
         List<LocalProcesses.Spawned> processes = new ArrayList<>();
         List<SlotInstance.Member> members = new ArrayList<>();
@@ -66,7 +66,8 @@ public class LocalTargetProvider implements TargetProvider {
                 Path log = config.workDir().resolve("logs").resolve(SlotRegistry.safe(t.application() + "-"
                         + t.environment() + "-" + command.slot() + "-" + command.version() + (count > 1 ? "-" + i : ""))
                         + ".log").toAbsolutePath();
-                LocalProcesses.Spawned started = LocalProcesses.spawn(process, env, log, config.detach());
+                LocalProcesses.Spawned started = LocalProcesses.spawn(launch.command(port), env, log, config.detach(),
+                        launch.directory());
                 processes.add(started);
                 members.add(new SlotInstance.Member("http://127.0.0.1:" + port, started.pid(), port,
                         LocalProcesses.startMs(started.pid())));
@@ -87,6 +88,93 @@ public class LocalTargetProvider implements TargetProvider {
             throw e;
         }
         return instance(command, members, count, startedAt);
+    }
+
+    /** How the members of a slot start: the words for a port, and the folder they run in (null: the provisioner's). */
+    record Launch(java.util.function.IntFunction<List<String>> words, Path directory) {
+        List<String> command(int port) {
+            return words.apply(port);
+        }
+    }
+
+    private Launch launch(ProvisionSlot command, Path artifact) throws ProvisioningException {
+        String name = artifact.getFileName().toString();
+        String appCommand = command.command();
+        if (appCommand != null) {
+            try {
+                AppCommand.words(appCommand);
+            } catch (IllegalArgumentException e) {
+                throw ProvisioningException.configuration(e.getMessage());
+            }
+        }
+        if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
+            if (appCommand == null) {
+                throw ProvisioningException.configuration("artifact " + name + " is an archive: app.command must say "
+                        + "how to start it (e.g. python3 app.py --port {port})");
+            }
+            Path folder = unpack(command, artifact);
+            return new Launch(port -> inFolder(AppCommand.resolve(appCommand, port, artifact.toString()), folder),
+                    folder);
+        }
+        if (appCommand != null) {
+            return new Launch(port -> AppCommand.resolve(appCommand, port, artifact.toString()), null);
+        }
+        if (name.endsWith(".jar")) {
+            List<String> java = LocalProcesses.javaCommand(config.java(), config.javaOptions(), artifact);
+            return new Launch(port -> java, null);
+        }
+        if (!Files.isExecutable(artifact)) {
+            throw ProvisioningException.configuration("artifact " + artifact + " is neither a jar nor executable nor a "
+                    + ".tar.gz (an other file needs app.command)");
+        }
+        return new Launch(port -> List.of(artifact.toString()), null);
+    }
+
+    /** The first word as a file of the unpacked folder when it names one there ({@code bin/server}, {@code run.sh}). */
+    private static List<String> inFolder(List<String> words, Path folder) {
+        Path first = Path.of(words.get(0));
+        if (first.isAbsolute() || !Files.isRegularFile(folder.resolve(first))) {
+            return words;
+        }
+        List<String> resolved = new ArrayList<>(words);
+        resolved.set(0, folder.resolve(first).normalize().toString());
+        return resolved;
+    }
+
+    /**
+     * {@code <work-dir>/instances/<app>-<env>-<slot>}, emptied (whatever ran there before was stopped before this
+     * start), with the archive unpacked in it by {@code tar} (which keeps members inside the folder).
+     */
+    private Path unpack(ProvisionSlot command, Path archive) throws ProvisioningException {
+        Target t = command.target();
+        Path folder = config.workDir().resolve("instances")
+                .resolve(SlotRegistry.safe(t.application() + "-" + t.environment() + "-" + command.slot()))
+                .toAbsolutePath();
+        try {
+            if (Files.exists(folder)) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(folder);
+            Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", folder.toString(),
+                    "--no-same-owner").redirectErrorStream(true).start();
+            String output = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!tar.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                tar.destroyForcibly();
+                throw ProvisioningException.configuration("artifact " + archive.getFileName()
+                        + " cannot be unpacked: " + output.strip());
+            }
+        } catch (java.io.IOException e) {
+            throw new ProvisioningException("cannot unpack " + archive.getFileName() + " into " + folder + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("interrupted while unpacking " + archive.getFileName(), e);
+        }
+        LOG.infof("Unpacked %s into %s", archive.getFileName(), folder);
+        return folder;
     }
 
     private static SlotInstance instance(ProvisionSlot command, List<SlotInstance.Member> members, int count,

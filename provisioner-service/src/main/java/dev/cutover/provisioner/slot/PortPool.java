@@ -49,10 +49,19 @@ public final class PortPool {
 
     /** The first of {@code width} consecutive free ports (a router takes its port and the admin port after it). */
     public int next(int width) throws ProvisioningException {
+        return next(width, p -> false);
+    }
+
+    /**
+     * The first of {@code width} consecutive free ports none of which {@code reserved} says is spoken for (a port
+     * another target keeps while its router is down is not free, though nothing listens on it).
+     */
+    public int next(int width, java.util.function.IntPredicate reserved) throws ProvisioningException {
         int size = last - first + 1;
         for (int tried = 0; tried < size; tried++) {
             int port = first + Math.floorMod(cursor.getAndAdd(width), size);
-            if (port + width - 1 <= last && free(port, width)) {
+            if (port + width - 1 <= last && java.util.stream.IntStream.range(port, port + width).noneMatch(reserved)
+                    && free(port, width)) {
                 return port;
             }
         }

@@ -11,7 +11,12 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -25,7 +30,10 @@ import java.util.stream.Stream;
 
 /**
  * Slots per target, persisted to {@code <state-dir>/<app>-<env>.json} on every change and reloaded at
- * startup, so a restarted provisioner can still stop what it started.
+ * startup, so a restarted provisioner can still stop what it started. Replicas on one host share the state dir: each
+ * command's target is read again from its file first ({@link #reload}), so the replica that took a target over works
+ * on what the previous owner recorded (and can stop what it started). Router ports from the pool are handed out
+ * under a lock file in the state dir, against the ports every target's file keeps.
  */
 @Singleton
 public class SlotRegistry {
@@ -72,6 +80,71 @@ public class SlotRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the slot registry in " + stateDir, e);
         }
+    }
+
+    /**
+     * The target's state as its file says (a replica that takes a target over, or any command's start: another
+     * replica on this host may have changed it); unchanged when there is no file.
+     */
+    public synchronized TargetState reload(Target target) {
+        Path file = file(target);
+        if (!Files.isRegularFile(file)) {
+            return state(target);
+        }
+        try {
+            TargetState read = JSON.readValue(file.toFile(), TargetState.class);
+            states.put(target.key(), read);
+            return read;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * The target's router port: the one it keeps, else a new one from {@code pool} (two consecutive free ports: the
+     * router's and its admin API's) that no other target's file keeps, recorded before it is returned, so every
+     * later deployment of the target gets it again. Under a lock file, so replicas sharing the state dir never hand
+     * out one port twice.
+     */
+    public TargetState routerPortFromPool(Target target, PortPool pool) throws ProvisioningException {
+        synchronized (SlotRegistry.class) { // a FileLock is per process: threads of one JVM queue here
+            try {
+                Files.createDirectories(stateDir);
+                try (FileChannel channel = FileChannel.open(stateDir.resolve(".router-ports.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
+                    TargetState current = reload(target);
+                    if (current.routerPort() != null && current.routerPort() > 0) {
+                        return current;
+                    }
+                    Set<Integer> kept = keptRouterPorts(target);
+                    int port = pool.next(2, kept::contains);
+                    LOG.infof("Router port %d (admin %d) from the pool for %s", port, port + 1, target);
+                    return update(target, s -> s.withRouter(port, null));
+                }
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot allocate a router port for " + target + ": " + e, e);
+            }
+        }
+    }
+
+    /** Every port (traffic and admin) a target other than {@code except} keeps, as their files say. */
+    private Set<Integer> keptRouterPorts(Target except) throws IOException {
+        Set<Integer> kept = new HashSet<>();
+        try (Stream<Path> files = Files.list(stateDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json") && !f.equals(file(except))).toList()) {
+                try {
+                    TargetState other = JSON.readValue(file.toFile(), TargetState.class);
+                    if (other.routerPort() != null) {
+                        kept.add(other.routerPort());
+                        kept.add(other.routerPort() + 1);
+                    }
+                } catch (IOException e) {
+                    LOG.warnf("Cannot read %s while choosing a router port: %s", file, e.getMessage());
+                }
+            }
+        }
+        return kept;
     }
 
     public TargetState state(Target target) {

@@ -46,8 +46,16 @@ public class LocalTrafficRouter implements TrafficRouter {
     private final ProvisionerConfig.Local config;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
 
+    private final dev.cutover.provisioner.slot.PortPool routerPorts;
+
     public LocalTrafficRouter(ProvisionerConfig.Local config) {
         this.config = config;
+        this.routerPorts = dev.cutover.provisioner.slot.PortPool.parse(config.routerPorts());
+    }
+
+    @Override
+    public Optional<dev.cutover.provisioner.slot.PortPool> routerPorts() {
+        return Optional.of(routerPorts);
     }
 
     @Override

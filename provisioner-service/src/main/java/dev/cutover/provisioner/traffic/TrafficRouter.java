@@ -18,6 +18,14 @@ public interface TrafficRouter {
      */
     RouterHandle ensure(Target target, int routerPort, Long knownPid) throws ProvisioningException;
 
+    /**
+     * Where a target's router port comes from when the command asks for one from the pool (routerPort 0); empty
+     * for a router that has no port of its own here (a cloud router ignores the port).
+     */
+    default java.util.Optional<dev.cutover.provisioner.slot.PortPool> routerPorts() {
+        return java.util.Optional.empty();
+    }
+
     /** Replaces the router's backend set and reads it back to verify it took effect. */
     void apply(Target target, RouterHandle router, List<Backend> backends) throws ProvisioningException;
 

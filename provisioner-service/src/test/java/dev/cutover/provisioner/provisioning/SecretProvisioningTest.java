@@ -137,7 +137,10 @@ class SecretProvisioningTest {
                 + "not found in local (no CUTOVER_SECRET_DB_PASSWORD nor key 'db-password' of "), failed.reason());
         // not even the router was started
         assertFalse(Files.exists(workDir.resolve("logs")), "a process was started");
-        assertFalse(Files.exists(registry.file(SHOP)), "the registry recorded something");
+        // the registry keeps only the answer (a redelivery answers it again): no router, no slot
+        assertTrue(registry.state(SHOP).slots().isEmpty(), "the registry recorded a slot");
+        assertEquals(null, registry.state(SHOP).routerPort(), "the registry recorded a router");
+        assertTrue(registry.state(SHOP).answerTo(command.meta().messageId()).isPresent());
         assertFalse(LocalProcesses.accepts(routerPort), "a router listens");
     }
 
