@@ -15,6 +15,8 @@ public final class WorkResumer {
 
     private static final Logger LOG = Logger.getLogger(WorkResumer.class);
 
+    private static final int READ_ATTEMPTS = 3;
+
     private final KafkaWorkJournal journal;
     private final List<RunningCommands<?, ?>> engines;
 
@@ -28,7 +30,7 @@ public final class WorkResumer {
         if (partitions.isEmpty()) {
             return 0;
         }
-        List<WorkRecord> records = journal.read(partitions);
+        List<WorkRecord> records = readWithRetries(partitions);
         int resumed = 0;
         for (WorkRecord record : records) {
             for (RunningCommands<?, ?> engine : engines) {
@@ -43,6 +45,23 @@ public final class WorkResumer {
         }
         LOG.infof("Partitions %s assigned: %d work records, %d runs resumed", partitions, records.size(), resumed);
         return resumed;
+    }
+
+    /** The work log can hiccup (a broker restart): a few attempts before the partitions' work is given up. */
+    private List<WorkRecord> readWithRetries(Set<Integer> partitions) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return journal.read(partitions);
+            } catch (RuntimeException e) {
+                if (attempt >= READ_ATTEMPTS) {
+                    LOG.errorf(e, "Could not read the work of partitions %s: their in-flight work is not resumed here"
+                            + " (the orchestrator's re-sent commands start it again)", partitions);
+                    return List.of();
+                }
+                LOG.warnf("Could not read the work of partitions %s (attempt %d of %d): %s", partitions, attempt,
+                        READ_ATTEMPTS, e.getMessage());
+            }
+        }
     }
 
     /** Stops the runs of {@code partitions} silently; returns how many were stopped. */

@@ -10,6 +10,7 @@ import dev.cutover.events.Meta;
 import dev.cutover.events.Target;
 import dev.cutover.events.Topics;
 import dev.cutover.healthmonitor.check.TestHttpServer;
+import dev.cutover.testing.kafka.KafkaBroker;
 import dev.cutover.testing.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,6 +68,22 @@ class RunHealthCheckMessagingTest extends BrokerClientTest {
         assertFalse(done.passed());
         assertEquals("/broken", done.lastProbes().get(1).path());
         assertEquals(503, done.lastProbes().get(1).status());
+    }
+
+    @Test
+    void aCommandSentAgainAfterItsVerdictIsAnsweredWithTheRecordedVerdict() throws Exception {
+        RunHealthCheck command = command(List.of("/health"));
+        HealthCheckCompleted first = run(command);
+
+        try (KafkaTestClient events = new KafkaTestClient(KafkaBroker.shared().bootstrapServers(),
+                Topics.HEALTH_MONITOR_EVENTS)) {
+            kafka.send(command); // the orchestrator asking again (same messageId)
+            await().atMost(KafkaTestClient.WAIT).until(() -> events.messages(Topics.HEALTH_MONITOR_EVENTS,
+                    command.meta().deploymentId(), HealthCheckCompleted.class).size() == 2);
+            assertEquals(List.of(first, first), events.messages(Topics.HEALTH_MONITOR_EVENTS,
+                    command.meta().deploymentId(), HealthCheckCompleted.class),
+                    "the same verdict event again, not a second check");
+        }
     }
 
     @Test

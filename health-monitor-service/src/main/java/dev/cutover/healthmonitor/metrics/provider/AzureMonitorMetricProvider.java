@@ -98,6 +98,20 @@ public final class AzureMonitorMetricProvider implements MetricProvider {
 
     @Override
     public CompletableFuture<MetricWindow> open(Target target, String metricsUrl, List<String> slots) {
+        return resumeOrOpen(metricsUrl, slots, null);
+    }
+
+    /**
+     * The window whose checkpoint is {@code checkpoint}: its first minute and what that minute had counted per slot
+     * when it opened, so the resumed window counts exactly what the original would have. Unreadable: a fresh window.
+     */
+    @Override
+    public CompletableFuture<MetricWindow> resume(Target target, String metricsUrl, List<String> slots,
+                                                  String checkpoint) {
+        return resumeOrOpen(metricsUrl, slots, checkpoint);
+    }
+
+    private CompletableFuture<MetricWindow> resumeOrOpen(String metricsUrl, List<String> slots, String checkpoint) {
         AzureMonitorSource source;
         try {
             source = AzureMonitorSource.parse(metricsUrl);
@@ -111,26 +125,91 @@ public final class AzureMonitorMetricProvider implements MetricProvider {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new MetricsUnavailableException("no Azure Monitor client: " + e, e));
         }
-        Instant firstMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         Map<String, String> resources = new HashMap<>();
         for (String slot : slots) {
             source.resourceId(slot).ifPresent(id -> resources.put(slot, id));
         }
+        if (checkpoint != null) {
+            try {
+                Checkpoint start = Checkpoint.fromJson(checkpoint);
+                return CompletableFuture.completedFuture(new Window(client, resources, slots, start.firstMinute(),
+                        start.counted()));
+            } catch (RuntimeException e) {
+                // not ours or damaged: a fresh window, as a provider without checkpoints
+            }
+        }
+        Instant firstMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         // what the minute open() falls in had counted before it; also fails fast when Azure Monitor is unreachable
         Map<String, CompletableFuture<Minute>> before = new HashMap<>();
         resources.forEach((slot, id) -> before.put(slot, query(client, id, firstMinute, firstMinute.plus(GRAIN))
                 .thenApply(r -> minutes(id, r).getOrDefault(firstMinute, Minute.ZERO))));
-        return all(before).thenApply(counted -> () -> {
+        return all(before).thenApply(counted -> new Window(client, resources, slots, firstMinute, counted));
+    }
+
+    /** A window's start: its first minute and what that minute had counted per slot when it opened. */
+    record Checkpoint(Instant firstMinute, Map<String, Minute> counted) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        String toJson() {
+            var root = JSON.createObjectNode().put("firstMinute", firstMinute.toString());
+            var slots = root.putObject("counted");
+            counted.forEach((slot, m) -> slots.putArray(slot).add(m.requests()).add(m.errors()).add(m.latencySumMs())
+                    .add(m.latencyCount()).add(Double.isNaN(m.latencyMaxMs()) ? "NaN" : Double.toString(m.latencyMaxMs())));
+            return root.toString();
+        }
+
+        static Checkpoint fromJson(String json) {
+            com.fasterxml.jackson.databind.JsonNode root;
+            try {
+                root = JSON.readTree(json);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(e);
+            }
+            Map<String, Minute> counted = new HashMap<>();
+            root.path("counted").fields().forEachRemaining(e -> {
+                var m = e.getValue();
+                counted.put(e.getKey(), new Minute(m.get(0).asDouble(), m.get(1).asDouble(), m.get(2).asDouble(),
+                        m.get(3).asDouble(), Double.parseDouble(m.get(4).asText())));
+            });
+            return new Checkpoint(Instant.parse(root.path("firstMinute").asText()), Map.copyOf(counted));
+        }
+    }
+
+    /** Everything counted since {@code firstMinute}, less what that minute had counted when the window opened. */
+    private final class Window implements MetricWindow {
+        private final MetricsClient client;
+        private final Map<String, String> resources;
+        private final List<String> slots;
+        private final Instant firstMinute;
+        private final Map<String, Minute> counted;
+
+        Window(MetricsClient client, Map<String, String> resources, List<String> slots, Instant firstMinute,
+               Map<String, Minute> counted) {
+            this.client = client;
+            this.resources = Map.copyOf(resources);
+            this.slots = List.copyOf(slots);
+            this.firstMinute = firstMinute;
+            this.counted = Map.copyOf(counted);
+        }
+
+        @Override
+        public CompletableFuture<Map<String, SlotMetrics>> read() {
             Instant end = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(GRAIN);
             Map<String, CompletableFuture<SlotMetrics>> reads = new HashMap<>();
             resources.forEach((slot, id) -> reads.put(slot, query(client, id, firstMinute, end)
-                    .thenApply(r -> window(counted.get(slot), firstMinute, minutes(id, r)))));
+                    .thenApply(r -> window(counted.getOrDefault(slot, Minute.ZERO), firstMinute, minutes(id, r)))));
             return all(reads).thenApply(read -> {
                 Map<String, SlotMetrics> out = new HashMap<>(read);
                 slots.forEach(slot -> out.putIfAbsent(slot, SlotMetrics.EMPTY));
                 return Map.copyOf(out);
             });
-        });
+        }
+
+        @Override
+        public String checkpoint() {
+            return new Checkpoint(firstMinute, counted).toJson();
+        }
     }
 
     private CompletableFuture<ResponseInner> query(MetricsClient client, String resourceId, Instant start, Instant end) {

@@ -126,6 +126,28 @@ class AzureMonitorMetricProviderTest {
     }
 
     @Test
+    void aWindowResumedFromItsCheckpointCountsWhatTheOriginalCounts() {
+        record(SITE, 7, 200, 10);
+        record(STAGING, 5, 500, 10);
+        MetricWindow original = join(provider.open(TARGET, METRICS_URL, List.of("green", "blue")));
+        record(SITE, 4, 200, 20);
+        String checkpoint = original.checkpoint();
+        int callsBefore = metricCalls().size();
+
+        AzureMonitorMetricProvider restarted = new AzureMonitorMetricProvider(clients(arm.url()), 2000,
+                Clock.systemUTC(), executor);
+        MetricWindow resumed = join(restarted.resume(TARGET, METRICS_URL, List.of("green", "blue"), checkpoint));
+        assertEquals(callsBefore, metricCalls().size(), "nothing to read to resume");
+        record(SITE, 6, 503, 20);
+        record(STAGING, 9, 200, 80);
+
+        Map<String, SlotMetrics> expected = join(original.read());
+        assertEquals(10, expected.get("blue").requests(), "only after open: " + expected);
+        assertEquals(expected, join(resumed.read()));
+        assertEquals(checkpoint, resumed.checkpoint());
+    }
+
+    @Test
     void aSlotTheSourceDoesNotNameReadsEmptyWithoutACall() {
         MetricWindow window = join(provider.open(TARGET, METRICS_URL, List.of("blue", "canary")));
         record(SITE, 4, 200, 5);
