@@ -263,4 +263,34 @@ class DurableWorkBrokerTest {
         assertEquals(0, third.checks.runningCount());
         assertEquals(probesBefore, hits.get(), "no probe after the verdict");
     }
+
+    @Test
+    void decidedWorkIsPrunedOnceOlderThanItsRetentionAndRunningWorkIsKept() throws Exception {
+        createCommandTopic();
+        Replica replica = replica();
+        RunHealthCheck decided = new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "a"),
+                "green", "http://127.0.0.1:1", "pre-switch", CheckMode.UNTIL_HEALTHY,
+                new HealthCheckSpec(List.of("/health"), 500, 100, 1, 5000, 0, 2));
+        RunHealthCheck running = new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "b"),
+                "green", "http://127.0.0.1:1", "pre-switch", CheckMode.UNTIL_HEALTHY,
+                new HealthCheckSpec(List.of("/health"), 500, 100, 1, 5000, 0, 2));
+        Instant now = Instant.now();
+        HealthCheckCompleted verdict = new HealthCheckCompleted(Meta.causedBy(decided.meta()), decided.target(), "green",
+                "pre-switch", true, null, 1, List.of());
+        replica.journal.record(decided, WorkRecord.done(decided, verdict, now));
+        replica.journal.record(running, WorkRecord.running(running, now, now.plusSeconds(5), null));
+        assertEquals(0, replica.journal.prune(), "within the retention");
+
+        WorkLog log = new WorkLog(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()), commandTopic,
+                Duration.ofSeconds(20));
+        log.ensureTopic((short) 1);
+        KafkaWorkJournal later = new KafkaWorkJournal(log, Duration.ofHours(1),
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
+        closing.add(later);
+        List<WorkRecord> left = later.read(Set.of(0, 1));
+        assertEquals(List.of(WorkRecord.State.RUNNING), left.stream().map(WorkRecord::state).toList(),
+                "the decided work was older than its retention: tombstoned, not handed out");
+        assertEquals(0, later.prune(), "nothing old is left");
+        assertEquals(1, replica.journal.read(Set.of(0, 1)).size(), "the tombstone is in the log");
+    }
 }
