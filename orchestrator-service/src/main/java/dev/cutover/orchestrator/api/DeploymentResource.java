@@ -12,6 +12,7 @@ import dev.cutover.orchestrator.access.DeploymentAccess.Decision;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.OperatorAction;
 import dev.cutover.orchestrator.model.SubmitResult;
+import dev.cutover.orchestrator.replication.OwnerRouter;
 import dev.cutover.orchestrator.service.DeploymentService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
@@ -50,6 +51,10 @@ public class DeploymentResource {
     @Inject
     AccessControl access;
 
+    /** Writes for a target another replica owns go there. */
+    @Inject
+    OwnerRouter owners;
+
     /**
      * An invalid body never gets here: {@link InvalidRequestMapper} answers it. Needs the deployer role for the
      * request's application and environment (403 otherwise).
@@ -64,6 +69,10 @@ public class DeploymentResource {
         }
         if (!service.awaitReady()) {
             return problem(Problem.notReady());
+        }
+        Optional<Response> routed = owners.route(body.toRequest().target(), body); // README "Replicas"
+        if (routed.isPresent()) {
+            return routed.get();
         }
         return submitted(service.submit(body.toRequest(), caller.actor()));
     }
@@ -117,6 +126,10 @@ public class DeploymentResource {
         if (!(decision instanceof Allowed)) {
             return refused(decision, id);
         }
+        Optional<Response> routed = owners.route(found.get().target(), body);
+        if (routed.isPresent()) {
+            return routed.get();
+        }
         try {
             // the body's "by" is not trusted: the token's subject is recorded
             return service.act(id, kind, caller.actor(), body == null ? null : body.reason())
@@ -148,6 +161,10 @@ public class DeploymentResource {
         Decision decision = access.rules().redeploy(caller, found.get());
         if (!(decision instanceof Allowed)) {
             return refused(decision, id);
+        }
+        Optional<Response> routed = owners.route(found.get().target(), body);
+        if (routed.isPresent()) {
+            return routed.get();
         }
         try {
             return service.redeploy(id, body == null ? null : body.onConflict(), caller.actor(),

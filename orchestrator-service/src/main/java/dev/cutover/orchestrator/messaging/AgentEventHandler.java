@@ -4,14 +4,12 @@ import dev.cutover.events.Event;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
 import dev.cutover.orchestrator.service.DeploymentService;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** The agents' replies, one channel per event topic; all feed the state machine. */
+/** The agents' replies (the event topics of the {@link InboxHandler inbox}): all feed the state machine. */
 @ApplicationScoped
 public class AgentEventHandler {
 
@@ -20,31 +18,8 @@ public class AgentEventHandler {
     @Inject
     DeploymentService service;
 
-    @Incoming("config-events")
-    @Blocking(ordered = true)
-    public void config(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        handle(record);
-    }
-
-    @Incoming("provisioner-events")
-    @Blocking(ordered = true)
-    public void provisioner(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        handle(record);
-    }
-
-    @Incoming("health-monitor-events")
-    @Blocking(ordered = true)
-    public void healthMonitor(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        handle(record);
-    }
-
-    @Incoming("rollback-events")
-    @Blocking(ordered = true)
-    public void rollback(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        handle(record);
-    }
-
-    private void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    /** An agent's event (from {@link InboxHandler}). */
+    public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         Message m = KafkaMessages.decode(record.headers(), record.value());
         if (m instanceof Event event) {
             service.onEvent(event);

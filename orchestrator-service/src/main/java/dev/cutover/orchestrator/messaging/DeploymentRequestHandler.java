@@ -4,14 +4,13 @@ import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
 import dev.cutover.orchestrator.model.Actor;
+import dev.cutover.orchestrator.replication.NotOwnerException;
 import dev.cutover.orchestrator.service.DeploymentService;
 import dev.cutover.orchestrator.webhook.CiRequestRefused;
 import dev.cutover.orchestrator.webhook.CiSources;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,8 +31,7 @@ public class DeploymentRequestHandler {
     @Inject
     CiSources sources;
 
-    @Incoming("deployment-requests")
-    @Blocking(ordered = true)
+    /** A record of the requests topic (from {@link InboxHandler}). */
     public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         CiSources.Verified verified;
         try {
@@ -45,7 +43,13 @@ public class DeploymentRequestHandler {
         }
         Message m = KafkaMessages.decode(record.headers(), record.value());
         if (m instanceof DeploymentRequested request) {
-            service.request(request, Actor.kafka(verified.subject()));
+            try {
+                service.request(request, Actor.kafka(verified.subject()));
+            } catch (NotOwnerException e) {
+                // its partition was just taken from this replica: the new owner reads the record again
+                LOG.infof("request %s-%d@%d left to the new owner of %s", record.topic(), record.partition(),
+                        record.offset(), e.target().key());
+            }
         } else {
             LOG.debugf("ignoring %s on %s", m.getClass().getSimpleName(), record.topic());
         }

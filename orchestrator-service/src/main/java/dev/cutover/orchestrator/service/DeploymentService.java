@@ -27,6 +27,7 @@ import dev.cutover.orchestrator.model.SlotPlan;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.model.Transition;
 import dev.cutover.orchestrator.model.Violation;
+import dev.cutover.orchestrator.replication.Ownership;
 import dev.cutover.orchestrator.store.DeploymentStore;
 import dev.cutover.orchestrator.strategy.Strategies;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,6 +48,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +72,10 @@ public class DeploymentService {
 
     @Inject
     OrchestratorConfig config;
+
+    /** Which targets this replica owns: it alone writes them, ticks and resumes them (README "Replicas"). */
+    @Inject
+    Ownership ownership;
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile DeploymentStateMachine machine;
@@ -105,15 +111,16 @@ public class DeploymentService {
             }
         }
         if (store.loaded()) {
-            resume();
+            resume(ownership::owns); // targets taken over later resume on assignment
         }
     }
 
-    /** After a restart: every unfinished deployment re-issues the command of its current stage. */
-    void resume() {
+    /** After a restart or take-over: every unfinished deployment of those targets re-issues its current command. */
+    public void resume(Predicate<Target> targets) {
         lock.lock();
         try {
-            List<Deployment> active = store.repository().all().stream().filter(d -> !d.terminal())
+            List<Deployment> active = store.repository().all().stream()
+                    .filter(d -> !d.terminal() && targets.test(d.target()))
                     .sorted(Comparator.comparing(Deployment::createdAt)).toList();
             for (Deployment d : active) {
                 try {
@@ -201,6 +208,7 @@ public class DeploymentService {
         store.awaitLoaded();
         lock.lock();
         try {
+            ownership.requireOwner(request.target());
             Optional<Deployment> existing = store.repository().find(id);
             if (existing.isPresent()) {
                 return new SubmitResult.Duplicate(existing.get());
@@ -263,6 +271,11 @@ public class DeploymentService {
                 LOG.debugf("ignoring %s for unknown deployment %s", event.getClass().getSimpleName(), id);
                 return;
             }
+            if (!ownership.owns(d.get().target())) {
+                LOG.debugf("ignoring %s for %s: its target moved to another replica", event.getClass().getSimpleName(),
+                        id);
+                return;
+            }
             Transition t = machine.on(d.get(), event, Instant.now());
             if (!t.changed()) {
                 LOG.debugf("deployment %s in %s ignores %s", id, d.get().status(), event.getClass().getSimpleName());
@@ -284,8 +297,8 @@ public class DeploymentService {
         lock.lock();
         try {
             for (Deployment d : List.copyOf(store.repository().all())) {
-                if (d.terminal()) {
-                    continue;
+                if (d.terminal() || !ownership.enforces(d.target(), now)) {
+                    continue; // another replica's, or just taken over (resume grace)
                 }
                 try {
                     apply(machine.tick(d, now), true);
@@ -391,6 +404,7 @@ public class DeploymentService {
             if (d.isEmpty()) {
                 return Optional.empty();
             }
+            ownership.requireOwner(d.get().target());
             // the recorded "by" is the authenticated subject, never a name the caller typed
             Transition t = machine.act(d.get(), kind, actor.subject(), reason, Instant.now());
             metrics.operatorAction(kind.path());

@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory index of every deployment. Only a cache of the snapshot topic: it is filled from there on
- * start and updated only after a snapshot was acknowledged.
+ * The in-memory index of every deployment, this replica's and the others'. Only a cache of the snapshot topic: it is
+ * filled by the topic's tail and by this replica's own acknowledged writes. Each snapshot carries the offset it was
+ * written at, and an older offset never replaces a newer one, so the tail catching up behind an own write does not
+ * step a deployment back.
  */
 public final class DeploymentRepository {
 
@@ -21,9 +23,37 @@ public final class DeploymentRepository {
             Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::id).reversed();
 
     private final Map<String, Deployment> byId = new ConcurrentHashMap<>();
+    private final Map<String, Long> offsets = new ConcurrentHashMap<>();
 
+    /** Without an offset (tests, tools): replaces whatever is there. */
     public void put(Deployment d) {
         byId.put(d.id(), d);
+    }
+
+    /**
+     * The snapshot written at {@code offset} of the deployment's state partition (a deployment id always maps to
+     * the same one); ignored when a later one is already here.
+     *
+     * @return whether it was applied
+     */
+    public synchronized boolean apply(Deployment d, long offset) {
+        Long known = offsets.get(d.id());
+        if (known != null && known >= offset) {
+            return false;
+        }
+        offsets.put(d.id(), offset);
+        byId.put(d.id(), d);
+        return true;
+    }
+
+    /** A tombstone at {@code offset}: the deployment is gone (unless a later snapshot is already here). */
+    public synchronized void remove(String id, long offset) {
+        Long known = offsets.get(id);
+        if (known != null && known >= offset) {
+            return;
+        }
+        offsets.put(id, offset);
+        byId.remove(id);
     }
 
     public Optional<Deployment> find(String id) {

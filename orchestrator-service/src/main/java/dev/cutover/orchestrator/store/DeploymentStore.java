@@ -2,10 +2,12 @@ package dev.cutover.orchestrator.store;
 
 import dev.cutover.orchestrator.config.OrchestratorConfig;
 import dev.cutover.orchestrator.model.Deployment;
+import dev.cutover.orchestrator.replication.TopicTail;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -16,8 +18,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deployments as kept durably in the snapshot topic, with an in-memory index for reads. Nothing may read or
- * change deployments before {@link #load()} finished: callers wait with {@link #awaitLoaded}.
+ * Deployments as kept durably in the snapshot topic, with an in-memory index for reads. Every replica follows the
+ * whole topic for as long as it runs (a {@link TopicTail}: all partitions, no group, read_committed), so its index
+ * holds every deployment, the ones it owns and the others', and any replica answers reads. Only the owner of a
+ * deployment's target writes it ({@link #save}: acked, then visible here at once). Nothing may read or change
+ * deployments before {@link #load()} finished (the topic read up to the end it had then): callers wait with
+ * {@link #awaitLoaded}.
  */
 @ApplicationScoped
 public class DeploymentStore {
@@ -28,6 +34,7 @@ public class DeploymentStore {
     private final CountDownLatch loaded = new CountDownLatch(1);
     private volatile Instant loadedAt;
     private volatile SnapshotLog log;
+    private volatile TopicTail tail;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -36,23 +43,70 @@ public class DeploymentStore {
     @Inject
     OrchestratorConfig config;
 
-    /** Creates the topic if needed and reads every snapshot. Called once, from the loader thread. */
+    /** The longest the first read of the whole topic may take (a rebuild of many deployments). */
+    private static final Duration FIRST_READ = Duration.ofMinutes(2);
+
+    /** Creates the topic if needed, starts following it and waits until it was read to its end. Called once. */
     public void load() {
         Map<String, Object> kafka = new HashMap<>(kafkaConfig);
         SnapshotLog snapshots = new SnapshotLog(kafka, config.stateTopic(), config.kafkaTimeout());
+        TopicTail following = null;
         try {
             snapshots.ensureTopic(config.stateTopicPartitions(), config.stateTopicReplicationFactor());
-            Map<String, Deployment> all = snapshots.readAll();
-            all.values().forEach(repository::put);
+            long started = System.nanoTime();
+            following = new TopicTail(kafka, config.stateTopic(), "cutover-orchestrator-state-tail",
+                    config.kafkaTimeout(), this::applyRecord).start();
+            if (!following.awaitCaughtUp(FIRST_READ)) {
+                throw new IllegalStateException("state topic " + config.stateTopic() + " not read to its end within "
+                        + FIRST_READ);
+            }
             log = snapshots;
+            tail = following;
             loadedAt = Instant.now();
-            LOG.infof("loaded %d deployments (%d active) from %s", all.size(), repository.activeCount(),
-                    config.stateTopic());
+            LOG.infof("loaded %d deployments (%d active) from %s in %d ms; following it", repository.all().size(),
+                    repository.activeCount(), config.stateTopic(), (System.nanoTime() - started) / 1_000_000);
             loaded.countDown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(snapshots, following);
+            throw new IllegalStateException("interrupted loading " + config.stateTopic(), e);
         } catch (RuntimeException e) {
-            snapshots.close();
+            close(snapshots, following);
             throw e;
         }
+    }
+
+    /**
+     * Waits until every snapshot on the topic now (written by any replica) is in the index: before this replica
+     * acts on targets it just took over.
+     *
+     * @return false when not loaded yet or not caught up within {@code wait}
+     */
+    public boolean catchUp(Duration wait) throws InterruptedException {
+        TopicTail t = tail;
+        return t != null && t.awaitCaughtUp(wait);
+    }
+
+    private void applyRecord(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            if (r.key() != null) {
+                repository.remove(r.key(), r.offset());
+            }
+            return;
+        }
+        try {
+            repository.apply(SnapshotCodec.decode(r.value()), r.offset());
+        } catch (RuntimeException e) {
+            LOG.errorf("skipping unreadable snapshot %s at %s-%d@%d: %s", r.key(), r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+        }
+    }
+
+    private static void close(SnapshotLog snapshots, TopicTail following) {
+        if (following != null) {
+            following.close();
+        }
+        snapshots.close();
     }
 
     public boolean loaded() {
@@ -75,10 +129,9 @@ public class DeploymentStore {
     /** Saves the snapshot durably (acked), then makes it visible. */
     public void save(Deployment d) {
         if (!loaded()) {
-            throw new IllegalStateException("deployment state not loaded yet");
+            throw new StateUnavailableException("deployment state not loaded yet", null);
         }
-        log.write(d);
-        repository.put(d);
+        repository.apply(d, log.write(d));
     }
 
     public DeploymentRepository repository() {
@@ -91,6 +144,10 @@ public class DeploymentStore {
 
     @PreDestroy
     void close() {
+        TopicTail following = tail;
+        if (following != null) {
+            following.close();
+        }
         SnapshotLog current = log;
         if (current != null) {
             current.close();

@@ -34,12 +34,13 @@ import java.util.concurrent.TimeoutException;
  * The orchestrator's system of record: a compacted topic holding the latest full snapshot of every deployment,
  * keyed by deploymentId. Plain Kafka clients (no Quarkus) so it can be used and tested on its own.
  * <p>
- * Why this and not Kafka Streams: the state is small (one record per deployment), is only ever read whole at
- * start-up, and must be durable <em>before</em> the commands it causes are published — a synchronous, acked
- * write does that directly. Kafka Streams would add a changelog, RocksDB and its own threading for a
- * key-value map that fits in memory. On start the topic is read from the beginning to its end offsets
- * (assign + seekToBeginning, no consumer group), and every unfinished deployment re-issues the command of its
- * current stage; the agents are idempotent, which covers a crash between saving a snapshot and publishing.
+ * Why this and not Kafka Streams: the state is small (one record per deployment), is read whole (every replica
+ * tails all of it, see {@code DeploymentStore}), and must be durable <em>before</em> the commands it causes are
+ * published — a synchronous, acked write does that directly. Kafka Streams would add a changelog, RocksDB and its
+ * own threading for a key-value map that fits in memory. The topic is followed from the beginning (assign +
+ * seekToBeginning, no consumer group); a replica that takes over a target re-issues the command of the current
+ * stage of its unfinished deployments; the agents are idempotent, which covers a crash between saving a snapshot
+ * and publishing.
  */
 public final class SnapshotLog implements AutoCloseable {
 
@@ -49,6 +50,9 @@ public final class SnapshotLog implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
     private final KafkaProducer<String, byte[]> producer;
+    /** How long writes fail at once after a failed one. */
+    static final Duration FAIL_FAST = Duration.ofSeconds(2);
+    private volatile long failedAt;
 
     /** @param kafka client properties (at least bootstrap.servers) */
     public SnapshotLog(Map<String, Object> kafka, String topic, Duration timeout) {
@@ -62,6 +66,8 @@ public final class SnapshotLog implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // send() waits for metadata at most this long (default 60 s) when the broker is gone
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -91,16 +97,31 @@ public final class SnapshotLog implements AutoCloseable {
         }
     }
 
-    /** Writes the snapshot and waits for the broker's acknowledgement. */
-    public void write(Deployment d) {
+    /**
+     * Writes the snapshot and waits for the broker's acknowledgement. After a failed write, the writes of the next
+     * {@link #FAIL_FAST} fail at once (the service holds its lock while saving: a tick over many deployments must not
+     * wait a timeout for each).
+     *
+     * @return the offset it was written at (in the partition of its id)
+     * @throws StateUnavailableException when it was not acknowledged: nothing was saved
+     */
+    public long write(Deployment d) {
+        long failed = failedAt;
+        if (failed != 0 && System.nanoTime() - failed < FAIL_FAST.toNanos()) {
+            throw new StateUnavailableException("state topic " + topic + " unavailable (a write just failed); "
+                    + "deployment " + d.id() + " not saved", null);
+        }
         try {
-            producer.send(new ProducerRecord<>(topic, d.id(), SnapshotCodec.encode(d)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long offset = producer.send(new ProducerRecord<>(topic, d.id(), SnapshotCodec.encode(d)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+            failedAt = 0;
+            return offset;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted saving deployment " + d.id(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot save deployment " + d.id() + ": " + e, e);
+            throw new StateUnavailableException("interrupted saving deployment " + d.id(), e);
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            failedAt = System.nanoTime();
+            throw new StateUnavailableException("cannot save deployment " + d.id() + ": " + e, e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.Actor;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.model.Violation;
+import dev.cutover.orchestrator.replication.OwnerRouter;
 import dev.cutover.orchestrator.service.DeploymentService;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
@@ -27,6 +28,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +59,9 @@ public class WebhookResource {
     @Inject
     DeploymentMetrics metrics;
 
+    @Inject
+    OwnerRouter owners;
+
     @POST
     @Path("/{source}")
     @Consumes(MediaType.WILDCARD)
@@ -85,6 +90,11 @@ public class WebhookResource {
         if (!violations.isEmpty()) {
             return invalid(violations.stream().map(v -> new Violation(v.getPropertyPath().toString().isEmpty()
                     ? "body" : v.getPropertyPath().toString(), v.getMessage())).toList());
+        }
+        // the owner of the target records it (README "Replicas"); it verifies the signature again
+        Optional<Response> routed = owners.route(b.toRequest().target(), raw);
+        if (routed.isPresent()) {
+            return routed.get();
         }
         return submitted(service.submit(b.toRequest(), Actor.webhook(verified.subject())));
     }
