@@ -43,6 +43,8 @@ public final class ServiceAcls {
     public static final String ROLLBACK_EVENTS = "cutover.rollback.events";
     /** The orchestrator's compacted snapshot topic ({@code cutover.orchestrator.state-topic}); it creates it. */
     public static final String ORCHESTRATOR_STATE = "cutover.orchestrator.deployments";
+    /** The orchestrator replicas' compacted membership topic (who answers for which partitions); it creates it. */
+    public static final String ORCHESTRATOR_MEMBERS = "cutover.orchestrator.members";
 
     /** An agent's in-flight work beside its command topic (deployment-events' {@code WorkLog}); the agent creates it. */
     public static String work(String commandTopic) {
@@ -86,11 +88,12 @@ public final class ServiceAcls {
     private static final List<Principal> PRINCIPALS = List.of(
             new Principal("orchestrator", "orchestrator-service",
                     List.of(DEPLOYMENT_REQUESTS, CONFIG_EVENTS, PROVISIONER_EVENTS, HEALTH_MONITOR_EVENTS,
-                            ROLLBACK_EVENTS, ORCHESTRATOR_STATE),
+                            ROLLBACK_EVENTS, ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS),
                     List.of(DEPLOYMENT_EVENTS, CONFIG_COMMANDS, PROVISIONER_COMMANDS, HEALTH_MONITOR_COMMANDS,
-                            ROLLBACK_COMMANDS, ORCHESTRATOR_STATE, dlq(DEPLOYMENT_REQUESTS), dlq(CONFIG_EVENTS),
+                            ROLLBACK_COMMANDS, ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS, dlq(DEPLOYMENT_REQUESTS),
+                            dlq(CONFIG_EVENTS),
                             dlq(PROVISIONER_EVENTS), dlq(HEALTH_MONITOR_EVENTS), dlq(ROLLBACK_EVENTS)),
-                    List.of(ORCHESTRATOR_STATE),
+                    List.of(ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS),
                     List.of("cutover-orchestrator")),
             new Principal("config", "config-service",
                     List.of(CONFIG_COMMANDS),

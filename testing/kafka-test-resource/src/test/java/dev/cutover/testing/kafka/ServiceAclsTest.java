@@ -61,6 +61,8 @@ class ServiceAclsTest {
             Set<String> creatable = new TreeSet<>();
             if (stateTopic != null) {
                 creatable.add(stateTopic);
+                // the replicas' membership topic (cutover.orchestrator.members-topic, this default)
+                creatable.add(config.getProperty("cutover.orchestrator.members-topic", ServiceAcls.ORCHESTRATOR_MEMBERS));
             }
             consumed.stream().filter(Topics.all()::contains).map(ServiceAcls::work).forEach(creatable::add);
             assertTrue(creatable.containsAll(p.creates()), p.name() + " creates " + p.creates());
@@ -83,6 +85,7 @@ class ServiceAclsTest {
         Set<String> known = new HashSet<>(Topics.all());
         Topics.all().forEach(t -> known.add(Topics.deadLetter(t)));
         known.add(ServiceAcls.ORCHESTRATOR_STATE);
+        known.add(ServiceAcls.ORCHESTRATOR_MEMBERS);
         Topics.all().forEach(t -> known.add(ServiceAcls.work(t)));
         for (Principal p : ServiceAcls.principals()) {
             assertTrue(known.containsAll(p.topics()), p.name() + ": " + p.topics());
