@@ -54,17 +54,27 @@ public final class LocalStack implements AutoCloseable {
      */
     public record Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports,
                            Map<String, Map<String, String>> serviceProperties, Map<String, Integer> replicas,
-                           int partitions, Map<String, Map<String, String>> replicaProperties) {
+                           int partitions, Map<String, Map<String, String>> replicaProperties,
+                           Map<String, List<String>> jvmOptions) {
 
         public Settings {
             serviceProperties = serviceProperties == null ? Map.of() : Map.copyOf(serviceProperties);
             replicas = replicas == null ? Map.of() : Map.copyOf(replicas);
             replicaProperties = replicaProperties == null ? Map.of() : Map.copyOf(replicaProperties);
+            jvmOptions = jvmOptions == null ? Map.of() : Map.copyOf(jvmOptions);
         }
 
         public Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports,
                         Map<String, Map<String, String>> serviceProperties) {
-            this(root, workDir, kafkaPort, ports, serviceProperties, Map.of(), 0, Map.of());
+            this(root, workDir, kafkaPort, ports, serviceProperties, Map.of(), 0, Map.of(), Map.of());
+        }
+
+        /** Extra JVM options of {@code service}, after the defaults (a later {@code -Xmx} wins). */
+        public Settings withJvmOptions(String service, List<String> options) {
+            Map<String, List<String>> all = new LinkedHashMap<>(jvmOptions);
+            all.put(service, List.copyOf(options));
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, partitions,
+                    replicaProperties, all);
         }
 
         public Settings(Path root, Path workDir, int kafkaPort, Map<String, Integer> ports) {
@@ -75,25 +85,29 @@ public final class LocalStack implements AutoCloseable {
         public Settings withReplicas(int n) {
             Map<String, Integer> all = new LinkedHashMap<>();
             SERVICES.forEach(service -> all.put(service, n));
-            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties,
+                    jvmOptions);
         }
 
         /** {@code n} replicas of {@code service}. */
         public Settings withReplicas(String service, int n) {
             Map<String, Integer> all = new LinkedHashMap<>(replicas);
             all.put(service, n);
-            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, all, partitions, replicaProperties,
+                    jvmOptions);
         }
 
         public Settings withPartitions(int n) {
-            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, n, replicaProperties);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, n, replicaProperties,
+                    jvmOptions);
         }
 
         /** Extra system properties of {@code service}'s replicas 2, 3, ... */
         public Settings withReplicaProperties(String service, Map<String, String> properties) {
             Map<String, Map<String, String>> all = new LinkedHashMap<>(replicaProperties);
             all.put(service, properties);
-            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, partitions, all);
+            return new Settings(root, workDir, kafkaPort, ports, serviceProperties, replicas, partitions, all,
+                    jvmOptions);
         }
 
         public int replicas(String service) {
@@ -265,6 +279,7 @@ public final class LocalStack implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(SERVICE_JVM);
+        command.addAll(settings.jvmOptions().getOrDefault(service, List.of()));
         command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         command.add("-Dquarkus.http.port=" + port);
         // the services answer on loopback only unless told otherwise (-Dcutover.local.bind=0.0.0.0): the broker and
@@ -286,6 +301,7 @@ public final class LocalStack implements AutoCloseable {
             command.add("-Dcutover.secrets.local.file=" + ciSecretsFile());
             command.add("-Dcutover.orchestrator.ci-sources." + CI_SOURCE + ".key=" + CI_KEY_SECRET);
             // the state topic is the orchestrator's own (it creates it): as many partitions as the others
+            command.add("-Dcutover.orchestrator.replica-id=orchestrator-service-" + replica);
             if (settings.effectivePartitions() > 1) {
                 command.add("-Dcutover.orchestrator.state-topic-partitions=" + settings.effectivePartitions());
             }
