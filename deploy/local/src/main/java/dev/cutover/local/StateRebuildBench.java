@@ -74,6 +74,10 @@ public final class StateRebuildBench implements Callable<Integer> {
     @Option(names = "--goal-seconds", description = "The goal for process start -> ready (default: ${DEFAULT-VALUE}).")
     double goalSeconds = 10;
 
+    @Option(names = "--orchestrator-heap", description = "The orchestrator's -Xmx: it holds every deployment in memory, "
+            + "~7 KB of heap each (default: ${DEFAULT-VALUE}; the local stack's default is 256m).")
+    String orchestratorHeap = "1g";
+
     @Mixin
     CheckoutRoot checkout;
 
@@ -91,9 +95,11 @@ public final class StateRebuildBench implements Callable<Integer> {
         Path root = checkout.path();
         Path work = root.resolve(".cutover-bench").resolve("rebuild");
         DemoMain.say("state-rebuild benchmark: " + records + " state records, " + perDeployment
-                + " per deployment, over " + applications + " applications; logs in " + work.resolve("logs"));
+                + " per deployment, over " + applications + " applications, orchestrator -Xmx" + orchestratorHeap
+                + "; logs in " + work.resolve("logs"));
         List<Rebuild> results = new ArrayList<>();
-        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(root, work, 0, Map.of()), DemoMain::say)) {
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(root, work, 0, Map.of())
+                .withJvmOptions(ORCHESTRATOR, List.of("-Xmx" + orchestratorHeap)), DemoMain::say)) {
             templateDeployments(stack);
             stack.stop(ORCHESTRATOR, 1);
             Map<String, byte[]> templates = terminalSnapshots(stack.bootstrapServers());
