@@ -57,11 +57,12 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(names = "--strategy", description = "blue-green | canary | rolling (default: ${DEFAULT-VALUE}).")
     String strategy = "blue-green";
 
-    @Option(names = "--artifact", description = "The application's artifact URI (default: the sample app jar). A light "
-            + "non-JVM app: a .tar.gz with --app-command.")
+    @Option(names = "--artifact", description = "The application's artifact URI (default: the Python sample app, "
+            + "deploy/sample-app/target/sample-app-python.tar.gz, with --app-command; without it the sample app jar).")
     String artifact;
 
-    @Option(names = "--app-command", description = "app.command for the artifact, e.g. 'python3 app.py --port {port}'.")
+    @Option(names = "--app-command", description = "app.command for the artifact (default for the Python sample app: "
+            + "'<python3> app.py --port {port}', /usr/bin/python3 when present).")
     String appCommand;
 
     @Option(names = "--explicit-router-ports", description = "Give each target a router port in the request instead "
@@ -105,6 +106,16 @@ public final class ScaleBench implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(root, work, 0, Map.of(), properties),
                 DemoMain::say);
              Recorder recorder = new Recorder(stack.bootstrapServers())) {
+            Path python = root.resolve("deploy/sample-app/target/sample-app-python.tar.gz");
+            if (artifact == null && java.nio.file.Files.isRegularFile(python)) {
+                artifact = python.toUri().toString();
+                if (appCommand == null) {
+                    // a pyenv shim on PATH can take seconds to start under load; the system's python3 starts at once
+                    String interpreter = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3"))
+                            ? "/usr/bin/python3" : "python3";
+                    appCommand = interpreter + " app.py --port {port}";
+                }
+            }
             String uri = artifact != null ? artifact : stack.sampleAppJar().toUri().toString();
             DemoMain.say("artifact " + uri + (appCommand == null ? "" : ", app.command " + appCommand));
             CutoverClient client = stack.client("orchestrator-service");
