@@ -182,7 +182,7 @@ class DurableWorkBrokerTest {
         closing.add(plane);
         Traffic traffic = Traffic.start(plane.trafficUrl(), 4, 200_000);
         closing.add(traffic);
-        long windowMs = 6000;
+        long windowMs = 10_000;
         RunAnalysis command = new RunAnalysis(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "test"),
                 DataPlane.CANARY, DataPlane.STABLE, 1, 50, plane.metricsUrl(), plane.canaryUrl(),
                 new AnalysisSpec(windowMs, 250, 20, 0, 0, InsufficientDataPolicy.PAUSE, 1.5, 1.2, 0.8, 0.05, 2000,
@@ -194,10 +194,10 @@ class DurableWorkBrokerTest {
         assertEquals(WorkRecord.State.RUNNING, running.state(), "recorded before submit returned");
         Instant startedAt = running.startedAt();
         assertEquals(startedAt.plusMillis(windowMs), running.deadline());
-        await().atMost(Duration.ofSeconds(5)).until(() -> written(first, command).window() != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> written(first, command).window() != null);
         assertEquals(WorkRecord.Phase.COMPARISON, written(first, command).window().phase());
         // some of the window's traffic happens before the crash
-        await().atMost(Duration.ofSeconds(5)).until(() -> traffic.completed() > 50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> traffic.completed() > 50);
         first.crash();
         assertTrue(first.published.isEmpty(), "cut off before its verdict");
         WorkRecord durable = recorded(first, command);
@@ -208,13 +208,13 @@ class DurableWorkBrokerTest {
         Replica second = replica();
         Instant resumedAt = Instant.now();
         assertEquals(1, second.assignAll());
-        await().atMost(Duration.ofSeconds(15)).until(() -> !second.causedBy(command).isEmpty());
+        await().atMost(Duration.ofSeconds(25)).until(() -> !second.causedBy(command).isEmpty());
 
         AnalysisCompleted done = (AnalysisCompleted) second.causedBy(command).get(0);
         assertEquals(Verdict.PASS, done.verdict(), done.decision().summary());
         assertWithinTheOriginalWindow(startedAt, resumedAt, second.publishedAt.get(0), windowMs);
         assertTrue(done.decision().windowMs() >= windowMs, "the whole window counted: " + done.decision().windowMs());
-        await().atMost(Duration.ofSeconds(5)).until(() -> recorded(second, command).state() == WorkRecord.State.DONE);
+        await().atMost(Duration.ofSeconds(15)).until(() -> recorded(second, command).state() == WorkRecord.State.DONE);
 
         // (c) the orchestrator asks again: a third replica answers from the log, nothing runs
         Replica third = replica();
@@ -233,7 +233,7 @@ class DurableWorkBrokerTest {
             return 200;
         }, "{\"status\":\"UP\"}");
         closing.add(app);
-        long windowMs = 6000;
+        long windowMs = 10_000;
         RunHealthCheck command = new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "test"),
                 "green", app.baseUrl(), "post-switch", CheckMode.WATCH,
                 new HealthCheckSpec(List.of("/health"), 2000, 200, 0, 0, windowMs, 5));
@@ -241,14 +241,14 @@ class DurableWorkBrokerTest {
         Replica first = replica();
         assertTrue(first.checks.submit(command));
         Instant startedAt = written(first, command).startedAt();
-        await().atMost(Duration.ofSeconds(5)).until(() -> hits.get() >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hits.get() >= 2);
         first.crash();
         assertTrue(first.published.isEmpty(), "cut off before its verdict");
 
         Replica second = replica();
         Instant resumedAt = Instant.now();
         assertEquals(1, second.assignAll());
-        await().atMost(Duration.ofSeconds(15)).until(() -> !second.causedBy(command).isEmpty());
+        await().atMost(Duration.ofSeconds(25)).until(() -> !second.causedBy(command).isEmpty());
         HealthCheckCompleted done = (HealthCheckCompleted) second.causedBy(command).get(0);
         assertTrue(done.passed(), done.reason());
         assertWithinTheOriginalWindow(startedAt, resumedAt, second.publishedAt.get(0), windowMs);
@@ -292,5 +292,31 @@ class DurableWorkBrokerTest {
                 "the decided work was older than its retention: tombstoned, not handed out");
         assertEquals(0, later.prune(), "nothing old is left");
         assertEquals(1, replica.journal.read(Set.of(0, 1)).size(), "the tombstone is in the log");
+    }
+
+    @Test
+    void aRevokedPartitionsChecksStopSilentlyAndTheNewOwnerDecidesThem() throws Exception {
+        createCommandTopic();
+        AtomicInteger hits = new AtomicInteger();
+        TestHttpServer app = new TestHttpServer().script("/health", n -> {
+            hits.set(n);
+            return 200;
+        }, "{\"status\":\"UP\"}");
+        closing.add(app);
+        RunHealthCheck command = new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "test"),
+                "green", app.baseUrl(), "post-switch", CheckMode.WATCH,
+                new HealthCheckSpec(List.of("/health"), 2000, 200, 0, 0, 8000, 5));
+        Replica leaving = replica();
+        Replica taking = replica();
+        assertTrue(leaving.checks.submit(command));
+        await().atMost(Duration.ofSeconds(8)).until(() -> hits.get() >= 1);
+
+        assertEquals(1, leaving.resumer.revoked(Set.of(0, 1)));
+        assertEquals(0, leaving.checks.runningCount());
+        assertEquals(1, taking.assignAll());
+        await().atMost(Duration.ofSeconds(15)).until(() -> !taking.causedBy(command).isEmpty());
+        assertTrue(((HealthCheckCompleted) taking.causedBy(command).get(0)).passed());
+        await().during(500, TimeUnit.MILLISECONDS).atMost(3, TimeUnit.SECONDS)
+                .until(() -> leaving.published.isEmpty());
     }
 }
