@@ -42,8 +42,11 @@ public class SlotResource {
             problem.put("detail", "the token carries no cutover grant");
             return Response.status(403).type("application/problem+json").entity(problem).build();
         }
+        // a target that only has answers on record (a provision that failed before anything started) runs nothing
         List<TargetState> visible = registry.all().stream()
+                .filter(t -> t.routerPort() != null || !t.slots().isEmpty())
                 .filter(t -> grants.allows(Permission.READ, t.application(), t.environment()))
+                .map(TargetState::withoutAnswers)
                 .sorted(Comparator.comparing(TargetState::application).thenComparing(TargetState::environment))
                 .toList();
         return Response.ok(visible).build();

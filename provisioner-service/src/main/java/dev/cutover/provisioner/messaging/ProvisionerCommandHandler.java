@@ -23,6 +23,15 @@ import java.util.concurrent.CompletionStage;
  * target's lane (ordered per target, parallel across targets) and the record is acked when it is done; the
  * throttled commit strategy only commits offsets below the oldest unfinished record, so nothing is lost on
  * a crash (commands are idempotent). Invalid records are nacked: they go to the dead-letter topic.
+ *
+ * <p><b>The provisioner's durable-work rule</b> (issue 10): a command is acknowledged only after it is answered,
+ * i.e. after its side effects are on record in the target's state file ({@code SlotRegistry}: an instance's pid as
+ * soon as its process exists, before it is waited for) and its answer is recorded there under the command's
+ * messageId and published (acks=all). The state file is the provisioner's work log: a command whose record was not
+ * acked when the provisioner died is delivered again (to it after a restart, or to the replica that got the target's
+ * partition), which reads the target's file first, answers a command it already answered with the recorded answer
+ * (no second instance, no weights moved back, no second stop), adopts an instance that was spawned and is whole, and
+ * stops one that was left half-started before starting it again. So no separate work topic is needed.</p>
  * Infrastructure plans and applies (PlanInfrastructure, ApplyInfrastructure) go to the PlanningService in the same
  * lane, so a target's apply never runs beside its slot commands; the slot commands go to the ProvisioningService.
  */

@@ -101,6 +101,10 @@ public class ProvisioningService {
         if (!(command instanceof ProvisionSlot || command instanceof ShiftTraffic || command instanceof ReleaseSlot)) {
             throw new IllegalArgumentException("not a slot command: " + command.getClass().getSimpleName());
         }
+        return registry.underTargetLock(command.target(), () -> handleLocked(command));
+    }
+
+    private ProvisionerEvent handleLocked(ProvisionerCommand command) {
         String operation = command instanceof ProvisionSlot ? "provision" : command instanceof ShiftTraffic ? "shift" : "release";
         // the target's file first: another replica on this host may have owned the target until now
         TargetState known = registry.reload(command.target());
@@ -194,6 +198,9 @@ public class ProvisioningService {
                             target, running.version(), running.instanceId(), command.meta().deploymentId());
                     return provisioned(command, running, current(target, router, handle));
                 } catch (ProvisioningException notWhole) {
+                    if (registry.state(target).weights().getOrDefault(command.slot(), 0) > 0) {
+                        throw notWhole; // it serves traffic (degraded): never taken out by a provision, only released
+                    }
                     // started but never whole (the provisioner stopped between spawning and ready, a member died):
                     // stopped before it starts again, so the slot never runs two instances
                     LOG.infof("Slot %s of %s runs %s (%s) but not as asked (%s): stopping it and starting again "

@@ -128,6 +128,32 @@ public class SlotRegistry {
         }
     }
 
+    /** Threads of this JVM that hold (or wait for) a target's lock file: a FileLock is per process. */
+    private static final Map<String, java.util.concurrent.locks.ReentrantLock> TARGET_LOCKS = new ConcurrentHashMap<>();
+
+    /**
+     * Runs {@code work} holding the target's lock file ({@code <state-dir>/.<app>-<env>.lock}): a replica that was
+     * given a target while another replica on this host still works on one of its commands (a rebalance, not a
+     * death) waits for that command to finish, then reads what it recorded. A dead replica's lock is gone with it.
+     */
+    public <T> T underTargetLock(Target target, java.util.function.Supplier<T> work) {
+        Path lockFile = stateDir.resolve("." + safe(target.application()) + "-" + safe(target.environment()) + ".lock");
+        java.util.concurrent.locks.ReentrantLock local = TARGET_LOCKS.computeIfAbsent(lockFile.toString(),
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(stateDir);
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                return work.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + lockFile, e);
+        } finally {
+            local.unlock();
+        }
+    }
+
     /** Every port (traffic and admin) a target other than {@code except} keeps, as their files say. */
     private Set<Integer> keptRouterPorts(Target except) throws IOException {
         Set<Integer> kept = new HashSet<>();

@@ -67,6 +67,11 @@ public record TargetState(String application, String environment, Integer router
         return new TargetState(application, environment, routerPort, routerPid, weights, slots, security, kept);
     }
 
+    /** This state without its recorded answers (what GET /slots shows). */
+    public TargetState withoutAnswers() {
+        return new TargetState(application, environment, routerPort, routerPid, weights, slots, security, null);
+    }
+
     /** The recorded answer to the command with this messageId, if it was answered. */
     public Optional<Answer> answerTo(String commandId) {
         return answers.stream().filter(a -> a.commandId().equals(commandId)).findFirst();

@@ -80,6 +80,42 @@ class ProvisionerFlowTest extends ProvisionerBrokerTest {
                 .body(containsString("cutover_provisioner_instances_running"));
     }
 
+    /**
+     * Two applications in one environment, each with its router port from the pool, and a command delivered twice
+     * (same messageId): answered twice alike, one instance.
+     */
+    @Test
+    void twoApplicationsShareAnEnvironmentAndADuplicateCommandStartsNothingTwice() throws Exception {
+        String environment = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        Target shop = new Target("shop", environment);
+        Target cart = new Target("cart", environment);
+        String shopId = "dep-" + UUID.randomUUID();
+        ProvisionSlot shopBlue = sampleApp(Meta.start(shopId), shop, "blue", "v1",
+                ProvisionSlot.ROUTER_PORT_FROM_POOL, null);
+        ProvisionSlot cartBlue = sampleApp(Meta.start("dep-" + UUID.randomUUID()), cart, "blue", "v7",
+                ProvisionSlot.ROUTER_PORT_FROM_POOL, null);
+        provisioner.send(shopBlue);
+        provisioner.send(cartBlue);
+        provisioner.send(shopBlue); // a redelivery / the orchestrator asking again: same messageId
+
+        SlotProvisioned shopUp = provisioner.awaitReply(SlotProvisioned.class, shopBlue);
+        SlotProvisioned cartUp = provisioner.awaitReply(SlotProvisioned.class, cartBlue);
+        assertNotNull(shopUp.routerUrl());
+        assertTrue(!shopUp.routerUrl().equals(cartUp.routerUrl()), shopUp.routerUrl() + " shared");
+        List<SlotProvisioned> answers = await().atMost(Duration.ofSeconds(60)).until(() -> provisioner.kafka()
+                .messages(Topics.PROVISIONER_EVENTS, shopId, SlotProvisioned.class), l -> l.size() == 2);
+        assertEquals(answers.get(0), answers.get(1));
+
+        for (var up : List.of(shopUp, cartUp)) {
+            ShiftTraffic shift = new ShiftTraffic(Meta.start(up.meta().deploymentId()), up.target(),
+                    Map.of("blue", 100), "switch");
+            provisioner.send(shift);
+            provisioner.awaitReply(TrafficShifted.class, shift);
+        }
+        assertEquals("version=v1 slot=blue", TestProcesses.get(shopUp.routerUrl() + "/").body().strip());
+        assertEquals("version=v7 slot=blue", TestProcesses.get(cartUp.routerUrl() + "/").body().strip());
+    }
+
     @Test
     void aFailingArtifactIsReportedAsProvisioningFailed() throws Exception {
         Target target = new Target("shop", "it-" + UUID.randomUUID().toString().substring(0, 8));

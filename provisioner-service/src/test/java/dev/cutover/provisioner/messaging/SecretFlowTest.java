@@ -134,7 +134,10 @@ class SecretFlowTest extends ProvisionerBrokerTest {
         String safe = target.application() + "-" + target.environment();
         assertFalse(Files.exists(WORK_DIR.resolve("logs/router-" + safe + ".log")), "a router was started");
         assertFalse(Files.exists(WORK_DIR.resolve("logs/" + safe + "-green-v2.log")), "an instance was started");
-        assertFalse(Files.exists(WORK_DIR.resolve("state/" + safe + ".json")), "the registry recorded something");
+        // the registry keeps only the answer (a redelivery answers it again): no router, no slot
+        var recorded = new dev.cutover.provisioner.slot.SlotRegistry(WORK_DIR.resolve("state")).reload(target);
+        assertTrue(recorded.slots().isEmpty(), "the registry recorded a slot");
+        assertEquals(null, recorded.routerPort(), "the registry recorded a router");
         assertFalse(given().get("/slots").then().statusCode(200).extract().asString().contains(target.environment()));
         assertTrue(given().get("/q/metrics").then().statusCode(200).extract().asString()
                 .contains("cutover_provisioner_secrets_resolutions_total{outcome=\"not-found\",store=\"local\"}"));
