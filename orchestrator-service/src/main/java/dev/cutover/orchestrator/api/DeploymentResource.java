@@ -68,7 +68,7 @@ public class DeploymentResource {
             return refused(decision, null);
         }
         if (!service.awaitReady()) {
-            return problem(Problem.notReady());
+            return notReady();
         }
         Optional<Response> routed = owners.route(body.toRequest().target(), body); // README "Replicas"
         if (routed.isPresent()) {
@@ -116,7 +116,7 @@ public class DeploymentResource {
             return refused(new DeploymentAccess.Unauthenticated(), id);
         }
         if (!service.awaitReady()) {
-            return problem(Problem.notReady());
+            return notReady();
         }
         Optional<Deployment> found = service.find(id);
         if (found.isEmpty()) {
@@ -152,7 +152,7 @@ public class DeploymentResource {
             return refused(new DeploymentAccess.Unauthenticated(), id);
         }
         if (!service.awaitReady()) {
-            return problem(Problem.notReady());
+            return notReady();
         }
         Optional<Deployment> found = service.find(id);
         if (found.isEmpty()) {
@@ -184,7 +184,7 @@ public class DeploymentResource {
             return refused(new DeploymentAccess.Unauthenticated(), id);
         }
         if (!service.awaitReady()) {
-            return problem(Problem.notReady());
+            return notReady();
         }
         return service.find(id).filter(d -> access.rules().visible(caller, d))
                 .map(d -> Response.ok(DeploymentView.of(d)).build())
@@ -199,7 +199,7 @@ public class DeploymentResource {
             return refused(new DeploymentAccess.Unauthenticated(), null);
         }
         if (!service.awaitReady()) {
-            return problem(Problem.notReady());
+            return notReady();
         }
         // only what the caller may see: a deployment of another application is not listed
         List<DeploymentView> views = service.list(application, environment).stream()
@@ -224,6 +224,11 @@ public class DeploymentResource {
         }
         return Response.fromResponse(problem(new Problem(AccessProblems.UNAUTHENTICATED, "Unauthenticated", 401,
                 "a valid bearer token is needed", instance, null, null))).header("WWW-Authenticate", "Bearer").build();
+    }
+
+    /** The state is still being loaded: 503 with Retry-After, like a state that cannot be written. */
+    private Response notReady() {
+        return Problem.notReady().response(json, Problem.RETRY_AFTER_UNAVAILABLE_SECONDS);
     }
 
     private Response problem(Problem p) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.model.Violation;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
@@ -64,6 +65,24 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem tooLarge(long limitBytes) {
         return new Problem(BASE + "body-too-large", "Request body too large", 413,
                 "the request body is larger than " + limitBytes + " bytes", null, null, null);
+    }
+
+    /** Seconds a client is told to wait ({@code Retry-After}) when the state cannot be read or written now. */
+    public static final long RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+    /**
+     * The state topic did not take the write (Kafka away, or no acknowledgement in time): nothing was recorded, so
+     * nothing was accepted; the response carries Retry-After.
+     */
+    public static Problem stateUnavailable() {
+        return new Problem(BASE + "state-unavailable", "Deployment state unavailable", 503,
+                "the deployment state could not be recorded (Kafka is unavailable); nothing was changed: retry after "
+                        + RETRY_AFTER_UNAVAILABLE_SECONDS + " s", null, null, null);
+    }
+
+    /** This problem as a response with {@code Retry-After: seconds}. */
+    public Response response(ObjectMapper json, long retryAfterSeconds) {
+        return Response.fromResponse(response(json)).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
     }
 
     public static Problem notReady() {
