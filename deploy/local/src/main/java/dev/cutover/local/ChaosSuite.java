@@ -122,18 +122,21 @@ public final class ChaosSuite {
         this.progress = progress;
     }
 
-    /** 3 strategies x 5 services x 4 moments, plus a broker restart mid-rollout of each strategy. */
+    /**
+     * 3 strategies x 5 services x 4 moments, plus a broker restart mid-rollout of each strategy (first). Ordered so
+     * that any prefix covers every strategy and service: moment, then service, then strategy.
+     */
     public static List<Case> fullPlan() {
         List<Case> plan = new ArrayList<>();
         for (String strategy : STRATEGIES) {
+            plan.add(new Case(strategy, BROKER, Moment.SHIFT));
+        }
+        for (Moment moment : List.of(Moment.SHIFT, Moment.ROLLBACK, Moment.PROVISION, Moment.ACCEPTED)) {
             for (String service : LocalStack.SERVICES) {
-                for (Moment moment : Moment.values()) {
+                for (String strategy : STRATEGIES) {
                     plan.add(new Case(strategy, service, moment));
                 }
             }
-        }
-        for (String strategy : STRATEGIES) {
-            plan.add(new Case(strategy, BROKER, Moment.SHIFT));
         }
         return plan;
     }
@@ -147,6 +150,9 @@ public final class ChaosSuite {
             Result r = runOne(c);
             results.add(r);
             progress.accept(String.format("[%d/%d] %s", i, plan.size(), r.line()));
+            if (i % 10 == 0 && i < plan.size()) {
+                progress.accept("table so far:\n" + table(results));
+            }
         }
         return results;
     }
