@@ -216,12 +216,38 @@ public final class ChaosSuite {
             if (response != null && response.status() == 202) {
                 return response.body().path("id").asText();
             }
+            if (response != null && response.status() == 409) {
+                // an earlier attempt got through but its answer was lost (a timeout under load): that one
+                String earlier = activeDeployment(app.name, version);
+                if (earlier != null) {
+                    return earlier;
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("deployment of " + app.name + " " + version + " not accepted: "
                         + (response == null ? "orchestrator unreachable" : response.status() + " " + response.body()));
             }
             ChildProcess.pause(500);
         }
+    }
+
+    /** The id of the unfinished deployment of {@code version} of {@code application}, if there is one. */
+    private String activeDeployment(String application, String version) {
+        try {
+            JsonNode list = orchestrator().get("/deployments?application=" + application).body();
+            JsonNode items = list != null && list.has("items") ? list.path("items") : list;
+            if (items != null) {
+                for (JsonNode d : items) {
+                    if (version.equals(d.path("version").asText())
+                            && !CutoverClient.TERMINAL.contains(d.path("status").asText())) {
+                        return d.path("id").asText();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // unreachable: asked again on the next attempt
+        }
+        return null;
     }
 
     private Result runOne(Case c) {

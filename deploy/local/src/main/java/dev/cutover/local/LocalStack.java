@@ -241,7 +241,8 @@ public final class LocalStack implements AutoCloseable {
                 String.valueOf(controllerPort), "--data-dir", brokerDataDir().toString(),
                 "--partitions", String.valueOf(settings.effectivePartitions())),
                 settings.root(), logs().resolve("kafka-broker.log")).start("KAFKA READY");
-        String line = broker.awaitReadyLine(Duration.ofSeconds(90));
+        // a broker restarted after a SIGKILL recovers its logs first: slow on a loaded machine
+        String line = broker.awaitReadyLine(Duration.ofSeconds(180));
         bootstrapServers = line.substring("KAFKA READY".length()).trim();
         progress.accept(String.format("  kafka-broker ready at %s in %.1f s, %d partitions per topic (log %s)",
                 bootstrapServers, secondsSince(t0), settings.effectivePartitions(), broker.log()));
