@@ -21,8 +21,18 @@ final class Deployments {
     final String app;
     final int routerPort = LocalStack.freePort();
 
+    private final java.nio.file.Path artifact;
+    private final String sha256;
+
     Deployments(String app) {
+        this(app, null, null);
+    }
+
+    /** Deploying {@code artifact} (its SHA-256 {@code sha256}) instead of the sample app's jar. */
+    Deployments(String app, java.nio.file.Path artifact, String sha256) {
         this.app = app;
+        this.artifact = artifact;
+        this.sha256 = sha256;
     }
 
     URI router() {
@@ -38,8 +48,9 @@ final class Deployments {
         request.put("application", app);
         request.put("environment", "development");
         request.put("version", version);
-        request.put("artifact", stack.sampleAppJar().toUri().toString());
-        request.put("sha256", stack.sampleAppSha256()); // optional outside production, verified when given
+        request.put("artifact", (artifact != null ? artifact : stack.sampleAppJar()).toUri().toString());
+        // optional outside production, verified when given
+        request.put("sha256", artifact != null ? sha256 : stack.sampleAppSha256());
         request.put("strategy", strategy);
         request.put("overrides", merged);
         return request;
