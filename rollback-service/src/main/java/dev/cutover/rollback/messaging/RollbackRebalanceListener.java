@@ -8,6 +8,7 @@ import dev.cutover.rollback.work.WorkLogRollbackStore;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -34,6 +35,7 @@ public class RollbackRebalanceListener implements KafkaConsumerRebalanceListener
     /** The channel's {@code consumer-rebalance-listener.name}. */
     public static final String NAME = "rollback-ownership";
     private static final Logger LOG = Logger.getLogger(RollbackRebalanceListener.class);
+    private static final int READ_ATTEMPTS = 3;
 
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
 
@@ -43,8 +45,9 @@ public class RollbackRebalanceListener implements KafkaConsumerRebalanceListener
     @Inject
     WorkLogRollbackStore store;
 
+    /** Looked up at the first assignment: the listener itself is looked up while the channels are being wired. */
     @Inject
-    RollbackPublisher publisher;
+    Instance<RollbackPublisher> publisher;
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
@@ -53,12 +56,14 @@ public class RollbackRebalanceListener implements KafkaConsumerRebalanceListener
             return;
         }
         owned.addAll(numbers);
-        Collection<RollbackRecord> records = store.read(numbers);
+        Collection<RollbackRecord> records = read(numbers);
         List<Message> resend = saga.resume(records);
         LOG.infof("Assigned partitions %s: %d rollback record(s), %d command(s) sent again", numbers, records.size(),
                 resend.size());
         try {
-            publisher.publishAll(resend);
+            if (!resend.isEmpty()) {
+                publisher.get().publishAll(resend);
+            }
         } catch (RuntimeException e) {
             // the rollback's deadline fails it if the provisioner never hears of it
             LOG.errorf("Partitions %s: cannot send again what resumed rollbacks wait for: %s", numbers, e.getMessage());
@@ -74,6 +79,25 @@ public class RollbackRebalanceListener implements KafkaConsumerRebalanceListener
         owned.removeAll(numbers);
         saga.release(numbers);
         LOG.infof("Revoked partitions %s: their rollbacks are left to the new owner", numbers);
+    }
+
+    /**
+     * The work log of {@code numbers}, tried {@value #READ_ATTEMPTS} times (a broker that is briefly unreachable);
+     * then the failure goes to the consumer, which fails the channel (health DOWN): a replica that cannot know its
+     * targets' rollbacks must not take their records.
+     */
+    private Collection<RollbackRecord> read(Set<Integer> numbers) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.read(numbers);
+            } catch (RuntimeException e) {
+                if (attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warnf("Partitions %s: work log not read (attempt %d of %d): %s", numbers, attempt, READ_ATTEMPTS,
+                        e.getMessage());
+            }
+        }
     }
 
     /** Whether this replica owns partition {@code partition} (of both topics, and of the work log). */

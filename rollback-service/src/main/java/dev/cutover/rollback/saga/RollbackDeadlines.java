@@ -4,6 +4,7 @@ import dev.cutover.events.Message;
 import dev.cutover.rollback.messaging.RollbackPublisher;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -20,15 +21,16 @@ public class RollbackDeadlines {
     @Inject
     RollbackSaga saga;
 
+    /** Looked up only when there is something to publish: at boot the sweep may run before the channels are wired. */
     @Inject
-    RollbackPublisher publisher;
+    Instance<RollbackPublisher> publisher;
 
     @Scheduled(every = "${cutover.rollback.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         List<Message> out = new ArrayList<>(saga.expire());
         out.addAll(saga.overdue());
         if (!out.isEmpty()) { // touching the publisher before the channels are wired at boot fails
-            publisher.publishAll(out);
+            publisher.get().publishAll(out);
         }
         saga.prune();
     }

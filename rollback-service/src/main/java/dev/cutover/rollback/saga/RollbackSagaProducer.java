@@ -12,6 +12,7 @@ import dev.cutover.rollback.watch.StableWatch;
 import dev.cutover.rollback.work.WorkLogRollbackStore;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -48,9 +49,11 @@ public class RollbackSagaProducer {
 
     @Produces
     @Singleton
-    ScheduledStableWatch watch(RollbackConfig config, RollbackPublisher publisher) {
+    ScheduledStableWatch watch(RollbackConfig config, Instance<RollbackPublisher> publisher) {
         RollbackConfig.Gradual gradual = config.gradual();
-        return new ScheduledStableWatch(publisher::publishAll, new StableHealthProbe(gradual.probeTimeout()),
+        // the publisher looked up when a watch ends: the saga (and so the watch) may be made before the channels are
+        // wired (by the deadline sweep at boot), when the publisher cannot be made yet
+        return new ScheduledStableWatch(messages -> publisher.get().publishAll(messages), new StableHealthProbe(gradual.probeTimeout()),
                 gradual.probeInterval(), gradual.failuresToHalt());
     }
 
