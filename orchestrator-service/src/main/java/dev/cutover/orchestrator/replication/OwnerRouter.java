@@ -73,7 +73,12 @@ public class OwnerRouter {
         if (ownership.owns(target)) {
             return Optional.empty();
         }
-        HttpServerRequest request = current.getCurrent().request();
+        io.vertx.ext.web.RoutingContext context = current.getCurrent();
+        if (context == null) {
+            // not an HTTP call (cannot happen for the resources): nothing to forward
+            return Optional.of(unavailable(target, "this orchestrator replica does not own the target"));
+        }
+        HttpServerRequest request = context.request();
         String forwardedBy = request.getHeader(FORWARDED_BY);
         long deadline = System.nanoTime() + config.ownerWait().toNanos();
         while (true) {
