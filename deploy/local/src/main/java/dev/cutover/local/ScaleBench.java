@@ -203,10 +203,25 @@ public final class ScaleBench implements Callable<Integer> {
         overrides.put("analysis", Map.of("warmup-ms", 1000, "window-ms", 4000, "probe-interval-ms", 500,
                 "min-samples", 1, "insufficient-data-policy", "pass"));
         for (int attempt = 0; attempt < 20; attempt++) {
-            CutoverClient.Response r = client.deploy(CutoverClient.deploymentRequest(application, "development", version,
-                    uri, strategy, overrides));
+            CutoverClient.Response r;
+            try {
+                r = client.deploy(CutoverClient.deploymentRequest(application, "development", version, uri, strategy,
+                        overrides));
+            } catch (IllegalStateException timedOut) {
+                // a loaded machine: the answer may be late while the request was taken; it is found below if so
+                ChildProcess.pause(1000);
+                continue;
+            }
             if (r.status() == 202) {
                 return r.body().path("id").asText();
+            }
+            if (r.status() == 409) {
+                // an earlier attempt that timed out was accepted: that deployment of this version is ours
+                for (JsonNode view : client.get("/deployments?application=" + application).body()) {
+                    if (version.equals(view.path("version").asText())) {
+                        return view.path("id").asText();
+                    }
+                }
             }
             if (r.status() != 429 && r.status() != 503) {
                 DemoMain.say("  " + application + " refused: " + r.status() + " " + r.body());
