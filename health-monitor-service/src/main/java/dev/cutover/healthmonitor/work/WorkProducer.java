@@ -10,6 +10,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -21,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 /** Wires the work log: the journal the engines record in, the resumer the rebalance listener drives, pruning. */
 @ApplicationScoped
 public class WorkProducer {
+
+    private static final Logger LOG = Logger.getLogger(WorkProducer.class);
+    private static final String WARM_UP_TARGET = "cutover/health-monitor-start";
 
     private KafkaWorkJournal journal;
     private ScheduledExecutorService pruner;
@@ -34,6 +38,13 @@ public class WorkProducer {
         } catch (RuntimeException e) {
             log.close();
             throw e;
+        }
+        try {
+            // the first write waits for the topic's metadata and the producer id (seconds on a busy host): pay it
+            // now, not out of the first command's window (a tombstone of a key no work has: nothing to read back)
+            log.remove(WARM_UP_TARGET, "warm-up");
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not warm up the work log: %s", e.getMessage());
         }
         journal = new KafkaWorkJournal(log, config.doneRetention(), Clock.systemUTC());
         pruner = RunningCommands.daemonScheduler("work-pruner", 1);

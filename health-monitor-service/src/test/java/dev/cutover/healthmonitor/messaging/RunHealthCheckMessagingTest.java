@@ -116,6 +116,6 @@ class RunHealthCheckMessagingTest extends BrokerClientTest {
     private static RunHealthCheck command(List<String> paths) {
         return new RunHealthCheck(Meta.start("d-" + UUID.randomUUID()), new Target("shop", "staging"), "green",
                 app.baseUrl(), "pre-switch", CheckMode.UNTIL_HEALTHY,
-                new HealthCheckSpec(paths, 1000, 50, 2, 1500, 0, 2));
+                new HealthCheckSpec(paths, 1000, 50, 2, 3000, 0, 2));
     }
 }
