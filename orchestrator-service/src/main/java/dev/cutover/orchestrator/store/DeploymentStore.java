@@ -43,8 +43,9 @@ public class DeploymentStore {
     @Inject
     OrchestratorConfig config;
 
-    /** The longest the first read of the whole topic may take (a rebuild of many deployments). */
-    private static final Duration FIRST_READ = Duration.ofMinutes(2);
+    /** How long the first read may go without a record before it is given up (and retried by the loader). */
+    private static final Duration FIRST_READ_SLICE = Duration.ofSeconds(30);
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creates the topic if needed, starts following it and waits until it was read to its end. Called once. */
     public void load() {
@@ -56,9 +57,16 @@ public class DeploymentStore {
             long started = System.nanoTime();
             following = new TopicTail(kafka, config.stateTopic(), "cutover-orchestrator-state-tail",
                     config.kafkaTimeout(), this::applyRecord).start();
-            if (!following.awaitCaughtUp(FIRST_READ)) {
-                throw new IllegalStateException("state topic " + config.stateTopic() + " not read to its end within "
-                        + FIRST_READ);
+            // a large state takes a while on a busy host: wait as long as the read makes progress, fail when it stalls
+            long before = -1;
+            while (!following.awaitCaughtUp(FIRST_READ_SLICE)) {
+                long now = applied.get();
+                if (now == before) {
+                    throw new IllegalStateException("state topic " + config.stateTopic() + ": no record read in "
+                            + FIRST_READ_SLICE + " (" + now + " read so far)");
+                }
+                before = now;
+                LOG.infof("reading %s: %d records so far", config.stateTopic(), now);
             }
             log = snapshots;
             tail = following;
@@ -88,6 +96,7 @@ public class DeploymentStore {
     }
 
     private void applyRecord(ConsumerRecord<String, byte[]> r) {
+        applied.incrementAndGet();
         if (r.value() == null) {
             if (r.key() != null) {
                 repository.remove(r.key(), r.offset());
