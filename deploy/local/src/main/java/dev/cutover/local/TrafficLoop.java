@@ -29,6 +29,7 @@ public final class TrafficLoop implements AutoCloseable {
     private final Map<String, AtomicLong> byVersion = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private volatile String lastVersion = "";
+    private final long startedNanos = System.nanoTime();
 
     /** How the sample app starts a 500 it injects on purpose. */
     static final String INJECTED = "injected error";
@@ -68,7 +69,8 @@ public final class TrafficLoop implements AutoCloseable {
     private void fail(String what) {
         failed.incrementAndGet();
         if (failures.size() < 20) {
-            failures.add(what);
+            // when it went wrong (seconds since the loop started) tells a stall at a kill from a steady fault
+            failures.add(String.format("+%.1fs %s", (System.nanoTime() - startedNanos) / 1e9, what));
         }
     }
 
