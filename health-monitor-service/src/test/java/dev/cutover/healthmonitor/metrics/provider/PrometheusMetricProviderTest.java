@@ -124,6 +124,12 @@ class PrometheusMetricProviderTest {
 
     @Test
     void readsAWindowLikeTheRouterItScrapes() throws Exception {
+        // traffic before the window, scraped, so "everything since the router started" is far more than the window
+        try (Traffic before = Traffic.start(plane.trafficUrl(), 4, 3000)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> before.completed() == 3000);
+        }
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> provider
+                .query("sum(cutover_router_requests_total{job=\"router\"})").get(5, TimeUnit.SECONDS) >= 3000);
         MetricWindow fromPrometheus = provider.open(SHOP, "http://unused", List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
         MetricWindow fromRouter = new RouterMetricProvider(http, 2000)
                 .open(SHOP, plane.metricsUrl(), List.of(DataPlane.CANARY, DataPlane.STABLE)).get();
@@ -140,8 +146,9 @@ class PrometheusMetricProviderTest {
         SlotMetrics canary = fromPrometheus.read().get().get(DataPlane.CANARY);
         SlotMetrics stable = fromPrometheus.read().get().get(DataPlane.STABLE);
         // increase() extrapolates a short, sparsely scraped range to its edges: on a loaded machine it has read
-        // up to ~1.6x the true count, so the bound only says "this window, not everything since the router started"
-        assertTrue(canary.requests() <= truth.requests() * 2.0, canary + " vs the router's " + truth);
+        // up to ~2.5x the true count, so the bound only says "this window, not everything since the router started"
+        // (the 3,000 requests before it put about 1,500 more on the canary: 3x the window's ~300 is still below)
+        assertTrue(canary.requests() <= truth.requests() * 3.0, canary + " vs the router's " + truth);
         double errorRate = (double) canary.errors() / canary.requests();
         assertTrue(errorRate > 0.15 && errorRate < 0.25, "about 20 %: " + canary);
         assertTrue(stable.requests() > 0 && stable.errors() == 0, stable.toString());
