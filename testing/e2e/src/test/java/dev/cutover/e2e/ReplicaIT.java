@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two instances of every service against one broker with four partitions per topic: two applications, on the first
- * and the last partition (so each replica of every service owns one of them under the range, round-robin and
- * sticky assignors alike), deploy at once; mid-deployment one instance of each service is SIGKILLed and not started
+ * and the last partition (so each replica of every service owns one of them under the range assignor the groups
+ * use, and under round-robin), deploy at once; mid-deployment one instance of each service is SIGKILLed and not started
  * again, so one of the two targets is taken over by the survivor. Every
  * deployment must still end right (SUCCEEDED, its router serving only the new version, no failed user request), and
  * the surviving instances must hold every partition of every consumer group.
