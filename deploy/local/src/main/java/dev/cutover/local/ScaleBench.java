@@ -90,7 +90,26 @@ public final class ScaleBench implements Callable<Integer> {
     }
 
     record Level(int concurrency, int submitted, Map<String, Integer> statuses, double wallSeconds, int decisions,
-                 int resends, long p50, long p95, long p99, long max, long maxRssKib, String load) {
+                 int resends, long p50, long p95, long p99, long max, long maxRssKib, String load, Inbox inbox) {
+    }
+
+    /** The orchestrator's own account of its inbox records over a level (its /q/metrics histograms). */
+    record Inbox(long records, long waitP50, long waitP95, long handlingP50, long handlingP95) {
+
+        static final String WAIT = "cutover_orchestrator_inbox_wait_seconds";
+        static final String HANDLING = "cutover_orchestrator_inbox_handling_seconds";
+
+        static Inbox between(PrometheusHistogram[] before, PrometheusHistogram[] after) {
+            return new Inbox(after[1].countSince(before[1]), after[0].quantileMillisSince(before[0], 0.5),
+                    after[0].quantileMillisSince(before[0], 0.95), after[1].quantileMillisSince(before[1], 0.5),
+                    after[1].quantileMillisSince(before[1], 0.95));
+        }
+    }
+
+    private static PrometheusHistogram[] inbox(LocalStack stack) {
+        java.net.URI orchestrator = stack.serviceUrl("orchestrator-service");
+        return new PrometheusHistogram[] {PrometheusHistogram.scrape(orchestrator, Inbox.WAIT),
+                PrometheusHistogram.scrape(orchestrator, Inbox.HANDLING)};
     }
 
     @Override
@@ -136,6 +155,7 @@ public final class ScaleBench implements Callable<Integer> {
     private Level runLevel(LocalStack stack, CutoverClient client, Recorder recorder, ExecutorService submit, int n,
                            String version, String uri) throws Exception {
         DemoMain.say(String.format("level %d: deploying %s to %d applications at once ...", n, version, n));
+        PrometheusHistogram[] inboxBefore = inbox(stack);
         long t0 = System.nanoTime();
         List<Future<String>> accepted = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -183,11 +203,12 @@ public final class ScaleBench implements Callable<Integer> {
         ChildProcess.pause(2000); // the last commands (cleanup) reach the recorder
         List<Long> latencies = decisions(recorder, ids);
         latencies.sort(null);
+        Inbox inbox = Inbox.between(inboxBefore, inbox(stack));
         int resends = recorder.resends(ids);
         return new Level(n, ids.size(), counts(status), wall, latencies.size(), resends, percentile(latencies, 50),
                 percentile(latencies, 95), percentile(latencies, 99),
                 latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1), maxRss,
-                String.join(" ", StateRebuildBench.loadAverage()));
+                String.join(" ", StateRebuildBench.loadAverage()), inbox);
     }
 
     private String deploy(CutoverClient client, String application, String version, String uri) {
@@ -266,16 +287,24 @@ public final class ScaleBench implements Callable<Integer> {
         DemoMain.say("");
         DemoMain.say("Scale: concurrent " + strategy + " deployments, one target each; decision = agent event on its "
                 + "topic -> the orchestrator's next command (Kafka timestamps)");
-        String header = String.format("| %11s | %-28s | %8s | %9s | %7s | %7s | %7s | %7s | %7s | %9s | %-15s |",
+        String header = String.format("| %11s | %-28s | %8s | %9s | %7s | %7s | %7s | %7s | %7s | %9s | %-15s "
+                        + "| %7s | %13s | %13s |",
                 "concurrent", "finished", "wall s", "decisions", "resends", "p50 ms", "p95 ms", "p99 ms", "max ms",
-                "stack RSS", "load 1/5/15");
+                "stack RSS", "load 1/5/15", "inbox", "wait p50/p95", "in p50/p95");
         DemoMain.say(header);
         DemoMain.say(header.replaceAll("[^|]", "-"));
         for (Level l : results) {
-            DemoMain.say(String.format("| %11d | %-28s | %8.1f | %9d | %7d | %7d | %7d | %7d | %7d | %5d MiB | %-15s |",
+            DemoMain.say(String.format("| %11d | %-28s | %8.1f | %9d | %7d | %7d | %7d | %7d | %7d | %5d MiB | %-15s "
+                            + "| %7d | %13s | %13s |",
                     l.concurrency(), finished(l), l.wallSeconds(), l.decisions(), l.resends(), l.p50(), l.p95(),
-                    l.p99(), l.max(), l.maxRssKib() / 1024, l.load()));
+                    l.p99(), l.max(), l.maxRssKib() / 1024, l.load(), l.inbox().records(),
+                    l.inbox().waitP50() + "/" + l.inbox().waitP95(), l.inbox().handlingP50() + "/"
+                            + l.inbox().handlingP95()));
         }
+        DemoMain.say("inbox: records the orchestrator handled in the level (requests and agent events); wait: from "
+                + "a record's producer timestamp to its handling start (broker, fetch, records ahead of it); in: its "
+                + "handling (lock, decision, acked snapshot write, acked command publish); ms, from the "
+                + "orchestrator's histograms");
         DemoMain.say("");
     }
 

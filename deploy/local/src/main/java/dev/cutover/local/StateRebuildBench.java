@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,7 +59,8 @@ public final class StateRebuildBench implements Callable<Integer> {
     static final String STATE_TOPIC = "cutover.orchestrator.deployments";
     private static final String ORCHESTRATOR = "orchestrator-service";
     private static final Pattern LOADED =
-            Pattern.compile("loaded (\\d+) deployments \\((\\d+) active\\) from \\S+ in (\\d+) ms");
+            Pattern.compile("loaded (\\d+) deployments \\((\\d+) unfinished\\) from (\\d+) records of \\S+ in (\\d+) ms, "
+                    + "(\\d+) snapshots decoded");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--records", description = "State records on the topic when it is rebuilt (default: ${DEFAULT-VALUE}).")
@@ -74,9 +77,9 @@ public final class StateRebuildBench implements Callable<Integer> {
     @Option(names = "--goal-seconds", description = "The goal for process start -> ready (default: ${DEFAULT-VALUE}).")
     double goalSeconds = 10;
 
-    @Option(names = "--orchestrator-heap", description = "The orchestrator's -Xmx: it holds every deployment in memory, "
-            + "~7 KB of heap each (default: ${DEFAULT-VALUE}; the local stack's default is 256m).")
-    String orchestratorHeap = "1g";
+    @Option(names = "--orchestrator-heap", description = "The orchestrator's -Xmx: it holds unfinished deployments in "
+            + "full and finished ones as summaries (default: ${DEFAULT-VALUE}, the local stack's own).")
+    String orchestratorHeap = "256m";
 
     @Mixin
     CheckoutRoot checkout;
@@ -86,8 +89,8 @@ public final class StateRebuildBench implements Callable<Integer> {
     }
 
     /** One restart of the orchestrator against the topic as it is. */
-    record Rebuild(String label, long records, long bytes, long deployments, double readySeconds, long loadMillis,
-                   double cpuSeconds, long rssKib, boolean spotCheck) {
+    record Rebuild(String label, long records, long bytes, long deployments, long decoded, double readySeconds,
+                   long loadMillis, double cpuSeconds, long rssKib, boolean spotCheck, long lookupMillis) {
     }
 
     @Override
@@ -102,12 +105,13 @@ public final class StateRebuildBench implements Callable<Integer> {
                 .withJvmOptions(ORCHESTRATOR, List.of("-Xmx" + orchestratorHeap)), DemoMain::say)) {
             templateDeployments(stack);
             stack.stop(ORCHESTRATOR, 1);
-            Map<String, byte[]> templates = terminalSnapshots(stack.bootstrapServers());
+            Map<String, ConsumerRecord<String, byte[]>> templates = terminalSnapshots(stack.bootstrapServers());
             if (templates.isEmpty()) {
                 throw new IllegalStateException("no terminal snapshot on " + STATE_TOPIC + " to copy");
             }
-            templates.forEach((id, json) -> DemoMain.say(String.format("template snapshot %s: %s %s, %d bytes", id,
-                    field(json, "strategy"), field(json, "status"), json.length)));
+            templates.forEach((id, r) -> DemoMain.say(String.format("template snapshot %s: %s %s, %d bytes, %d headers",
+                    id, field(r.value(), "strategy"), field(r.value(), "status"), r.value().length,
+                    r.headers().toArray().length)));
             results.add(rebuild(stack, "as the templates left it", null));
             stack.stop(ORCHESTRATOR, 1);
 
@@ -149,17 +153,17 @@ public final class StateRebuildBench implements Callable<Integer> {
         });
     }
 
-    /** The latest snapshot of every terminal deployment on the state topic. */
-    static Map<String, byte[]> terminalSnapshots(String bootstrap) {
-        Map<String, byte[]> latest = new LinkedHashMap<>();
+    /** The latest snapshot record of every terminal deployment on the state topic (value and headers). */
+    static Map<String, ConsumerRecord<String, byte[]>> terminalSnapshots(String bootstrap) {
+        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         readTopic(bootstrap, STATE_TOPIC, r -> {
             if (r.value() == null) {
                 latest.remove(r.key());
             } else {
-                latest.put(r.key(), r.value());
+                latest.put(r.key(), r);
             }
         });
-        latest.values().removeIf(json -> !CutoverClient.TERMINAL.contains(field(json, "status")));
+        latest.values().removeIf(r -> !CutoverClient.TERMINAL.contains(field(r.value(), "status")));
         return latest;
     }
 
@@ -172,13 +176,20 @@ public final class StateRebuildBench implements Callable<Integer> {
     }
 
     /** Copies the templates onto the state topic until it holds {@code records} records. */
-    private void fill(String bootstrap, Map<String, byte[]> templates) throws Exception {
+    private void fill(String bootstrap, Map<String, ConsumerRecord<String, byte[]>> templates) throws Exception {
         long already = topicSize(bootstrap)[0];
         long toWrite = Math.max(0, records - already);
         DemoMain.say(String.format("writing %d snapshot copies to %s (it holds %d records) ...", toWrite, STATE_TOPIC,
                 already));
         List<Map.Entry<String, String>> sources = new ArrayList<>();
-        templates.forEach((id, json) -> sources.add(Map.entry(id, new String(json, StandardCharsets.UTF_8))));
+        List<Header[]> headers = new ArrayList<>();
+        List<String> sourceApplications = new ArrayList<>();
+        templates.forEach((id, r) -> {
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            sources.add(Map.entry(id, json));
+            headers.add(r.headers().toArray());
+            sourceApplications.add(templateApplication(json));
+        });
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -195,11 +206,20 @@ public final class StateRebuildBench implements Callable<Integer> {
                 if (i % perDeployment == 0) {
                     id = UUID.randomUUID().toString();
                 }
-                Map.Entry<String, String> template = sources.get((int) (i % sources.size()));
+                int t = (int) (i % sources.size());
+                Map.Entry<String, String> template = sources.get(t);
                 String application = String.format("rebuild-%04d", (i / perDeployment) % applications);
+                String templateApplication = sourceApplications.get(t);
                 String json = template.getValue().replace(template.getKey(), id)
-                        .replace(templateApplication(template.getValue()), application);
-                producer.send(new ProducerRecord<>(STATE_TOPIC, id, json.getBytes(StandardCharsets.UTF_8)),
+                        .replace(templateApplication, application);
+                // the orchestrator's own headers (status, target, ...), with the copy's application
+                List<Header> copied = new ArrayList<>();
+                for (Header h : headers.get(t)) {
+                    copied.add(new RecordHeader(h.key(), new String(h.value(), StandardCharsets.UTF_8)
+                            .replace(templateApplication, application).getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.send(new ProducerRecord<>(STATE_TOPIC, null, id, json.getBytes(StandardCharsets.UTF_8),
+                                copied),
                         (metadata, e) -> {
                             if (e != null) {
                                 failed.completeExceptionally(e);
@@ -253,14 +273,20 @@ public final class StateRebuildBench implements Callable<Integer> {
         Matcher m = LOADED.matcher(text);
         long deployments = -1;
         long loadMillis = -1;
+        long decoded = -1;
         while (m.find()) {
             deployments = Long.parseLong(m.group(1));
-            loadMillis = Long.parseLong(m.group(3));
+            loadMillis = Long.parseLong(m.group(4));
+            decoded = Long.parseLong(m.group(5));
         }
+        // a finished deployment is read back from the topic on its first lookup: how long that takes
+        long l0 = System.nanoTime();
         boolean spot = spotId == null || stack.client(ORCHESTRATOR).deployment(spotId) != null;
-        Rebuild r = new Rebuild(label, size[0], size[1], deployments, ready, loadMillis, cpu, rss, spot);
-        DemoMain.say(String.format("  ready in %.1f s (%.1f s of CPU); store: %d deployments loaded in %d ms; RSS %d MiB",
-                ready, cpu, deployments, loadMillis, rss / 1024));
+        long lookup = spotId == null ? -1 : (System.nanoTime() - l0) / 1_000_000;
+        Rebuild r = new Rebuild(label, size[0], size[1], deployments, decoded, ready, loadMillis, cpu, rss, spot,
+                lookup);
+        DemoMain.say(String.format("  ready in %.1f s (%.1f s of CPU); store: %d deployments loaded in %d ms, %d "
+                        + "snapshots decoded; RSS %d MiB", ready, cpu, deployments, loadMillis, decoded, rss / 1024));
         return r;
     }
 
@@ -337,17 +363,17 @@ public final class StateRebuildBench implements Callable<Integer> {
         DemoMain.say("");
         DemoMain.say("State rebuild (orchestrator process start -> ready; goal <= " + goalSeconds + " s), load average "
                 + String.join(" ", load));
-        String header = String.format("| %-26s | %8s | %9s | %11s | %12s | %9s | %12s | %12s | %12s | %8s |", "run",
-                "records", "MiB", "deployments", "start->ready", "CPU used", "store load", "records/s", "RSS after",
-                "lookup");
+        String header = String.format("| %-26s | %8s | %9s | %11s | %8s | %12s | %9s | %12s | %12s | %12s | %14s |",
+                "run", "records", "MiB", "deployments", "decoded", "start->ready", "CPU used", "store load",
+                "records/s", "RSS after", "first lookup");
         DemoMain.say(header);
         DemoMain.say(header.replaceAll("[^|]", "-"));
         for (Rebuild r : results) {
             double perSecond = r.loadMillis() > 0 ? r.records() * 1000.0 / r.loadMillis() : 0;
-            DemoMain.say(String.format("| %-26s | %8d | %9.1f | %11d | %10.1f s | %7.1f s | %9d ms | %12.0f | %8d MiB | %8s |",
-                    r.label(), r.records(), r.bytes() / 1048576.0, r.deployments(), r.readySeconds(), r.cpuSeconds(),
-                    r.loadMillis(),
-                    perSecond, r.rssKib() / 1024, r.spotCheck() ? "ok" : "MISSING"));
+            String lookup = !r.spotCheck() ? "MISSING" : r.lookupMillis() < 0 ? "-" : r.lookupMillis() + " ms";
+            DemoMain.say(String.format("| %-26s | %8d | %9.1f | %11d | %8d | %10.1f s | %7.1f s | %9d ms | %12.0f | %8d MiB | %14s |",
+                    r.label(), r.records(), r.bytes() / 1048576.0, r.deployments(), r.decoded(), r.readySeconds(),
+                    r.cpuSeconds(), r.loadMillis(), perSecond, r.rssKib() / 1024, lookup));
         }
         Rebuild last = results.get(results.size() - 1);
         DemoMain.say(String.format("RESULT state rebuild from %d records: ready %.1f s after process start (goal %.0f s: %s), "

@@ -119,7 +119,7 @@ public class DeploymentService {
     public void resume(Predicate<Target> targets) {
         lock.lock();
         try {
-            List<Deployment> active = store.repository().all().stream()
+            List<Deployment> active = store.repository().unfinished().stream()
                     .filter(d -> !d.terminal() && targets.test(d.target()))
                     .sorted(Comparator.comparing(Deployment::createdAt)).toList();
             for (Deployment d : active) {
@@ -296,7 +296,7 @@ public class DeploymentService {
         }
         lock.lock();
         try {
-            for (Deployment d : List.copyOf(store.repository().all())) {
+            for (Deployment d : List.copyOf(store.repository().unfinished())) {
                 if (d.terminal() || !ownership.enforces(d.target(), now)) {
                     continue; // another replica's, or just taken over (resume grace)
                 }

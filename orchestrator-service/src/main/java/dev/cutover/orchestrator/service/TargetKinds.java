@@ -1,13 +1,11 @@
 package dev.cutover.orchestrator.service;
 
-import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.model.RunsOn;
 import dev.cutover.orchestrator.model.SubmitResult;
 import dev.cutover.orchestrator.store.DeploymentRepository;
 import dev.cutover.orchestrator.strategy.Strategies;
 
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,11 +31,7 @@ final class TargetKinds {
             kind = requested(pinned);
         }
         if (kind.isEmpty()) {
-            kind = repository.all().stream()
-                    .filter(d -> d.target().equals(request.target()) && d.settings() != null
-                            && d.settings().target() != null && !fromOverrides(d))
-                    .max(Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::id))
-                    .map(d -> d.settings().targetKind());
+            kind = repository.configuredTargetKind(request.target());
         }
         if (kind.isEmpty()) {
             return Optional.empty();
@@ -46,11 +40,6 @@ final class TargetKinds {
         String k = kind.get();
         return runsOn.allows(k) ? Optional.empty()
                 : Optional.of(new SubmitResult.Unsupported(request.strategy(), k, runsOn.refusal(request.strategy(), k)));
-    }
-
-    /** An earlier deployment's kind set by its own overrides says nothing about this request's. */
-    private static boolean fromOverrides(Deployment d) {
-        return d.provenance() != null && "overrides".equals(d.provenance().get("target.kind"));
     }
 
     /** {@code target.kind} as the overrides (or a configuration) give it: nested or as the flat key. */

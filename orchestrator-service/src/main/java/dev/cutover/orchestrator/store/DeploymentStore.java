@@ -3,6 +3,7 @@ package dev.cutover.orchestrator.store;
 import dev.cutover.orchestrator.config.OrchestratorConfig;
 import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.replication.TopicTail;
+import dev.cutover.orchestrator.store.SnapshotSummary.Position;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,10 @@ public class DeploymentStore {
 
     private static final Logger LOG = Logger.getLogger(DeploymentStore.class);
 
-    private final DeploymentRepository repository = new DeploymentRepository();
+    /** How many finished deployments are kept in full; older ones are read back from the topic when asked for. */
+    static final int FINISHED_CACHE = 1_000;
+
+    private final DeploymentRepository repository = new DeploymentRepository(this::readBack, FINISHED_CACHE);
     private final CountDownLatch loaded = new CountDownLatch(1);
     private volatile Instant loadedAt;
     private volatile SnapshotLog log;
@@ -46,6 +50,7 @@ public class DeploymentStore {
     /** How long the first read may go without a record before it is given up (and retried by the loader). */
     private static final Duration FIRST_READ_SLICE = Duration.ofSeconds(30);
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong decoded = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creates the topic if needed, starts following it and waits until it was read to its end. Called once. */
     public void load() {
@@ -71,8 +76,9 @@ public class DeploymentStore {
             log = snapshots;
             tail = following;
             loadedAt = Instant.now();
-            LOG.infof("loaded %d deployments (%d active) from %s in %d ms; following it", repository.all().size(),
-                    repository.activeCount(), config.stateTopic(), (System.nanoTime() - started) / 1_000_000);
+            LOG.infof("loaded %d deployments (%d unfinished) from %d records of %s in %d ms, %d snapshots decoded; "
+                            + "following it", repository.size(), repository.activeCount(), applied.get(),
+                    config.stateTopic(), (System.nanoTime() - started) / 1_000_000, decoded.get());
             loaded.countDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,18 +103,39 @@ public class DeploymentStore {
 
     private void applyRecord(ConsumerRecord<String, byte[]> r) {
         applied.incrementAndGet();
-        if (r.value() == null) {
-            if (r.key() != null) {
-                repository.remove(r.key(), r.offset());
-            }
-            return;
-        }
         try {
-            repository.apply(SnapshotCodec.decode(r.value()), r.offset());
+            if (repository.applyRecord(r) == DeploymentRepository.Applied.DECODED) {
+                decoded.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             LOG.errorf("skipping unreadable snapshot %s at %s-%d@%d: %s", r.key(), r.topic(), r.partition(),
                     r.offset(), e.getMessage());
         }
+    }
+
+    /**
+     * Finished snapshots read back from the topic. One that is gone (compacted behind a newer snapshot) means the
+     * tail has not applied the newer one yet: wait for it, so the repository finds the deployment at its new place.
+     */
+    private Map<Position, Deployment> readBack(java.util.Collection<Position> positions) {
+        SnapshotLog current = log;
+        if (current == null) {
+            throw new StateUnavailableException("deployment state not loaded yet", null);
+        }
+        Map<Position, Deployment> found = current.read(positions);
+        if (found.size() < positions.size()) {
+            try {
+                catchUp(config.kafkaTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return found;
+    }
+
+    /** How many snapshot records were decoded (not only indexed) since start. */
+    public long decodedRecords() {
+        return decoded.get();
     }
 
     private static void close(SnapshotLog snapshots, TopicTail following) {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -98,30 +99,106 @@ public final class SnapshotLog implements AutoCloseable {
     }
 
     /**
-     * Writes the snapshot and waits for the broker's acknowledgement. After a failed write, the writes of the next
-     * {@link #FAIL_FAST} fail at once (the service holds its lock while saving: a tick over many deployments must not
-     * wait a timeout for each).
+     * Writes the snapshot, with its {@link SnapshotSummary} as headers, and waits for the broker's acknowledgement.
+     * After a failed write, the writes of the next {@link #FAIL_FAST} fail at once (the service holds its lock while
+     * saving: a tick over many deployments must not wait a timeout for each).
      *
-     * @return the offset it was written at (in the partition of its id)
+     * @return where it was written (the partition of its id)
      * @throws StateUnavailableException when it was not acknowledged: nothing was saved
      */
-    public long write(Deployment d) {
+    public SnapshotSummary.Position write(Deployment d) {
         long failed = failedAt;
         if (failed != 0 && System.nanoTime() - failed < FAIL_FAST.toNanos()) {
             throw new StateUnavailableException("state topic " + topic + " unavailable (a write just failed); "
                     + "deployment " + d.id() + " not saved", null);
         }
         try {
-            long offset = producer.send(new ProducerRecord<>(topic, d.id(), SnapshotCodec.encode(d)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, null, d.id(), SnapshotCodec.encode(d),
+                    SnapshotSummary.headers(d))).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             failedAt = 0;
-            return offset;
+            return new SnapshotSummary.Position(written.partition(), written.offset());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StateUnavailableException("interrupted saving deployment " + d.id(), e);
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             failedAt = System.nanoTime();
             throw new StateUnavailableException("cannot save deployment " + d.id() + ": " + e, e);
+        }
+    }
+
+    /**
+     * The snapshots at these positions, read back from the topic (a finished deployment the index holds by position
+     * only). A position whose record is gone (compacted behind a newer one) or holds another key is left out.
+     *
+     * @throws StateUnavailableException when the topic cannot be read within the timeout
+     */
+    public synchronized Map<SnapshotSummary.Position, Deployment> read(
+            java.util.Collection<SnapshotSummary.Position> positions) {
+        Map<SnapshotSummary.Position, Deployment> found = new HashMap<>();
+        if (positions.isEmpty()) {
+            return found;
+        }
+        Map<Integer, java.util.TreeSet<Long>> wanted = new java.util.TreeMap<>();
+        positions.forEach(p -> wanted.computeIfAbsent(p.partition(), k -> new java.util.TreeSet<>()).add(p.offset()));
+        try {
+            KafkaConsumer<String, byte[]> consumer = randomReader();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Map.Entry<Integer, java.util.TreeSet<Long>> e : wanted.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, e.getKey());
+                consumer.assign(List.of(tp));
+                java.util.TreeSet<Long> offsets = e.getValue();
+                while (!offsets.isEmpty()) {
+                    long next = offsets.first();
+                    consumer.seek(tp, next);
+                    List<ConsumerRecord<String, byte[]>> records = List.of();
+                    while (records.isEmpty()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new StateUnavailableException("state topic " + topic + ": snapshots not read back "
+                                    + "within " + timeout, null);
+                        }
+                        records = consumer.poll(Duration.ofMillis(200)).records(tp);
+                        if (records.isEmpty() && consumer.position(tp) > next) {
+                            break; // nothing at or after it any more (the end moved past a compacted tail)
+                        }
+                    }
+                    long last = next;
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        last = r.offset();
+                        if (r.value() != null && offsets.remove(r.offset())) {
+                            found.put(new SnapshotSummary.Position(r.partition(), r.offset()),
+                                    SnapshotCodec.decode(r.value()));
+                        }
+                    }
+                    offsets.headSet(last, true).clear(); // skipped over: compacted away or not a snapshot
+                }
+            }
+            return found;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            closeRandomReader();
+            throw new StateUnavailableException("cannot read back snapshots from " + topic + ": " + e, e);
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> randomReader;
+
+    private KafkaConsumer<String, byte[]> randomReader() {
+        if (randomReader == null) {
+            Map<String, Object> c = only(ConsumerConfig.configNames());
+            c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            c.put(ConsumerConfig.CLIENT_ID_CONFIG, "cutover-orchestrator-snapshot-lookup");
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+            randomReader = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        }
+        return randomReader;
+    }
+
+    private synchronized void closeRandomReader() {
+        if (randomReader != null) {
+            randomReader.close(Duration.ofSeconds(2));
+            randomReader = null;
         }
     }
 
@@ -186,6 +263,7 @@ public final class SnapshotLog implements AutoCloseable {
 
     @Override
     public void close() {
+        closeRandomReader();
         producer.close(Duration.ofSeconds(5));
     }
 }

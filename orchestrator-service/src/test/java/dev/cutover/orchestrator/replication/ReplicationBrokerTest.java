@@ -6,7 +6,7 @@ import dev.cutover.orchestrator.model.Deployment;
 import dev.cutover.orchestrator.model.Stage;
 import dev.cutover.orchestrator.model.StageStatus;
 import dev.cutover.orchestrator.store.DeploymentRepository;
-import dev.cutover.orchestrator.store.SnapshotCodec;
+import dev.cutover.orchestrator.store.SnapshotSummary;
 import dev.cutover.orchestrator.store.SnapshotLog;
 import dev.cutover.testing.kafka.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,15 +61,16 @@ class ReplicationBrokerTest {
     @Test
     void aReplicasTailSeesWhatAnotherReplicaWritesAndNeverStepsBack() throws Exception {
         String topic = "state-" + UUID.randomUUID();
-        DeploymentRepository repository = new DeploymentRepository();
         Deployment first = deployment("d1", DeploymentStatus.PROVISIONING, 0);
         Deployment second = deployment("d1", DeploymentStatus.MONITORING, 5);
         Deployment third = deployment("d1", DeploymentStatus.SUCCEEDED, 9);
         try (SnapshotLog other = new SnapshotLog(kafka(), topic, TIMEOUT)) {
             other.ensureTopic(3, (short) 1);
-            long firstAt = other.write(first);
-            try (TopicTail tail = new TopicTail(kafka(), topic, "test-tail", TIMEOUT,
-                    r -> repository.apply(SnapshotCodec.decode(r.value()), r.offset())).start()) {
+            // finished snapshots are only indexed, and read back from the topic when asked for
+            DeploymentRepository repository = new DeploymentRepository(other::read, 10);
+            SnapshotSummary.Position firstAt = other.write(first);
+            try (TopicTail tail = new TopicTail(kafka(), topic, "test-tail", TIMEOUT, repository::applyRecord)
+                    .start()) {
                 assertTrue(tail.awaitCaughtUp(TIMEOUT));
                 assertEquals(Optional.of(first), repository.find("d1"));
 
@@ -78,7 +79,7 @@ class ReplicationBrokerTest {
                 await().atMost(TIMEOUT).until(() -> repository.find("d1").equals(Optional.of(second)));
 
                 // an own write is visible at once; the tail delivering it (or an older one) later changes nothing
-                long thirdAt = other.write(third);
+                SnapshotSummary.Position thirdAt = other.write(third);
                 assertTrue(repository.apply(third, thirdAt) || repository.find("d1").equals(Optional.of(third)));
                 assertTrue(tail.awaitCaughtUp(TIMEOUT));
                 assertEquals(Optional.of(third), repository.find("d1"));

@@ -53,6 +53,48 @@ class SnapshotLogTest {
     }
 
     @Test
+    void everySnapshotCarriesItsSummaryAndIsReadBackByPosition() {
+        String topic = "snapshots-" + UUID.randomUUID();
+        Map<String, Object> kafka = Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        Deployment a1 = deployment("a", DeploymentStatus.PENDING, 0);
+        Deployment b1 = deployment("b", DeploymentStatus.SUCCEEDED, 9);
+        Deployment a2 = deployment("a", DeploymentStatus.ROLLED_BACK, 5);
+        Map<SnapshotSummary.Position, Deployment> written = new java.util.LinkedHashMap<>();
+        try (SnapshotLog log = new SnapshotLog(kafka, topic, TIMEOUT)) {
+            log.ensureTopic(3, (short) 1);
+            for (Deployment d : List.of(a1, b1, a2)) {
+                written.put(log.write(d), d);
+            }
+        }
+        // the headers say what the index needs, for every record on the topic
+        Map<SnapshotSummary.Position, SnapshotSummary> summaries = new java.util.HashMap<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers",
+                             KafkaBroker.shared().bootstrapServers(), "auto.offset.reset", "earliest",
+                             "group.id", "summaries-" + UUID.randomUUID()),
+                             new org.apache.kafka.common.serialization.StringDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    SnapshotSummary.Position at = new SnapshotSummary.Position(r.partition(), r.offset());
+                    summaries.put(at, SnapshotSummary.read(r.key(), r.headers(), at));
+                });
+                return summaries.size() == 3;
+            });
+        }
+        written.forEach((at, d) -> assertEquals(SnapshotSummary.of(d, at), summaries.get(at)));
+
+        try (SnapshotLog log = new SnapshotLog(kafka, topic, TIMEOUT)) {
+            assertEquals(written, log.read(written.keySet()));
+            SnapshotSummary.Position b = written.entrySet().stream().filter(e -> e.getValue() == b1)
+                    .findFirst().orElseThrow().getKey();
+            assertEquals(Map.of(b, b1), log.read(List.of(b)));
+            assertEquals(Map.of(), log.read(List.of()));
+        }
+    }
+
+    @Test
     void emptyTopicLoadsNothing() {
         String topic = "snapshots-" + UUID.randomUUID();
         try (SnapshotLog log = new SnapshotLog(Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
