@@ -47,14 +47,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * Runs the state machine against durable state: every change is saved to the snapshot topic (acked) before
- * the messages it causes are published. One lock serialises REST, the message handlers and the timeout tick,
- * so "one active deployment per target" holds and a deployment never sees two inputs at once.
+ * the messages it causes are published. One lock per target serialises what REST, the message handlers and the
+ * timeout tick do to that target, so "one active deployment per target" holds and a deployment never sees two inputs
+ * at once, while different targets' decisions (each with its acked writes) run side by side.
  */
 @ApplicationScoped
 public class DeploymentService {
@@ -77,7 +79,7 @@ public class DeploymentService {
     @Inject
     Ownership ownership;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Target, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile DeploymentStateMachine machine;
     private volatile Thread loader;
 
@@ -117,31 +119,49 @@ public class DeploymentService {
 
     /** After a restart or take-over: every unfinished deployment of those targets re-issues its current command. */
     public void resume(Predicate<Target> targets) {
-        lock.lock();
-        try {
-            List<Deployment> active = store.repository().unfinished().stream()
-                    .filter(d -> !d.terminal() && targets.test(d.target()))
-                    .sorted(Comparator.comparing(Deployment::createdAt)).toList();
-            for (Deployment d : active) {
-                try {
-                    if (d.status() == DeploymentStatus.PENDING) {
-                        apply(machine.start(d, Instant.now()), false);
-                    } else {
-                        List<Message> commands = machine.reissue(d, Instant.now());
-                        LOG.infof("deployment %s %s resumed in %s: re-issuing %s", d.id(), d.target().key(),
-                                d.status(), commands.stream().map(m -> m.getClass().getSimpleName()).toList());
-                        publisher.publishAll(commands, config.kafkaTimeout());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "deployment %s %s: cannot resume", d.id(), d.target().key());
+        List<Deployment> active = store.repository().unfinished().stream()
+                .filter(d -> !d.terminal() && targets.test(d.target()))
+                .sorted(Comparator.comparing(Deployment::createdAt)).toList();
+        for (Deployment listed : active) {
+            ReentrantLock lock = lockOf(listed.target());
+            lock.lock();
+            try {
+                Deployment d = store.repository().find(listed.id()).orElse(null);
+                if (d == null || d.terminal()) {
+                    continue; // it moved on since it was listed
                 }
+                if (d.status() == DeploymentStatus.PENDING) {
+                    apply(machine.start(d, Instant.now()), false);
+                } else {
+                    List<Message> commands = machine.reissue(d, Instant.now());
+                    LOG.infof("deployment %s %s resumed in %s: re-issuing %s", d.id(), d.target().key(),
+                            d.status(), commands.stream().map(m -> m.getClass().getSimpleName()).toList());
+                    publisher.publishAll(commands, config.kafkaTimeout());
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "deployment %s %s: cannot resume", listed.id(), listed.target().key());
+            } finally {
+                lock.unlock();
             }
-            // a target whose deployment ended while we were down starts its queue now
-            active.stream().filter(d -> d.status() == DeploymentStatus.QUEUED).map(Deployment::target).distinct()
-                    .forEach(this::startNextQueued);
-        } finally {
-            lock.unlock();
         }
+        // a target whose deployment ended while we were down starts its queue now
+        active.stream().filter(d -> d.status() == DeploymentStatus.QUEUED).map(Deployment::target).distinct()
+                .forEach(target -> {
+                    ReentrantLock lock = lockOf(target);
+                    lock.lock();
+                    try {
+                        startNextQueued(target);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "%s: cannot start its queue", target.key());
+                    } finally {
+                        lock.unlock();
+                    }
+                });
+    }
+
+    /** The lock of one target: held while anything reads a target's deployments to change them. */
+    private ReentrantLock lockOf(Target target) {
+        return locks.computeIfAbsent(target, t -> new ReentrantLock());
     }
 
     // ---- requests ------------------------------------------------------------------------------------------
@@ -206,6 +226,7 @@ public class DeploymentService {
         }
         DeploymentRequest request = DeploymentRequestValidator.normalize(raw);
         store.awaitLoaded();
+        ReentrantLock lock = lockOf(request.target());
         lock.lock();
         try {
             ownership.requireOwner(request.target());
@@ -264,6 +285,12 @@ public class DeploymentService {
             return;
         }
         store.awaitLoaded();
+        Optional<Deployment> known = store.repository().find(id);
+        if (known.isEmpty()) {
+            LOG.debugf("ignoring %s for unknown deployment %s", event.getClass().getSimpleName(), id);
+            return;
+        }
+        ReentrantLock lock = lockOf(known.get().target());
         lock.lock();
         try {
             Optional<Deployment> d = store.repository().find(id);
@@ -294,20 +321,23 @@ public class DeploymentService {
         if (loadedAt == null || now.isBefore(loadedAt.plus(config.resumeGrace()))) {
             return;
         }
-        lock.lock();
-        try {
-            for (Deployment d : List.copyOf(store.repository().unfinished())) {
-                if (d.terminal() || !ownership.enforces(d.target(), now)) {
-                    continue; // another replica's, or just taken over (resume grace)
-                }
-                try {
-                    apply(machine.tick(d, now), true);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "deployment %s %s: timeout handling failed", d.id(), d.target().key());
-                }
+        // one target at a time: a decision of another target waits at most for one deployment's tick
+        for (Deployment listed : List.copyOf(store.repository().unfinished())) {
+            if (!ownership.enforces(listed.target(), now)) {
+                continue; // another replica's, or just taken over (resume grace)
             }
-        } finally {
-            lock.unlock();
+            ReentrantLock lock = lockOf(listed.target());
+            lock.lock();
+            try {
+                Deployment d = store.repository().find(listed.id()).orElse(null);
+                if (d != null && !d.terminal()) {
+                    apply(machine.tick(d, now), true);
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "deployment %s %s: timeout handling failed", listed.id(), listed.target().key());
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -398,6 +428,11 @@ public class DeploymentService {
     public Optional<Deployment> act(String id, OperatorAction.Kind kind, Actor actor, String reason)
             throws InterruptedException {
         store.awaitLoaded();
+        Optional<Deployment> known = store.repository().find(id);
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        ReentrantLock lock = lockOf(known.get().target());
         lock.lock();
         try {
             Optional<Deployment> d = store.repository().find(id);

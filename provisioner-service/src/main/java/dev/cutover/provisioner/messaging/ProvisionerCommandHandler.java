@@ -4,9 +4,10 @@ import dev.cutover.events.InvalidMessageException;
 import dev.cutover.events.ProvisionerCommand;
 import dev.cutover.events.ProvisionerEvent;
 import dev.cutover.events.kafka.IncomingRecords;
+import dev.cutover.events.kafka.TargetLanes;
 import dev.cutover.provisioner.plan.PlanningService;
 import dev.cutover.provisioner.provisioning.ProvisioningService;
-import dev.cutover.provisioner.provisioning.TargetLanes;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -50,8 +51,13 @@ public class ProvisionerCommandHandler {
     @Inject
     ProvisionerPublisher publisher;
 
-    @Inject
-    TargetLanes lanes;
+    private final TargetLanes lanes = new TargetLanes("provisioner-lane");
+
+    @PreDestroy
+    void close() {
+        // in-flight work is abandoned, never the processes it started: they are on record in the registry
+        lanes.close();
+    }
 
     @Incoming("provisioner-commands")
     public CompletionStage<Void> handle(Message<byte[]> record) {

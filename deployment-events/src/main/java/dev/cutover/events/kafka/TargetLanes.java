@@ -1,7 +1,4 @@
-package dev.cutover.provisioner.provisioning;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
+package dev.cutover.events.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -11,19 +8,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One serial lane per target: commands of a target run one at a time in arrival order, while a slow
- * start of one target does not hold up the others.
+ * One serial lane per target: the records of a target are handled one at a time in arrival order, while a slow one
+ * of one target does not hold up the others. A consumer hands each record to its target's lane and acknowledges it
+ * when its lane has run it; with the throttled commit strategy only offsets below the oldest unfinished record are
+ * committed, so a crash loses nothing.
  */
-@Singleton
-public class TargetLanes {
+public final class TargetLanes implements AutoCloseable {
 
     private final ExecutorService pool;
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
 
-    public TargetLanes() {
+    /** @param threadName the lanes' threads are named {@code <threadName>-<n>} */
+    public TargetLanes(String threadName) {
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "provisioner-lane-" + n.incrementAndGet());
+            Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -42,9 +41,9 @@ public class TargetLanes {
         return next;
     }
 
-    @PreDestroy
-    void close() {
-        // in-flight work is abandoned, never the processes it started: they are on record in the registry
+    /** Work not run yet is abandoned: a consumer's unacknowledged records are delivered again after a restart. */
+    @Override
+    public void close() {
         pool.shutdownNow();
     }
 }

@@ -1,4 +1,4 @@
-package dev.cutover.provisioner.provisioning;
+package dev.cutover.events.kafka;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TargetLanesTest {
 
-    private final TargetLanes lanes = new TargetLanes();
+    private final TargetLanes lanes = new TargetLanes("test-lane");
 
     @Test
     void commandsOfOneTargetRunInOrderAndAFailureDoesNotBlockTheLane() throws Exception {
