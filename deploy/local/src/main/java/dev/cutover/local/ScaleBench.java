@@ -52,7 +52,7 @@ public final class ScaleBench implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--levels", split = ",", description = "Concurrent deployments per level (default: ${DEFAULT-VALUE}).")
-    List<Integer> levels = List.of(1, 10, 25, 50);
+    List<Integer> levels = List.of(1, 1, 5, 10, 50, 50);
 
     @Option(names = "--strategy", description = "blue-green | canary | rolling (default: ${DEFAULT-VALUE}).")
     String strategy = "blue-green";
