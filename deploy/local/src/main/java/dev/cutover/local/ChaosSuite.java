@@ -54,7 +54,7 @@ public final class ChaosSuite {
         PROVISION,
         /** While traffic moves: SWITCHING / PROGRESSING (the provisioner changing router weights), MONITORING. */
         SHIFT,
-        /** The new version breaks under traffic; killed while ROLLING_BACK. */
+        /** The new version breaks (under traffic; rolling: at its first replacement's check); killed while ROLLING_BACK. */
         ROLLBACK
     }
 
@@ -195,7 +195,12 @@ public final class ChaosSuite {
     private String deploy(App app, String strategy, String version, boolean breaks) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("CHAOS_APP", app.name);
-        if (breaks) {
+        if (breaks && "rolling".equals(strategy)) {
+            // a rolling replacement is checked before it takes traffic, not watched under it: a version unhealthy
+            // from the start fails the first replacement's check, and rolling restores the released old instance
+            // and rolls back (ROLLING_BACK, stages restore then rollback)
+            env.put("SAMPLE_FAIL_HEALTH", "true");
+        } else if (breaks) {
             // healthy until users reach it: verification passes, then it fails under traffic and is rolled back
             env.put("SAMPLE_FAIL_HEALTH_AFTER_REQUESTS", "15");
         }

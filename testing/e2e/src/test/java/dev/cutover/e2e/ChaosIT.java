@@ -23,9 +23,10 @@ class ChaosIT {
             new Case("canary", "provisioner-service", Moment.SHIFT),
             // the router's controller path: the provisioner while it switches a blue-green
             new Case("blue-green", "provisioner-service", Moment.SHIFT),
-            // a rollback in flight (a canary: the version that breaks under traffic is caught by its analysis; a
-            // rolling replacement is not watched under traffic yet, so rolling x rollback cannot be provoked this way)
+            // a rollback in flight: a canary's (the version that breaks under traffic is caught by its analysis), and
+            // a rolling one (its first replacement fails its check) with the orchestrator, the system of record, killed
             new Case("canary", "rollback-service", Moment.ROLLBACK),
+            new Case("rolling", "orchestrator-service", Moment.ROLLBACK),
             // the broker itself, mid-rollout
             new Case("blue-green", ChaosSuite.BROKER, Moment.SHIFT));
 
