@@ -1,5 +1,13 @@
 package dev.cutover.orchestrator.api;
 
+import dev.cutover.security.local.http.OpenApiComponents;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
 import dev.cutover.orchestrator.model.ActionNotAllowedException;
@@ -34,6 +42,8 @@ import java.util.Optional;
 
 @Path("/deployments")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "deployments")
+@SecurityRequirement(name = OpenApiComponents.BEARER)
 public class DeploymentResource {
 
     @Inject
@@ -59,6 +69,15 @@ public class DeploymentResource {
      * An invalid body never gets here: {@link InvalidRequestMapper} answers it. Needs the deployer role for the
      * request's application and environment (403 otherwise).
      */
+    @Operation(summary = "Request a deployment", description = "Validated, then accepted (202) or refused: 400 with "
+            + "every invalid field, 409 when the target is busy and onConflict is reject.")
+    @APIResponse(responseCode = "202", description = "accepted (queued or started); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "400", description = "invalid request: violations name every field, or a strategy the target kind cannot run", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the application and environment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @POST
     public Response create(@Valid @NotNull(message = "must be a JSON object with application, environment, version"
             + " and artifact") DeploymentRequestBody body) throws InterruptedException {
@@ -106,6 +125,17 @@ public class DeploymentResource {
      * manual: immediately). A deployment the caller cannot see is not found (404); visible without the role for the
      * action: 403 (approve: the approver role, and in a four-eyes environment someone other than the requester).
      */
+    @Operation(summary = "An operator action", description = "promote, pause, resume, abort, approve or rollback; each "
+            + "allowed in some statuses only.")
+    @APIResponse(responseCode = "202", description = "the deployment after the action", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "400", description = "the body is not a JSON object (reason and by are optional)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "visible, but the caller lacks the role for the action", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "the action is not allowed in the deployment's status", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @POST
     @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
     public Response act(@PathParam("id") String id, @PathParam("action") String action, OperatorActionBody body)
@@ -144,6 +174,16 @@ public class DeploymentResource {
      * A NEW deployment of this (SUCCEEDED) deployment's version, artifact, strategy and overrides; the deployer role
      * for its target.
      */
+    @Operation(summary = "Deploy an earlier SUCCEEDED deployment again", description = "A new deployment of its "
+            + "version, artifact, strategy and overrides, with its resolved configuration pinned.")
+    @APIResponse(responseCode = "202", description = "the new deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "400", description = "the pinned configuration is refused for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "it did not succeed, or the target is busy and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @POST
     @Path("/{id}/redeploy")
     public Response redeploy(@PathParam("id") String id, RedeployBody body) throws InterruptedException {
@@ -176,6 +216,11 @@ public class DeploymentResource {
         }
     }
 
+    @Operation(summary = "One deployment: status, stages, weights, analyses, decisions, audit")
+    @APIResponse(responseCode = "200", description = "the deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id) throws InterruptedException {
@@ -191,6 +236,11 @@ public class DeploymentResource {
                 .orElseGet(() -> problem(Problem.notFound(id)));
     }
 
+    @Operation(summary = "The deployments the caller may see, newest first")
+    @APIResponse(responseCode = "200", description = "the deployments", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     public Response list(@QueryParam("application") String application,
                          @QueryParam("environment") String environment) throws InterruptedException {

@@ -1,5 +1,12 @@
 package dev.cutover.orchestrator.webhook;
 
+import dev.cutover.security.local.http.OpenApiComponents;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.api.DeploymentRequestBody;
 import dev.cutover.orchestrator.api.DeploymentView;
@@ -40,6 +47,8 @@ import java.util.Set;
  * {@code ci:<source>} (via webhook).
  */
 @Path("/webhooks")
+@Tag(name = "webhooks")
+@SecurityRequirement(name = OpenApiComponents.WEBHOOK_SIGNATURE)
 public class WebhookResource {
 
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
@@ -62,6 +71,14 @@ public class WebhookResource {
     @Inject
     OwnerRouter owners;
 
+    @Operation(summary = "A deployment request from a CI system that can only send webhooks", description = "The body "
+            + "is the one of POST /deployments, signed under the source's key; the requester is ci:<source>.")
+    @APIResponse(responseCode = "202", description = "accepted", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "400", description = "not a valid deployment request: violations name every field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "401", description = "unsigned, bad signature, stale timestamp, replayed or unknown source: reason is the kind", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet or unavailable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @POST
     @Path("/{source}")
     @Consumes(MediaType.WILDCARD)

@@ -1,5 +1,12 @@
 package dev.cutover.provisioner.api;
 
+import dev.cutover.security.local.http.OpenApiComponents;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.cutover.provisioner.slot.SlotRegistry;
 import dev.cutover.provisioner.slot.TargetState;
 import dev.cutover.security.access.Grants;
@@ -22,6 +29,8 @@ import java.util.Map;
  * limited to the (application, environment) targets it covers; a token with no grant at all gets 403.
  */
 @Path("/slots")
+@Tag(name = "slots")
+@SecurityRequirement(name = OpenApiComponents.BEARER)
 public class SlotResource {
 
     @Inject
@@ -30,6 +39,11 @@ public class SlotResource {
     @Inject
     SecurityIdentity identity;
 
+    @Operation(summary = "What runs where: each target's slots, router port and weights, as far as the caller's "
+            + "grants reach")
+    @APIResponse(responseCode = "200", description = "the targets")
+    @APIResponse(responseCode = "401", description = "no valid bearer token", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response slots() {
