@@ -43,7 +43,6 @@ public class EnvironmentResource {
 
     @Operation(summary = "The environments the caller's grants cover")
     @APIResponse(responseCode = "200", description = "environment names")
-    @APIResponse(responseCode = "401", description = "no valid bearer token", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     public Response environments() {
@@ -59,7 +58,6 @@ public class EnvironmentResource {
     @Operation(summary = "An environment's resolved configuration", description = "base -> environment layers, "
             + "with its hash and the layer each key came from; secrets as references only, never values.")
     @APIResponse(responseCode = "200", description = "environment, configHash, config and provenance")
-    @APIResponse(responseCode = "401", description = "no valid bearer token", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "404", description = "unknown environment, or one the caller's grants do not cover", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "422", description = "the environment's configuration does not validate: detail names the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))

@@ -3,6 +3,7 @@ package dev.cutover.orchestrator.api;
 import dev.cutover.security.local.http.OpenApiComponents;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -73,7 +74,6 @@ public class DeploymentResource {
             + "every invalid field, 409 when the target is busy and onConflict is reject.")
     @APIResponse(responseCode = "202", description = "accepted (queued or started); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
     @APIResponse(responseCode = "400", description = "invalid request: violations name every field, or a strategy the target kind cannot run", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the application and environment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
@@ -130,7 +130,6 @@ public class DeploymentResource {
     @APIResponse(responseCode = "202", description = "the deployment after the action", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
     @APIResponse(responseCode = "400", description = "the body is not a JSON object (reason and by are optional)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "visible, but the caller lacks the role for the action", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "409", description = "the action is not allowed in the deployment's status", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
@@ -138,7 +137,10 @@ public class DeploymentResource {
     @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @POST
     @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
-    public Response act(@PathParam("id") String id, @PathParam("action") String action, OperatorActionBody body)
+    public Response act(@PathParam("id") String id,
+                        @Parameter(description = "the operator action", schema = @Schema(enumeration = {"promote",
+                            "pause", "resume", "abort", "approve", "rollback"})) @PathParam("action") String action,
+                        OperatorActionBody body)
             throws InterruptedException {
         OperatorAction.Kind kind = OperatorAction.Kind.valueOf(action.toUpperCase(Locale.ROOT));
         Caller caller = caller();
@@ -178,7 +180,6 @@ public class DeploymentResource {
             + "version, artifact, strategy and overrides, with its resolved configuration pinned.")
     @APIResponse(responseCode = "202", description = "the new deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
     @APIResponse(responseCode = "400", description = "the pinned configuration is refused for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "409", description = "it did not succeed, or the target is busy and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
@@ -218,7 +219,6 @@ public class DeploymentResource {
 
     @Operation(summary = "One deployment: status, stages, weights, analyses, decisions, audit")
     @APIResponse(responseCode = "200", description = "the deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
@@ -239,7 +239,6 @@ public class DeploymentResource {
     @Operation(summary = "The deployments the caller may see, newest first")
     @APIResponse(responseCode = "200", description = "the deployments", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token (WWW-Authenticate: Bearer)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     public Response list(@QueryParam("application") String application,

@@ -42,7 +42,6 @@ public class SlotResource {
     @Operation(summary = "What runs where: each target's slots, router port and weights, as far as the caller's "
             + "grants reach")
     @APIResponse(responseCode = "200", description = "the targets")
-    @APIResponse(responseCode = "401", description = "no valid bearer token", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)

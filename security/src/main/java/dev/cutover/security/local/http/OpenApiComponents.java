@@ -24,6 +24,7 @@ public class OpenApiComponents implements OASFilter {
     /** The problem schema's name, and the reference a response's content uses. */
     public static final String PROBLEM = "Problem";
     public static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
+    private static final String PROBLEM_JSON = AuthProblemResponses.PROBLEM_JSON;
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -40,6 +41,21 @@ public class OpenApiComponents implements OASFilter {
                         + "sends X-Hub-Signature-256 instead"));
         components.addSchema(PROBLEM, problem());
         openAPI.setComponents(components);
+        // every bearer-protected operation can answer 401: the HTTP layer refuses a missing or invalid token
+        // before the resource runs (AuthProblemResponses), so no resource declares it itself
+        if (openAPI.getPaths() != null && openAPI.getPaths().getPathItems() != null) {
+            openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op -> {
+                boolean bearer = op.getSecurity() != null && op.getSecurity().stream()
+                        .anyMatch(r -> r.getSchemes() != null && r.getSchemes().containsKey(BEARER));
+                if (bearer && op.getResponses() != null && !op.getResponses().hasAPIResponse("401")) {
+                    op.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
+                            .description("no valid bearer token (missing, expired, wrong issuer or audience, bad "
+                                    + "signature); WWW-Authenticate: Bearer")
+                            .content(OASFactory.createContent().addMediaType(PROBLEM_JSON,
+                                    OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)))));
+                }
+            }));
+        }
     }
 
     private static Schema problem() {

@@ -85,7 +85,7 @@ public final class OpenApiContract {
 
     /**
      * What the document leaves out: an operation without a security requirement naming a declared scheme, without a
-     * 2xx response, or with a 4xx/5xx response that is not problem+json referring to {@code problemSchema}; a missing
+     * 2xx response, under the bearer scheme without a 401, or with a 4xx/5xx response that is not problem+json referring to {@code problemSchema}; a missing
      * problem schema. Empty when it says everything.
      */
     @SuppressWarnings("unchecked")
@@ -113,6 +113,9 @@ public final class OpenApiContract {
             Map<String, Object> responses = (Map<String, Object>) operation.getOrDefault("responses", Map.of());
             if (responses.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
                 defects.add(where + ": no success response");
+            }
+            if (security.stream().anyMatch(r -> r.containsKey("bearer")) && !responses.containsKey("401")) {
+                defects.add(where + ": under the bearer scheme but no 401 response");
             }
             responses.forEach((code, response) -> {
                 if (code.startsWith("4") || code.startsWith("5")) {
