@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -232,10 +233,24 @@ public final class WorkLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The topic's description. A topic just created may not be in the answering broker's metadata yet
+     * (UnknownTopicOrPartition for a moment, seen in CI): asked again until the timeout.
+     */
     private TopicDescription describe(Admin admin, String name) throws InterruptedException, TimeoutException,
             ExecutionException {
-        return admin.describeTopics(List.of(name)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .get(name);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(name)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The client properties a given client understands (the rest would only log warnings). */
