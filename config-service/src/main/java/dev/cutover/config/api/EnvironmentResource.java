@@ -2,8 +2,6 @@ package dev.cutover.config.api;
 
 import dev.cutover.security.local.http.OpenApiComponents;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -43,7 +41,7 @@ public class EnvironmentResource {
 
     @Operation(summary = "The environments the caller's grants cover")
     @APIResponse(responseCode = "200", description = "environment names")
-    @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the token carries no cutover grant")
     @GET
     public Response environments() {
         Grants grants = Grants.of(identity.getRoles());
@@ -58,9 +56,9 @@ public class EnvironmentResource {
     @Operation(summary = "An environment's resolved configuration", description = "base -> environment layers, "
             + "with its hash and the layer each key came from; secrets as references only, never values.")
     @APIResponse(responseCode = "200", description = "environment, configHash, config and provenance")
-    @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "404", description = "unknown environment, or one the caller's grants do not cover", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "422", description = "the environment's configuration does not validate: detail names the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the token carries no cutover grant")
+    @APIResponse(responseCode = "404", description = "unknown environment, or one the caller's grants do not cover")
+    @APIResponse(responseCode = "422", description = "the environment's configuration does not validate: detail names the key")
     @GET
     @Path("/{name}/config")
     public Response config(@PathParam("name") String name) {

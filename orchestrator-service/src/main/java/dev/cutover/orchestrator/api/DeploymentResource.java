@@ -73,11 +73,11 @@ public class DeploymentResource {
     @Operation(summary = "Request a deployment", description = "Validated, then accepted (202) or refused: 400 with "
             + "every invalid field, 409 when the target is busy and onConflict is reject.")
     @APIResponse(responseCode = "202", description = "accepted (queued or started); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "400", description = "invalid request: violations name every field, or a strategy the target kind cannot run", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the application and environment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "400", description = "invalid request: violations name every field, or a strategy the target kind cannot run")
+    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the application and environment")
+    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject")
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)")
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)")
     @POST
     public Response create(@Valid @NotNull(message = "must be a JSON object with application, environment, version"
             + " and artifact") DeploymentRequestBody body) throws InterruptedException {
@@ -128,13 +128,12 @@ public class DeploymentResource {
     @Operation(summary = "An operator action", description = "promote, pause, resume, abort, approve or rollback; each "
             + "allowed in some statuses only.")
     @APIResponse(responseCode = "202", description = "the deployment after the action", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "400", description = "the body is not a JSON object (reason and by are optional)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "403", description = "visible, but the caller lacks the role for the action", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "409", description = "the action is not allowed in the deployment's status", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "400", description = "the body is not a JSON object (reason and by are optional)")
+    @APIResponse(responseCode = "403", description = "visible, but the caller lacks the role for the action")
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see")
+    @APIResponse(responseCode = "409", description = "the action is not allowed in the deployment's status")
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)")
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)")
     @POST
     @Path("/{id}/{action: promote|pause|resume|abort|approve|rollback}")
     public Response act(@PathParam("id") String id,
@@ -179,12 +178,12 @@ public class DeploymentResource {
     @Operation(summary = "Deploy an earlier SUCCEEDED deployment again", description = "A new deployment of its "
             + "version, artifact, strategy and overrides, with its resolved configuration pinned.")
     @APIResponse(responseCode = "202", description = "the new deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "400", description = "the pinned configuration is refused for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the target", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "409", description = "it did not succeed, or the target is busy and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "400", description = "the pinned configuration is refused for the target")
+    @APIResponse(responseCode = "403", description = "the caller lacks the deployer role for the target")
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see")
+    @APIResponse(responseCode = "409", description = "it did not succeed, or the target is busy and onConflict is reject")
+    @APIResponse(responseCode = "429", description = "over the client's rate limit for state-changing calls (Retry-After)")
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)")
     @POST
     @Path("/{id}/redeploy")
     public Response redeploy(@PathParam("id") String id, RedeployBody body) throws InterruptedException {
@@ -219,8 +218,8 @@ public class DeploymentResource {
 
     @Operation(summary = "One deployment: status, stages, weights, analyses, decisions, audit")
     @APIResponse(responseCode = "200", description = "the deployment", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "404", description = "no such deployment, or one the caller cannot see")
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)")
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id) throws InterruptedException {
@@ -239,7 +238,7 @@ public class DeploymentResource {
     @Operation(summary = "The deployments the caller may see, newest first")
     @APIResponse(responseCode = "200", description = "the deployments", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "state not loaded yet, the state topic unavailable, or the target's owner replica unreachable (Retry-After)")
     @GET
     public Response list(@QueryParam("application") String application,
                          @QueryParam("environment") String environment) throws InterruptedException {

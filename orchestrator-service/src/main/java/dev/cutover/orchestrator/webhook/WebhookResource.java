@@ -75,10 +75,10 @@ public class WebhookResource {
             + "is the one of POST /deployments, signed under the source's key; the requester is ci:<source>.")
     @APIResponse(responseCode = "202", description = "accepted", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DeploymentView.class)))
-    @APIResponse(responseCode = "400", description = "not a valid deployment request: violations name every field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "401", description = "unsigned, bad signature, stale timestamp, replayed or unknown source: reason is the kind", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
-    @APIResponse(responseCode = "503", description = "state not loaded yet or unavailable (Retry-After)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "400", description = "not a valid deployment request: violations name every field")
+    @APIResponse(responseCode = "401", description = "unsigned, bad signature, stale timestamp, replayed or unknown source: reason is the kind")
+    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject")
+    @APIResponse(responseCode = "503", description = "state not loaded yet or unavailable (Retry-After)")
     @POST
     @Path("/{source}")
     @Consumes(MediaType.WILDCARD)

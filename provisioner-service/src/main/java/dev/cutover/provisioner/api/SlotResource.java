@@ -2,8 +2,6 @@ package dev.cutover.provisioner.api;
 
 import dev.cutover.security.local.http.OpenApiComponents;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,7 +40,7 @@ public class SlotResource {
     @Operation(summary = "What runs where: each target's slots, router port and weights, as far as the caller's "
             + "grants reach")
     @APIResponse(responseCode = "200", description = "the targets")
-    @APIResponse(responseCode = "403", description = "the token carries no cutover grant", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiComponents.PROBLEM)))
+    @APIResponse(responseCode = "403", description = "the token carries no cutover grant")
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response slots() {

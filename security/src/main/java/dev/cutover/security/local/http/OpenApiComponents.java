@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * What every service's OpenAPI document shares ({@code mp.openapi.filter}): the security schemes (a bearer JWT from
  * the OIDC issuer or the local signing key; a CI webhook's body signature) and the RFC 9457 problem every refusal
- * answers with ({@code application/problem+json}). Resources refer to them by name: {@link #BEARER},
- * {@link #WEBHOOK_SIGNATURE}, {@link #PROBLEM_REF}.
+ * answers with ({@code application/problem+json}). Resources refer to the schemes by name ({@link #BEARER},
+ * {@link #WEBHOOK_SIGNATURE}); a 4xx/5xx response a resource declares without content gets the problem body here,
+ * and every bearer-protected operation gets its 401.
  */
 public class OpenApiComponents implements OASFilter {
 
@@ -23,7 +24,6 @@ public class OpenApiComponents implements OASFilter {
     public static final String WEBHOOK_SIGNATURE = "webhook-signature";
     /** The problem schema's name, and the reference a response's content uses. */
     public static final String PROBLEM = "Problem";
-    public static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
     private static final String PROBLEM_JSON = AuthProblemResponses.PROBLEM_JSON;
 
     @Override
@@ -41,21 +41,32 @@ public class OpenApiComponents implements OASFilter {
                         + "sends X-Hub-Signature-256 instead"));
         components.addSchema(PROBLEM, problem());
         openAPI.setComponents(components);
-        // every bearer-protected operation can answer 401: the HTTP layer refuses a missing or invalid token
-        // before the resource runs (AuthProblemResponses), so no resource declares it itself
-        if (openAPI.getPaths() != null && openAPI.getPaths().getPathItems() != null) {
-            openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op -> {
-                boolean bearer = op.getSecurity() != null && op.getSecurity().stream()
-                        .anyMatch(r -> r.getSchemes() != null && r.getSchemes().containsKey(BEARER));
-                if (bearer && op.getResponses() != null && !op.getResponses().hasAPIResponse("401")) {
-                    op.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
-                            .description("no valid bearer token (missing, expired, wrong issuer or audience, bad "
-                                    + "signature); WWW-Authenticate: Bearer")
-                            .content(OASFactory.createContent().addMediaType(PROBLEM_JSON,
-                                    OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)))));
-                }
-            }));
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
         }
+        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(op -> {
+            if (op.getResponses() == null) {
+                return;
+            }
+            // every bearer-protected operation can answer 401: the HTTP layer refuses a missing or invalid token
+            // before the resource runs (AuthProblemResponses), so no resource declares it itself
+            boolean bearer = op.getSecurity() != null && op.getSecurity().stream()
+                    .anyMatch(r -> r.getSchemes() != null && r.getSchemes().containsKey(BEARER));
+            if (bearer && !op.getResponses().hasAPIResponse("401")) {
+                op.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
+                        .description("no valid bearer token (missing, expired, wrong issuer or audience, bad "
+                                + "signature); WWW-Authenticate: Bearer"));
+            }
+            // every refusal is a problem: a resource names the code and why, the body is always this one
+            op.getResponses().getAPIResponses().forEach((code, response) -> {
+                boolean refusal = code.startsWith("4") || code.startsWith("5");
+                if (refusal && (response.getContent() == null || response.getContent().getMediaTypes() == null
+                        || response.getContent().getMediaTypes().isEmpty())) {
+                    response.setContent(OASFactory.createContent().addMediaType(PROBLEM_JSON,
+                            OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM))));
+                }
+            });
+        }));
     }
 
     private static Schema problem() {
