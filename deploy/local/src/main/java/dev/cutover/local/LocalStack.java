@@ -301,6 +301,9 @@ public final class LocalStack implements AutoCloseable {
             ensureCiKey();
             command.add("-Dcutover.secrets.local.file=" + ciSecretsFile());
             command.add("-Dcutover.orchestrator.ci-sources." + CI_SOURCE + ".key=" + CI_KEY_SECRET);
+            // CDEvents: an artifact.published of any generic purl deploys the purl's name, to the environment in the
+            // event's customData, from its download_url (README "CDEvents")
+            command.add("-Dcutover.orchestrator.cdevents.rules.local.purl=pkg:generic/");
             // the state topic is the orchestrator's own (it creates it): as many partitions as the others
             command.add("-Dcutover.orchestrator.replica-id=orchestrator-service-" + replica);
             if (settings.effectivePartitions() > 1) {

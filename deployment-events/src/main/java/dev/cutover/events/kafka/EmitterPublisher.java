@@ -3,11 +3,14 @@ package dev.cutover.events.kafka;
 import dev.cutover.events.KafkaMessages;
 import dev.cutover.events.Message;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,13 +44,30 @@ public class EmitterPublisher {
 
     /** Sends {@code message}; the stage completes on the broker's ack, exceptionally on a nack. */
     public CompletionStage<Void> publish(Message message) {
+        return publish(message.topic(), KafkaMessages.key(message), KafkaMessages.headers(message, source),
+                KafkaMessages.value(message));
+    }
+
+    /**
+     * Sends {@code message} with more headers (e.g. a signature over its value); the stage completes on the broker's
+     * ack, exceptionally on a nack.
+     */
+    public CompletionStage<Void> publish(Message message, Map<String, String> extraHeaders) {
+        Headers headers = KafkaMessages.headers(message, source);
+        extraHeaders.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return publish(message.topic(), KafkaMessages.key(message), headers, KafkaMessages.value(message));
+    }
+
+    /** Sends a record that is not a contract message (e.g. a CDEvent) as it is given. */
+    public CompletionStage<Void> publish(String topic, String key, Headers headers,
+                                         byte[] value) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(message.topic())
-                .withKey(KafkaMessages.key(message))
-                .withHeaders(KafkaMessages.headers(message, source))
+                .withTopic(topic)
+                .withKey(key)
+                .withHeaders(headers)
                 .build();
-        emitter.send(org.eclipse.microprofile.reactive.messaging.Message.of(KafkaMessages.value(message),
+        emitter.send(org.eclipse.microprofile.reactive.messaging.Message.of(value,
                 Metadata.of(metadata),
                 () -> {
                     acked.complete(null);

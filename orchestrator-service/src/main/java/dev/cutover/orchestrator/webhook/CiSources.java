@@ -130,6 +130,20 @@ public class CiSources {
         return accepted(source, v, "webhook");
     }
 
+    /**
+     * Headers that sign {@code body} as {@code source} would (Standard Webhooks, {@value #SOURCE_HEADER}): for a
+     * request this service derived from one the source signed and it verified (a CDEvent mapped to a request), so
+     * the request crosses the requests topic under the same policy as any other.
+     *
+     * @throws CiRequestRefused the source is not configured or its key cannot be read
+     */
+    public Map<String, String> signAs(String source, String id, byte[] body) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(StandardWebhooks.sign(key(source,
+                source(source, "kafka"), "kafka"), id, clock.instant(), body));
+        headers.put(SOURCE_HEADER, source);
+        return headers;
+    }
+
     private CiSourcesConfig.Source source(String source, String via) {
         if (source == null || source.isEmpty()) {
             throw refused(via, new Verification.Refused(RefusalReason.UNKNOWN_SOURCE, "no " + SOURCE_HEADER));

@@ -9,6 +9,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.orchestrator.api.DeploymentRequestBody;
+import dev.cutover.orchestrator.cdevents.ArtifactMapping;
+import dev.cutover.orchestrator.cdevents.CdEventsIntake;
+import dev.cutover.orchestrator.cdevents.CloudEvent;
+import dev.cutover.orchestrator.model.DeploymentRequest;
 import dev.cutover.orchestrator.api.DeploymentView;
 import dev.cutover.orchestrator.api.Problem;
 import dev.cutover.orchestrator.metrics.DeploymentMetrics;
@@ -71,6 +75,9 @@ public class WebhookResource {
     @Inject
     OwnerRouter owners;
 
+    @Inject
+    CdEventsIntake intake;
+
     @Operation(summary = "A deployment request from a CI system that can only send webhooks", description = "The body "
             + "is the one of POST /deployments, signed under the source's key; the requester is ci:<source>.")
     @APIResponse(responseCode = "202", description = "accepted", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -98,7 +105,55 @@ public class WebhookResource {
         }
         // authentic: from here on it is a deployment request like any other (a JSON error is mapped to 400 by
         // the API's InvalidRequestMapper)
-        DeploymentRequestBody b = json.readValue(raw, DeploymentRequestBody.class);
+        return request(json.readValue(raw, DeploymentRequestBody.class), raw, Actor.webhook(verified.subject()));
+    }
+
+    @Operation(summary = "A CDEvent from CI: artifact.published becomes a deployment request", description = "A "
+            + "CloudEvent in binary mode (ce-* headers, the CDEvent as the body) or structured mode (Content-Type "
+            + "application/cloudevents+json), signed like POST /webhooks/{source}. The artifact's purl is mapped to "
+            + "application, environment and artifact by the configured cdevents rules; the request then goes "
+            + "through every check of POST /deployments. The requester is ci:<source>.")
+    @APIResponse(responseCode = "202", description = "accepted", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DeploymentView.class)))
+    @APIResponse(responseCode = "400", description = "not a CloudEvent, not an artifact.published CDEvent valid against "
+            + "its schema, no rule maps it, or not a valid deployment request: violations name the field")
+    @APIResponse(responseCode = "401", description = "unsigned, bad signature, stale timestamp, replayed or unknown source: reason is the kind")
+    @APIResponse(responseCode = "409", description = "the target has an active deployment and onConflict is reject")
+    @APIResponse(responseCode = "503", description = "state not loaded yet or unavailable (Retry-After)")
+    @POST
+    @Path("/{source}/cdevents")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receiveCdEvent(@PathParam("source") String source, @Context HttpHeaders headers, byte[] body)
+            throws InterruptedException {
+        if (!service.awaitReady()) {
+            return Problem.notReady().response(json);
+        }
+        byte[] raw = body == null ? new byte[0] : body;
+        CiSources.Verified verified;
+        try {
+            verified = sources.verifyWebhook(source, headers::getHeaderString, raw);
+        } catch (CiRequestRefused refused) {
+            LOG.infof("CDEvent for CI source %s refused: %s", CiSources.printable(source), refused.reason().kind());
+            return WebhookProblem.of(refused).response(json);
+        }
+        DeploymentRequest r;
+        try {
+            CloudEvent event = CloudEvent.read(headers::getHeaderString, "ce-", raw, json);
+            if (!ArtifactMapping.isArtifactPublished(event.data())) {
+                return invalid(List.of(new Violation("context.type", "must be "
+                        + ArtifactMapping.ARTIFACT_PUBLISHED + "<version>: no other CDEvent requests a deployment")));
+            }
+            r = intake.request(event.data());
+        } catch (CloudEvent.InvalidCloudEvent e) {
+            return invalid(List.of(new Violation("body", e.getMessage())));
+        }
+        return request(new DeploymentRequestBody(r.application(), r.environment(), r.version(), r.artifact(),
+                r.strategy(), r.overrides(), r.onConflict(), r.sha256()), raw, Actor.webhook(verified.subject()));
+    }
+
+    /** A verified request's body, checked like POST /deployments, then recorded by the target's owner. */
+    private Response request(DeploymentRequestBody b, byte[] raw, Actor actor) throws InterruptedException {
         if (b == null) {
             return invalid(List.of(new Violation("body", "must be a JSON object with application, environment,"
                     + " version and artifact")));
@@ -113,7 +168,7 @@ public class WebhookResource {
         if (routed.isPresent()) {
             return routed.get();
         }
-        return submitted(service.submit(b.toRequest(), Actor.webhook(verified.subject())));
+        return submitted(service.submit(b.toRequest(), actor));
     }
 
     private Response invalid(List<Violation> violations) {

@@ -7,13 +7,10 @@ import dev.cutover.events.DeploymentEvent.DeploymentRejected;
 import dev.cutover.events.DeploymentEvent.DeploymentStatusChanged;
 import dev.cutover.events.DeploymentRequestEvent.DeploymentRequested;
 import dev.cutover.events.DeploymentStatus;
-import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import dev.cutover.events.HealthMonitorCommand.RunHealthCheck;
 import dev.cutover.events.HealthMonitorEvent.HealthCheckCompleted;
 import dev.cutover.events.Meta;
 import dev.cutover.events.ProvisionerCommand.ProvisionSlot;
-import dev.cutover.events.ProvisionerCommand.ReleaseSlot;
-import dev.cutover.events.ProvisionerCommand.ShiftTraffic;
 import dev.cutover.events.ProvisionerEvent.SlotReleased;
 import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.events.RollbackCommand.StartRollback;
@@ -48,8 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class DeploymentFlowTest extends FlowTest {
-
-    private static final String ROUTER = "http://127.0.0.1:18090";
 
     @Test
     void restDeploymentRunsToSucceeded() {
@@ -204,47 +199,6 @@ class DeploymentFlowTest extends FlowTest {
     }
 
     // ---- the agents ----------------------------------------------------------------------------------------
-
-    /** A first deployment (1.0.0) of the application, run to SUCCEEDED: blue is the stable slot of the next. */
-    private String succeededOnBlue(String application) {
-        String first = post(application, "1.0.0");
-        playHappyPath(first, "blue", null);
-        awaitStatus(first, DeploymentStatus.SUCCEEDED);
-        return first;
-    }
-
-    private void playHappyPath(String id, String slot, String stableSlot) {
-        playUntilMonitoring(id, slot, stableSlot);
-        RunHealthCheck watch = passCheck(id, "post-switch");
-        assertEquals(CheckMode.WATCH, watch.mode());
-        assertEquals(300, watch.spec().windowMs());
-        assertEquals(INSTANCE_URL, watch.baseUrl());
-        if (stableSlot != null) {
-            ReleaseSlot release = releaseSlot(id, r -> true);
-            assertEquals(stableSlot, release.slot());
-            assertEquals("cleanup", release.reason());
-        }
-    }
-
-    private void playUntilMonitoring(String id, String slot, String stableSlot) {
-        resolveConfig(id, "sha256:test", Map.of(
-                "router", Map.of("port", 18090),
-                "app", Map.of("env", Map.of("MODE", "test")),
-                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300)));
-
-        ProvisionSlot provision = provision(id);
-        assertEquals(slot, provision.slot());
-        assertEquals(18090, provision.routerPort());
-        assertEquals(Map.of("MODE", "test"), provision.environment());
-
-        RunHealthCheck pre = passCheck(id, "pre-switch");
-        assertEquals(CheckMode.UNTIL_HEALTHY, pre.mode());
-        assertEquals(INSTANCE_URL, pre.baseUrl());
-        assertEquals(2000, pre.spec().maxWaitMs());
-
-        ShiftTraffic shift = shiftTraffic(id, s -> true, ROUTER);
-        assertEquals(stableSlot == null ? Map.of(slot, 100) : Map.of(slot, 100, stableSlot, 0), shift.weights());
-    }
 
     private List<DeploymentStatus> statuses(String id) {
         await().atMost(KafkaTestClient.WAIT).until(() -> kafka.messages(id).stream()

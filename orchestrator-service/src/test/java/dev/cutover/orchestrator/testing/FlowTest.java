@@ -20,6 +20,7 @@ import dev.cutover.events.ProvisionerEvent.TrafficShifted;
 import dev.cutover.orchestrator.messaging.CiSourceKeys;
 import dev.cutover.testing.kafka.KafkaTestClient;
 import io.restassured.http.ContentType;
+import dev.cutover.events.HealthMonitorCommand.CheckMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -31,6 +32,7 @@ import java.util.function.Predicate;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A flow test: the orchestrator runs on the real broker and the test plays config-service, provisioner,
@@ -42,6 +44,8 @@ public abstract class FlowTest {
 
     /** Where {@link #provision(String)} says the new slot answers. */
     protected static final String INSTANCE_URL = "http://127.0.0.1:41001";
+    /** Where {@link #playUntilMonitoring} says the router answers. */
+    protected static final String ROUTER = "http://127.0.0.1:18090";
 
     protected KafkaTestClient kafka;
 
@@ -56,6 +60,48 @@ public abstract class FlowTest {
     }
 
     // ---- the agents ----------------------------------------------------------------------------------------
+
+    /** A first deployment (1.0.0) of the application, run to SUCCEEDED: blue is the stable slot of the next. */
+    protected String succeededOnBlue(String application) {
+        String first = post(application, "1.0.0");
+        playHappyPath(first, "blue", null);
+        awaitStatus(first, DeploymentStatus.SUCCEEDED);
+        return first;
+    }
+
+    protected void playHappyPath(String id, String slot, String stableSlot) {
+        playUntilMonitoring(id, slot, stableSlot);
+        RunHealthCheck watch = passCheck(id, "post-switch");
+        assertEquals(CheckMode.WATCH, watch.mode());
+        assertEquals(300, watch.spec().windowMs());
+        assertEquals(INSTANCE_URL, watch.baseUrl());
+        if (stableSlot != null) {
+            ReleaseSlot release = releaseSlot(id, r -> true);
+            assertEquals(stableSlot, release.slot());
+            assertEquals("cleanup", release.reason());
+        }
+    }
+
+    protected void playUntilMonitoring(String id, String slot, String stableSlot) {
+        resolveConfig(id, "sha256:test", Map.of(
+                "router", Map.of("port", 18090),
+                "app", Map.of("env", Map.of("MODE", "test")),
+                "health", Map.of("max-wait-ms", 2000, "monitor-window-ms", 300)));
+
+        ProvisionSlot provision = provision(id);
+        assertEquals(slot, provision.slot());
+        assertEquals(18090, provision.routerPort());
+        assertEquals(Map.of("MODE", "test"), provision.environment());
+
+        RunHealthCheck pre = passCheck(id, "pre-switch");
+        assertEquals(CheckMode.UNTIL_HEALTHY, pre.mode());
+        assertEquals(INSTANCE_URL, pre.baseUrl());
+        assertEquals(2000, pre.spec().maxWaitMs());
+
+        ShiftTraffic shift = shiftTraffic(id, s -> true, ROUTER);
+        assertEquals(stableSlot == null ? Map.of(slot, 100) : Map.of(slot, 100, stableSlot, 0), shift.weights());
+    }
+
 
     /** config-service: the deployment's configuration resolved as {@code config}. */
     protected ResolveConfig resolveConfig(String id, String hash, Map<String, Object> config) {
