@@ -33,6 +33,8 @@ public class CiSourceKeys implements QuarkusTestResourceLifecycleManager {
     public static final String KEY_TEXT = "whsec_dGVzdC1jaS1rZXktb2YtdGhlLW9yY2hlc3RyYXRvci10ZXN0cw==";
     public static final String GITHUB_SECRET = "test-github-secret-of-the-orchestrator-tests";
     public static final WebhookKey KEY = WebhookKey.parse(KEY_TEXT);
+    /** The notification sink {@code chat}'s signing key (secret {@code notify-test}). */
+    public static final String NOTIFY_KEY_TEXT = "whsec_bm90aWZ5LWtleS1vZi10aGUtb3JjaGVzdHJhdG9yLXRlc3Rz";
 
     static final Path SECRETS = Path.of("target/ci-secrets-test/secrets.properties").toAbsolutePath();
 
@@ -42,7 +44,8 @@ public class CiSourceKeys implements QuarkusTestResourceLifecycleManager {
             Files.createDirectories(SECRETS.getParent());
             Files.deleteIfExists(SECRETS);
             Files.createFile(SECRETS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(SECRETS, "ci-test-ci=" + KEY_TEXT + "\nci-test-github=" + GITHUB_SECRET + "\n");
+            Files.writeString(SECRETS, "ci-test-ci=" + KEY_TEXT + "\nci-test-github=" + GITHUB_SECRET
+                    + "\nnotify-test=" + NOTIFY_KEY_TEXT + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
