@@ -46,6 +46,13 @@ public final class ServiceAcls {
     /** The orchestrator replicas' compacted membership topic (who answers for which partitions); it creates it. */
     public static final String ORCHESTRATOR_MEMBERS = "cutover.orchestrator.members";
 
+    /** CDEvents from CI (orchestrator {@code CdEventsIntake}). */
+    public static final String CDEVENTS_IN = "cutover.cdevents.in";
+    /** CDEvents Cutover emits (orchestrator {@code CdEventsEmitter}). */
+    public static final String CDEVENTS_OUT = "cutover.cdevents.out";
+    /** Notifications no sink accepted (orchestrator {@code Notifier}). */
+    public static final String NOTIFICATIONS_DLQ = "cutover.notifications.dlq";
+
     /** An agent's in-flight work beside its command topic (deployment-events' {@code WorkLog}); the agent creates it. */
     public static String work(String commandTopic) {
         return commandTopic + ".work";
@@ -87,14 +94,19 @@ public final class ServiceAcls {
 
     private static final List<Principal> PRINCIPALS = List.of(
             new Principal("orchestrator", "orchestrator-service",
+                    // the lifecycle events too: CDEvents out and notifications are made from them
                     List.of(DEPLOYMENT_REQUESTS, CONFIG_EVENTS, PROVISIONER_EVENTS, HEALTH_MONITOR_EVENTS,
-                            ROLLBACK_EVENTS, ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS),
+                            ROLLBACK_EVENTS, ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS, CDEVENTS_IN, DEPLOYMENT_EVENTS),
+                    // the requests topic too: a CDEvent's mapped request goes to its target's owner that way
                     List.of(DEPLOYMENT_EVENTS, CONFIG_COMMANDS, PROVISIONER_COMMANDS, HEALTH_MONITOR_COMMANDS,
                             ROLLBACK_COMMANDS, ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS, dlq(DEPLOYMENT_REQUESTS),
                             dlq(CONFIG_EVENTS),
-                            dlq(PROVISIONER_EVENTS), dlq(HEALTH_MONITOR_EVENTS), dlq(ROLLBACK_EVENTS)),
+                            dlq(PROVISIONER_EVENTS), dlq(HEALTH_MONITOR_EVENTS), dlq(ROLLBACK_EVENTS),
+                            DEPLOYMENT_REQUESTS, CDEVENTS_OUT, NOTIFICATIONS_DLQ, dlq(CDEVENTS_IN),
+                            dlq(DEPLOYMENT_EVENTS)),
                     List.of(ORCHESTRATOR_STATE, ORCHESTRATOR_MEMBERS),
-                    List.of("cutover-orchestrator")),
+                    List.of("cutover-orchestrator", "cutover-orchestrator-cdevents", "cutover-orchestrator-cdevents-out",
+                            "cutover-orchestrator-notifications")),
             new Principal("config", "config-service",
                     List.of(CONFIG_COMMANDS),
                     List.of(CONFIG_EVENTS, dlq(CONFIG_COMMANDS)),
@@ -117,9 +129,9 @@ public final class ServiceAcls {
                             work(ROLLBACK_COMMANDS)),
                     List.of(work(ROLLBACK_COMMANDS)),
                     List.of("cutover-rollback")),
-            new Principal("ci", "a CI system (signed deployment requests)",
+            new Principal("ci", "a CI system (signed deployment requests and CDEvents)",
                     List.of(),
-                    List.of(DEPLOYMENT_REQUESTS),
+                    List.of(DEPLOYMENT_REQUESTS, CDEVENTS_IN),
                     List.of(),
                     List.of()));
 

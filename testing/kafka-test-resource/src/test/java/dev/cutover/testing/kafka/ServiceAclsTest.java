@@ -87,19 +87,21 @@ class ServiceAclsTest {
         known.add(ServiceAcls.ORCHESTRATOR_STATE);
         known.add(ServiceAcls.ORCHESTRATOR_MEMBERS);
         Topics.all().forEach(t -> known.add(ServiceAcls.work(t)));
+        known.addAll(List.of(ServiceAcls.CDEVENTS_IN, Topics.deadLetter(ServiceAcls.CDEVENTS_IN),
+                ServiceAcls.CDEVENTS_OUT, ServiceAcls.NOTIFICATIONS_DLQ));
         for (Principal p : ServiceAcls.principals()) {
             assertTrue(known.containsAll(p.topics()), p.name() + ": " + p.topics());
         }
         for (String t : Topics.all()) {
             assertTrue(ServiceAcls.principals().stream().anyMatch(p -> p.writes().contains(t)), "no producer of " + t);
             boolean consumed = ServiceAcls.principals().stream().anyMatch(p -> p.reads().contains(t));
-            // deployment events are for people and dashboards (read with admin tools), no service consumes them
-            assertEquals(!t.equals(Topics.DEPLOYMENT_EVENTS), consumed, "consumers of " + t);
+            // deployment events: the orchestrator's own CDEvents and notification consumers
+            assertTrue(consumed, "consumers of " + t);
         }
         assertEquals(List.of("ci"), ServiceAcls.principals().stream()
                 .filter(p -> p.writes().contains(Topics.DEPLOYMENT_REQUESTS) && p.reads().isEmpty())
                 .map(Principal::name).toList());
-        assertEquals(List.of(Topics.DEPLOYMENT_REQUESTS), ServiceAcls.principal("ci").writes());
+        assertEquals(List.of(Topics.DEPLOYMENT_REQUESTS, ServiceAcls.CDEVENTS_IN), ServiceAcls.principal("ci").writes());
     }
 
     @Test
